@@ -1,0 +1,93 @@
+// @peculiar/x509 resolves its ASN.1 codecs through tsyringe, which needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
+import { createHash, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+// k3s and Proxmox both issue ECDSA P-256 / SHA-256 certificates from their own CA.
+const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const tenYearsMs = 10 * 365 * 24 * 3600 * 1000;
+
+export interface IssuedCertificate {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface CertificateAuthority extends IssuedCertificate {
+  readonly commonName: string;
+  readonly keys: webcrypto.CryptoKeyPair;
+}
+
+export interface CertificateRequest {
+  commonName: string;
+  organization?: string;
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  usage: 'server' | 'client';
+}
+
+async function exportKeyPem(key: webcrypto.CryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
+  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END PRIVATE KEY-----\n`;
+}
+
+function generateKeys(): Promise<webcrypto.CryptoKeyPair> {
+  return webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
+}
+
+function subjectName(commonName: string, organization?: string): string {
+  return organization ? `CN=${commonName}, O=${organization}` : `CN=${commonName}`;
+}
+
+export async function createCertificateAuthority(commonName: string): Promise<CertificateAuthority> {
+  const keys = await generateKeys();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: subjectName(commonName),
+    keys,
+    signingAlgorithm: algorithm,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + tenYearsMs),
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { commonName, keys, certPem: cert.toString('pem') + '\n', keyPem: await exportKeyPem(keys.privateKey) };
+}
+
+export async function issueCertificate(ca: CertificateAuthority, request: CertificateRequest): Promise<IssuedCertificate> {
+  const keys = await generateKeys();
+  const altNames = [
+    ...(request.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(request.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
+  const cert = await x509.X509CertificateGenerator.create({
+    subject: subjectName(request.commonName, request.organization),
+    issuer: subjectName(ca.commonName),
+    publicKey: keys.publicKey,
+    signingKey: ca.keys.privateKey,
+    signingAlgorithm: algorithm,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + tenYearsMs),
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([request.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
+      ...(altNames.length ? [new x509.SubjectAlternativeNameExtension(altNames)] : []),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
+    ],
+  });
+  return { certPem: cert.toString('pem') + '\n', keyPem: await exportKeyPem(keys.privateKey) };
+}
+
+/** The SHA-256 fingerprint as Proxmox and openssl print it: upper-case hex pairs joined by colons. */
+export function sha256Fingerprint(certPem: string): string {
+  return new NodeX509(certPem).fingerprint256;
+}
+
+/** sha256 hex of a CA bundle's bytes: the hash a k3s secure token (K10<hash>::...) pins. */
+export function caBundleHash(bundlePem: string): string {
+  return createHash('sha256').update(bundlePem).digest('hex');
+}

@@ -1,0 +1,52 @@
+import * as k8s from '@kubernetes/client-node';
+import { InfrastructureError } from '../errors';
+import { secrets } from '../secrets/secret-registry';
+
+/** The Kubernetes API of the cluster the worker joins, as the kubeconfig describes it (TLS verified by its CA). */
+export class ClusterClient {
+  readonly core: k8s.CoreV1Api;
+
+  constructor(readonly kubeconfig: k8s.KubeConfig) {
+    this.core = kubeconfig.makeApiClient(k8s.CoreV1Api);
+  }
+
+  /** Loads a kubeconfig file, or the in-cluster service account when no path is given; registers its credentials as secrets. */
+  static fromFile(path: string): ClusterClient {
+    const kubeconfig = new k8s.KubeConfig();
+    try {
+      kubeconfig.loadFromFile(path);
+    } catch (error) {
+      throw new InfrastructureError('kubernetes', `cannot load KUBECONFIG "${path}": ${(error as Error).message}`);
+    }
+    for (const user of kubeconfig.getUsers()) {
+      secrets.register(user.keyData);
+      if (user.keyData) secrets.register(Buffer.from(user.keyData, 'base64').toString('utf8'));
+      secrets.register(user.token);
+      secrets.register(user.password);
+    }
+    if (!kubeconfig.getCurrentCluster()) throw new InfrastructureError('kubernetes', `KUBECONFIG "${path}" has no current cluster`);
+    return new ClusterClient(kubeconfig);
+  }
+
+  get server(): string {
+    return this.kubeconfig.getCurrentCluster()!.server;
+  }
+}
+
+/** The Status message of a failed API call ("pods \"x\" not found"), or the error's own message. */
+export function kubernetesErrorMessage(error: unknown): string {
+  if (error instanceof k8s.ApiException) {
+    try {
+      const status = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+      if (status?.message) return `${error.code} ${status.reason ?? ''}: ${status.message}`.replace(' :', ':');
+    } catch {
+      // not a Status body
+    }
+    return `HTTP ${error.code}`;
+  }
+  return (error as Error).message;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof k8s.ApiException && error.code === 404;
+}

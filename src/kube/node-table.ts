@@ -1,0 +1,28 @@
+import type { V1Node } from '@kubernetes/client-node';
+import { nodeReadiness, nodeRoles } from './node-readiness';
+
+/** Renders nodes as `kubectl get nodes -o wide` prints them, for the report's evidence. */
+export function renderNodeTable(nodes: V1Node[], now = new Date()): string {
+  const header = ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'OS-IMAGE'];
+  const rows = nodes.map((node) => [
+    node.metadata?.name ?? '',
+    nodeReadiness(node).status,
+    nodeRoles(node),
+    age(node.metadata?.creationTimestamp, now),
+    node.status?.nodeInfo?.kubeletVersion ?? '',
+    node.status?.addresses?.find((address) => address.type === 'InternalIP')?.address ?? '<none>',
+    node.status?.nodeInfo?.osImage ?? '',
+  ]);
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
+  return [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('   ').trimEnd()).join('\n');
+}
+
+/** kubectl's short age: 45s, 12m, 3h, 5d. */
+export function age(created: Date | string | undefined, now: Date): string {
+  if (!created) return '<unknown>';
+  const seconds = Math.max(0, Math.floor((now.getTime() - new Date(created).getTime()) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 3600 * 2) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400 * 2) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}

@@ -1,0 +1,159 @@
+import { utils } from 'ssh2';
+import { InfrastructureError } from '../errors';
+import { WorkerSpec } from '../spec/worker-spec';
+import { publicKeyLineFingerprint } from '../ssh/host-key-fingerprint';
+import { SshSession } from '../ssh/ssh-session';
+import { Deadline } from '../waiting/deadline';
+import { waitForTask } from '../proxmox/proxmox-task';
+import { Evidence } from './evidence';
+import { hostConfigurationScript, lxcCreateParameters, SUITE_TAG } from './lxc-parameters';
+import { Target } from './target';
+
+/** A container the suite built or adopted, with the host key the Proxmox host reported for it. */
+export interface ProvisionedContainer {
+  vmid: number;
+  hostname: string;
+  ip: string;
+  hostKeyFingerprint: string;
+  createdThisRun: boolean;
+}
+
+export interface Timeouts {
+  taskMs: number;
+  sshReadyMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { taskMs: 10 * 60_000, sshReadyMs: 3 * 60_000 };
+
+/** The OpenSSH public key line of a private key, for `ssh-public-keys`. */
+export function publicKeyOf(privateKey: string): string {
+  const parsed = utils.parseKey(privateKey);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (key instanceof Error) throw new InfrastructureError('ssh', `the worker SSH private key cannot be read: ${key.message}`);
+  return `${key.type} ${key.getPublicSSH().toString('base64')} k3s-acceptance`;
+}
+
+/**
+ * Creates the worker's container as the story did: the API (with the token) creates it, the host's root shell adds
+ * what only root@pam may set, then the API starts it. An existing container with the same VMID is adopted only if it
+ * is the same worker (same hostname); anything else there is refused, never touched.
+ */
+export async function provisionContainer(
+  target: Target,
+  spec: WorkerSpec,
+  runId: string,
+  evidence: Evidence,
+  onCreated: (vmid: number) => void,
+  timeouts: Timeouts = DEFAULT_TIMEOUTS,
+): Promise<ProvisionedContainer> {
+  const existing = await target.proxmox.containerStatus(spec.vmid);
+  let createdThisRun = false;
+  if (existing) {
+    if (existing.name !== spec.hostname) {
+      throw new InfrastructureError(
+        'proxmox',
+        `VMID ${spec.vmid} is already used by "${existing.name}" on node ${target.proxmox.node}; the suite will not touch it. ` +
+          'Pick a free VMID in the specification (`pvesh get /cluster/nextid` suggests one).',
+      );
+    }
+    evidence.note(`CT ${spec.vmid} (${spec.hostname}) already exists (${existing.status}); reusing it`);
+  } else {
+    await requireTemplate(target, spec);
+    const upid = await target.proxmox.createContainer(lxcCreateParameters(spec, publicKeyOf(target.config.worker.privateKey), runId));
+    createdThisRun = true;
+    onCreated(spec.vmid);
+    const created = await waitForTask(target.proxmox, upid, new Deadline(`CT ${spec.vmid} creation (task ${upid})`, timeouts.taskMs));
+    evidence.attach(`Proxmox task log: create CT ${spec.vmid}`, created.log.join('\n'));
+    if (created.warnings) evidence.note(`create task ended with ${created.warnings} warning(s); see its log`);
+    await configureAsRoot(target, spec, evidence);
+  }
+
+  const status = existing && !createdThisRun ? existing.status : 'stopped';
+  if (status !== 'running') {
+    const upid = await target.proxmox.startContainer(spec.vmid);
+    const started = await waitForTask(target.proxmox, upid, new Deadline(`CT ${spec.vmid} start (task ${upid})`, timeouts.taskMs));
+    evidence.attach(`Proxmox task log: start CT ${spec.vmid}`, started.log.join('\n'));
+  }
+  const hostKeyFingerprint = await guestHostKeyFingerprint(target, spec.vmid);
+  return { vmid: spec.vmid, hostname: spec.hostname, ip: spec.ip, hostKeyFingerprint, createdThisRun };
+}
+
+async function requireTemplate(target: Target, spec: WorkerSpec): Promise<void> {
+  const storage = spec.template.split(':')[0];
+  const templates = await target.proxmox.templates(storage);
+  if (!templates.includes(spec.template)) {
+    throw new InfrastructureError(
+      'proxmox',
+      `template ${spec.template} is not on storage "${storage}" of node ${target.proxmox.node} (it has: ${templates.join(', ') || 'none'}). ` +
+        `Download it first: \`pveam update && pveam download ${storage} ${spec.template.split('/').pop()}\``,
+    );
+  }
+}
+
+/** Feature flags and raw lxc lines, applied as root on the host, then read back through the API to prove they took. */
+async function configureAsRoot(target: Target, spec: WorkerSpec, evidence: Evidence): Promise<void> {
+  const script = hostConfigurationScript(spec);
+  const result = await target.proxmoxHost.exec('bash -s', { stdin: script });
+  if (result.exitCode !== 0) {
+    throw new InfrastructureError('proxmox', `configuring CT ${spec.vmid} as root on the Proxmox host failed (exit ${result.exitCode})`, result.stderr || result.stdout);
+  }
+  const config = await target.proxmox.containerConfig(spec.vmid);
+  evidence.attach(`CT ${spec.vmid} configuration as applied`, JSON.stringify(config, null, 2));
+  const applied = new Map((config.lxc as Array<[string, string]> | undefined)?.map(([key, value]) => [`${key}: ${value}`.trimEnd(), true]));
+  const missing = spec.rawLxc.map(([key, value]) => `${key}: ${value}`.trimEnd()).filter((line) => !applied.has(line));
+  const features = String(config.features ?? '');
+  const missingFeatures = Object.entries(spec.features).filter(([key, value]) => !features.split(',').includes(`${key}=${value}`));
+  if (missing.length || missingFeatures.length) {
+    throw new InfrastructureError(
+      'proxmox',
+      `CT ${spec.vmid}'s configuration lacks ${[...missingFeatures.map(([k, v]) => `feature ${k}=${v}`), ...missing].join(', ')} after applying it as root`,
+      JSON.stringify(config, null, 2),
+    );
+  }
+}
+
+/**
+ * The guest's ed25519 host key as the Proxmox host reads it from the container's filesystem: a trusted channel, so
+ * the first SSH connection to the guest is already verified (no trust-on-first-use).
+ */
+async function guestHostKeyFingerprint(target: Target, vmid: number): Promise<string> {
+  const result = await target.proxmoxHost.exec(`pct exec ${vmid} -- cat /etc/ssh/ssh_host_ed25519_key.pub`);
+  if (result.exitCode !== 0) {
+    throw new InfrastructureError('ssh', `could not read CT ${vmid}'s SSH host key through the Proxmox host (exit ${result.exitCode})`, result.stderr);
+  }
+  return publicKeyLineFingerprint(result.stdout);
+}
+
+/** Opens SSH to the guest through the Proxmox host, retrying while its sshd is still booting. */
+export async function openGuestSession(
+  target: Target,
+  container: ProvisionedContainer,
+  timeoutMs = DEFAULT_TIMEOUTS.sshReadyMs,
+): Promise<SshSession> {
+  const deadline = new Deadline(`SSH to ${container.hostname} (${container.ip}:22) through the Proxmox host`, timeoutMs);
+  let lastError = 'no attempt yet';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await SshSession.open(
+        {
+          label: `worker ${container.hostname}`,
+          host: container.ip,
+          port: 22,
+          username: 'root',
+          privateKey: target.config.worker.privateKey,
+          hostKeyFingerprint: container.hostKeyFingerprint,
+          hostKeyAlgorithm: 'ssh-ed25519',
+        },
+        target.proxmoxHost,
+      );
+    } catch (error) {
+      lastError = (error as Error).message;
+      // A wrong host key is a verdict, not a boot delay.
+      if (/presented host key/.test(lastError)) throw error;
+      if (deadline.expired()) throw deadline.exceeded(lastError);
+      await deadline.pause(Math.min(2000, 100 * 2 ** attempt));
+    }
+  }
+}
+
+export { SUITE_TAG };

@@ -1,0 +1,109 @@
+import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import { InfrastructureError } from '../errors';
+import { ClusterClient, isNotFound, kubernetesErrorMessage } from '../kube/cluster-client';
+import { Deadline } from '../waiting/deadline';
+import { Verdict, watchUntil } from '../waiting/watch-until';
+
+export const POD_TIMEOUT_MS = 3 * 60_000;
+export const TEST_POD_LABEL = 'app.kubernetes.io/managed-by';
+
+export interface TestPodRef {
+  namespace: string;
+  name: string;
+}
+
+/** A plain nginx pod with no node selector, affinity or toleration: where it lands is the scheduler's free choice. */
+export async function deployTestPod(cluster: ClusterClient, runId: string, image = 'nginx:alpine'): Promise<TestPodRef> {
+  const ref = { namespace: 'default', name: `acceptance-nginx-${runId}` };
+  try {
+    await cluster.core.createNamespacedPod({
+      namespace: ref.namespace,
+      body: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: ref.name, labels: { [TEST_POD_LABEL]: 'k3s-acceptance', 'k3s-acceptance/run': runId } },
+        spec: { containers: [{ name: 'nginx', image, ports: [{ containerPort: 80 }] }] },
+      },
+    });
+  } catch (error) {
+    throw new InfrastructureError('kubernetes', `could not create test pod ${ref.namespace}/${ref.name}: ${kubernetesErrorMessage(error)}`);
+  }
+  return ref;
+}
+
+const FATAL_WAITING_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'InvalidImageName', 'CreateContainerConfigError']);
+
+/** Waits until the scheduler has placed the pod; an Unschedulable verdict fails at once with the scheduler's message. */
+export function waitForScheduling(cluster: ClusterClient, ref: TestPodRef, timeoutMs = POD_TIMEOUT_MS): Promise<V1Pod> {
+  return watchPod(cluster, ref, `pod ${ref.name} scheduled`, timeoutMs, (pod) => {
+    if (pod.spec?.nodeName) return { done: true, value: pod };
+    const scheduled = pod.status?.conditions?.find((condition) => condition.type === 'PodScheduled');
+    if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+      return { failed: new InfrastructureError('scheduling', `pod ${ref.namespace}/${ref.name} cannot be scheduled: ${scheduled.message}`) };
+    }
+    return { done: false, observed: `Pending, not yet scheduled${scheduled?.message ? `: ${scheduled.message}` : ''}` };
+  });
+}
+
+/** Waits until the pod is Running; image pull failures and crash loops fail at once with the kubelet's reason. */
+export function waitForRunning(cluster: ClusterClient, ref: TestPodRef, timeoutMs = POD_TIMEOUT_MS): Promise<V1Pod> {
+  return watchPod(cluster, ref, `pod ${ref.name} Running`, timeoutMs, (pod) => {
+    if (pod.status?.phase === 'Running') return { done: true, value: pod };
+    const waiting = pod.status?.containerStatuses?.find((status) => status.state?.waiting)?.state?.waiting;
+    if (waiting?.reason && FATAL_WAITING_REASONS.has(waiting.reason)) {
+      return { failed: new InfrastructureError('kubernetes', `pod ${ref.namespace}/${ref.name} on ${pod.spec?.nodeName} cannot start: ${waiting.reason}: ${waiting.message ?? ''}`.trim()) };
+    }
+    return { done: false, observed: `${pod.status?.phase ?? 'Pending'}${waiting?.reason ? ` (${waiting.reason})` : ''} on ${pod.spec?.nodeName ?? 'no node'}` };
+  });
+}
+
+function watchPod<T>(cluster: ClusterClient, ref: TestPodRef, what: string, timeoutMs: number, judge: (pod: V1Pod) => Verdict<T>, query: Record<string, string> = {}) {
+  return watchUntil<V1Pod, T>({
+    kubeconfig: cluster.kubeconfig,
+    path: `/api/v1/namespaces/${ref.namespace}/pods`,
+    query: { fieldSelector: `metadata.name=${ref.name}`, ...query },
+    deadline: new Deadline(what, timeoutMs),
+    judge: (pod, type) => (type === 'DELETED' ? { failed: new InfrastructureError('kubernetes', `pod ${ref.namespace}/${ref.name} was deleted while waiting for: ${what}`) } : judge(pod)),
+  });
+}
+
+/** The pod's events as `kubectl describe pod` lists them, for the report. */
+export async function podEvents(cluster: ClusterClient, ref: TestPodRef): Promise<string> {
+  const events = await cluster.core.listNamespacedEvent({
+    namespace: ref.namespace,
+    fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${ref.name}`,
+  });
+  return renderEvents(events.items);
+}
+
+export function renderEvents(events: CoreV1Event[]): string {
+  const rows = events.map((event) => [event.type ?? '', event.reason ?? '', event.source?.component ?? event.reportingComponent ?? '', event.message ?? '']);
+  const header = ['Type', 'Reason', 'From', 'Message'];
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
+  return [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+}
+
+/** Deletes the test pod and waits until it is gone; a pod already gone is fine. */
+export async function removeTestPod(cluster: ClusterClient, ref: TestPodRef, timeoutMs = POD_TIMEOUT_MS): Promise<void> {
+  try {
+    await cluster.core.deleteNamespacedPod({ name: ref.name, namespace: ref.namespace });
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw new InfrastructureError('kubernetes', `could not delete test pod ${ref.namespace}/${ref.name}: ${kubernetesErrorMessage(error)}`);
+  }
+  // Read once, then watch from that version: the DELETED event cannot slip between the two.
+  let remaining: V1Pod;
+  try {
+    remaining = await cluster.core.readNamespacedPod({ name: ref.name, namespace: ref.namespace });
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  await watchUntil<V1Pod, void>({
+    kubeconfig: cluster.kubeconfig,
+    path: `/api/v1/namespaces/${ref.namespace}/pods`,
+    query: { fieldSelector: `metadata.name=${ref.name}`, resourceVersion: remaining.metadata!.resourceVersion! },
+    deadline: new Deadline(`test pod ${ref.name} deleted`, timeoutMs),
+    judge: (pod, type) => (type === 'DELETED' ? { done: true, value: undefined } : { done: false, observed: `still present, ${pod.metadata?.deletionTimestamp ? 'Terminating' : pod.status?.phase}` }),
+  });
+}

@@ -1,0 +1,161 @@
+import { proxmoxApi, type Proxmox } from 'proxmox-api';
+import { InfrastructureError } from '../errors';
+import { ProxmoxApiError } from './proxmox-api-error';
+import { TaskSource, TaskStatus } from './proxmox-task';
+import { verifiedFetch, TlsTrust } from './verified-fetch';
+
+export interface ProxmoxConnection extends TlsTrust {
+  endpoint: URL;
+  tokenId: string;
+  tokenSecret: string;
+}
+
+/** Parameters of POST /nodes/{node}/lxc as the suite sends them. */
+export interface LxcCreateParameters {
+  vmid: number;
+  ostemplate: string;
+  hostname: string;
+  cores: number;
+  memory: number;
+  swap: number;
+  rootfs: string;
+  net0: string;
+  'ssh-public-keys': string;
+  features?: string;
+  unprivileged: boolean;
+  onboot?: boolean;
+  tags?: string;
+  description?: string;
+}
+
+export interface LxcStatus {
+  status: string;
+  name?: string;
+  lock?: string;
+}
+
+/** The Proxmox API calls the suite makes, against one node, through `proxmox-api` with a verified TLS connection. */
+export class ProxmoxNodeClient implements TaskSource {
+  private readonly api: Proxmox.Api;
+
+  constructor(
+    connection: ProxmoxConnection,
+    readonly node: string,
+  ) {
+    this.api = proxmoxApi({
+      host: connection.endpoint.hostname,
+      port: Number(connection.endpoint.port || 8006),
+      tokenID: connection.tokenId,
+      tokenSecret: connection.tokenSecret,
+      fetch: verifiedFetch(connection) as never,
+    });
+  }
+
+  /** Resolves the node name: the given one, or the only/first online node. */
+  static async connect(connection: ProxmoxConnection, node?: string): Promise<ProxmoxNodeClient> {
+    const probe = new ProxmoxNodeClient(connection, node ?? '');
+    const nodes = await probe.call('list nodes', () => probe.api.nodes.$get());
+    const online = nodes.filter((entry) => entry.status === 'online').map((entry) => entry.node);
+    if (node) {
+      if (!nodes.some((entry) => entry.node === node)) {
+        throw new InfrastructureError('proxmox', `Proxmox node "${node}" (PROXMOX_VE_NODE) is not in this cluster; it has: ${nodes.map((n) => n.node).join(', ')}`);
+      }
+      return probe;
+    }
+    if (!online.length) throw new InfrastructureError('proxmox', 'no Proxmox node is online');
+    return new ProxmoxNodeClient(connection, online[0]);
+  }
+
+  version(): Promise<{ version: string; release: string }> {
+    return this.call('read version', () => this.api.version.$get()) as Promise<{ version: string; release: string }>;
+  }
+
+  /** The node's size and load, as GET /nodes lists it. */
+  async nodeUsage(): Promise<{ status: string; maxcpu: number; maxmem: number; mem: number }> {
+    const nodes = await this.call('list nodes', () => this.api.nodes.$get());
+    const entry = nodes.find((candidate) => candidate.node === this.node);
+    if (!entry) throw new InfrastructureError('proxmox', `node ${this.node} is no longer listed by the API`);
+    return { status: String(entry.status), maxcpu: Number(entry.maxcpu), maxmem: Number(entry.maxmem), mem: Number(entry.mem) };
+  }
+
+  /** Storage sizes in bytes, as GET /nodes/{node}/storage lists them. */
+  async storages(): Promise<Array<{ storage: string; active: boolean; avail: number; content: string }>> {
+    const list = await this.call('list storages', () => this.api.nodes.$(this.node).storage.$get());
+    return list.map((entry) => ({ storage: entry.storage, active: Boolean(Number(entry.active)), avail: Number(entry.avail), content: String(entry.content ?? '') }));
+  }
+
+  async templates(storage: string): Promise<string[]> {
+    const content = await this.call(`list templates on ${storage}`, () =>
+      this.api.nodes.$(this.node).storage.$(storage).content.$get({ content: 'vztmpl' }),
+    );
+    return content.map((entry) => entry.volid);
+  }
+
+  /** undefined when the container does not exist. */
+  async containerStatus(vmid: number): Promise<LxcStatus | undefined> {
+    try {
+      return (await this.api.nodes.$(this.node).lxc.$(vmid).status.current.$get()) as LxcStatus;
+    } catch (error) {
+      const apiError = ProxmoxApiError.from(error);
+      if (apiError?.status === 500 && /does not exist/.test(apiError.detail)) return undefined;
+      throw this.explain(`read status of CT ${vmid}`, error);
+    }
+  }
+
+  async containerConfig(vmid: number): Promise<Record<string, unknown>> {
+    return this.call(`read config of CT ${vmid}`, () => this.api.nodes.$(this.node).lxc.$(vmid).config.$get()) as Promise<Record<string, unknown>>;
+  }
+
+  createContainer(parameters: LxcCreateParameters): Promise<string> {
+    return this.call(`create CT ${parameters.vmid}`, () => this.api.nodes.$(this.node).lxc.$post(parameters as never));
+  }
+
+  startContainer(vmid: number): Promise<string> {
+    return this.call(`start CT ${vmid}`, () => this.api.nodes.$(this.node).lxc.$(vmid).status.start.$post());
+  }
+
+  stopContainer(vmid: number): Promise<string> {
+    return this.call(`stop CT ${vmid}`, () => this.api.nodes.$(this.node).lxc.$(vmid).status.stop.$post());
+  }
+
+  destroyContainer(vmid: number): Promise<string> {
+    return this.call(`destroy CT ${vmid}`, () => this.api.nodes.$(this.node).lxc.$(vmid).$delete({ force: true, purge: true }));
+  }
+
+  async status(upid: string): Promise<TaskStatus> {
+    return (await this.api.nodes.$(this.node).tasks.$(upid).status.$get()) as TaskStatus;
+  }
+
+  async log(upid: string): Promise<string[]> {
+    const lines = await this.api.nodes.$(this.node).tasks.$(upid).log.$get({ start: 0, limit: 1000 });
+    return lines.map((line) => String(line.t));
+  }
+
+  private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw this.explain(what, error);
+    }
+  }
+
+  /** Turns a client error into one that says what the suite tried and what Proxmox answered. */
+  private explain(what: string, error: unknown): Error {
+    if (error instanceof InfrastructureError) return error;
+    const apiError = ProxmoxApiError.from(error);
+    if (apiError) {
+      const hint =
+        apiError.status === 401 ? ' Check PROXMOX_VE_API_TOKEN: the token id and secret must match a token on the node.'
+        : apiError.status === 403 ? ' The API token lacks this privilege: grant it on the path named, or uncheck "Privilege Separation" for the token.'
+        : '';
+      return new InfrastructureError('proxmox', `Proxmox refused to ${what}: ${apiError.status} ${apiError.describe()}.${hint}`);
+    }
+    // Connection failures: proxmox-api wraps undici's error; its cause says why (refused, TLS pin, timeout).
+    const cause = (error as Error & { cause?: Error & { cause?: Error } }).cause;
+    const inner = cause?.cause;
+    if (inner instanceof InfrastructureError) return inner;
+    if (cause instanceof InfrastructureError) return cause;
+    const reason = inner?.message ?? cause?.message ?? (error as Error).message;
+    return new InfrastructureError('proxmox', `could not ${what}: Proxmox API unreachable (${reason}). Check PROXMOX_VE_ENDPOINT and that the node is up.`);
+  }
+}

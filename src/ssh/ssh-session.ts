@@ -1,0 +1,119 @@
+import { Client, ClientChannel } from 'ssh2';
+import { InfrastructureError } from '../errors';
+import { Deadline } from '../waiting/deadline';
+import { hostKeyFingerprint } from './host-key-fingerprint';
+
+export interface SshEndpoint {
+  /** Who this is, in the operator's words, for messages: "Proxmox host pve", "worker k3s-worker-01". */
+  label: string;
+  host: string;
+  port: number;
+  username: string;
+  privateKey: string;
+  /** The only host key accepted: `SHA256:…`. There is no trust-on-first-use. */
+  hostKeyFingerprint: string;
+  /** Restricts the host key algorithm, so the key whose fingerprint was pinned is the one offered. */
+  hostKeyAlgorithm?: 'ssh-ed25519';
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+const CONNECT_TIMEOUT_MS = 20_000;
+
+/** One authenticated SSH connection (optionally through a jump host) on which commands run. */
+export class SshSession {
+  private constructor(
+    private readonly client: Client,
+    readonly endpoint: SshEndpoint,
+  ) {}
+
+  /** Connects directly, or through `via` as a jump host (ssh -J). Rejects a host key other than the pinned one. */
+  static async open(endpoint: SshEndpoint, via?: SshSession): Promise<SshSession> {
+    const sock = via ? await via.forward(endpoint.host, endpoint.port) : undefined;
+    const client = new Client();
+    let seenFingerprint: string | undefined;
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve());
+      client.once('error', (error: Error & { level?: string }) => {
+        if (seenFingerprint && seenFingerprint !== endpoint.hostKeyFingerprint) {
+          reject(
+            new InfrastructureError(
+              'ssh',
+              `${endpoint.label} (${endpoint.host}:${endpoint.port}) presented host key ${seenFingerprint}, not the expected ${endpoint.hostKeyFingerprint}; refusing to connect. ` +
+                'If the host was rebuilt, confirm the new key on its console and update the pinned fingerprint; otherwise suspect a man in the middle.',
+            ),
+          );
+        } else {
+          const hint = error.level === 'client-authentication' ? ' (the key was not accepted: check it is in root\'s authorized_keys)' : '';
+          reject(new InfrastructureError('ssh', `SSH to ${endpoint.label} (${endpoint.host}:${endpoint.port}) failed: ${error.message}${hint}`));
+        }
+      });
+      client.connect({
+        host: via ? undefined : endpoint.host,
+        port: via ? undefined : endpoint.port,
+        sock,
+        username: endpoint.username,
+        privateKey: endpoint.privateKey,
+        readyTimeout: CONNECT_TIMEOUT_MS,
+        algorithms: endpoint.hostKeyAlgorithm ? { serverHostKey: [endpoint.hostKeyAlgorithm] } : undefined,
+        hostVerifier: (key: Buffer) => {
+          seenFingerprint = hostKeyFingerprint(key);
+          return seenFingerprint === endpoint.hostKeyFingerprint;
+        },
+      });
+    });
+    return new SshSession(client, endpoint);
+  }
+
+  /**
+   * Runs a command. Secrets go in `stdin`, never in the command line, so they stay out of process lists and
+   * transcripts. At the deadline the channel is closed (which stops the remote command) and the output so far is
+   * kept in the error.
+   */
+  exec(command: string, options: { stdin?: string; deadline?: Deadline } = {}): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (error, channel: ClientChannel) => {
+        if (error) return reject(new InfrastructureError('ssh', `could not run a command on ${this.endpoint.label}: ${error.message}`));
+        let stdout = '';
+        let stderr = '';
+        const timer = options.deadline
+          ? setTimeout(() => {
+              channel.close();
+              reject(options.deadline!.exceeded(`output so far:\n${tail(stdout + stderr)}`));
+            }, options.deadline.remainingMs())
+          : undefined;
+        channel.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+        channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        channel.on('close', (code: number | null) => {
+          clearTimeout(timer);
+          resolve({ stdout, stderr, exitCode: code ?? -1 });
+        });
+        channel.end(options.stdin ?? '');
+      });
+    });
+  }
+
+  /** A TCP stream from this host to `host:port`, as `ssh -J` opens one. */
+  forward(host: string, port: number): Promise<NodeJS.ReadWriteStream & ClientChannel> {
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
+        if (error) {
+          return reject(new InfrastructureError('ssh', `${this.endpoint.label} could not open a connection to ${host}:${port}: ${error.message}`));
+        }
+        resolve(stream);
+      });
+    });
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}
+
+function tail(text: string, lines = 20): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}

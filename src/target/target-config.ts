@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { ConfigurationError, InputProblem } from '../errors';
+import { secrets } from '../secrets/secret-registry';
+
+/**
+ * Where the suite points: a Proxmox VE node (API + root SSH) and a k3s cluster (join token + kubeconfig). Read from
+ * environment variables named as their ecosystems name them (the Proxmox Terraform provider's PROXMOX_VE_*,
+ * k3s's K3S_*, kubectl's KUBECONFIG), so an operator's existing shell setup works unchanged.
+ */
+export interface TargetConfig {
+  proxmox: {
+    endpoint: URL;
+    tokenId: string;
+    tokenSecret: string;
+    /** Node name; undefined = the only (or first online) node the API lists. */
+    node?: string;
+    /** Pinned SHA-256 certificate fingerprint ('AA:BB:..'), or a CA bundle, or neither (system trust store). */
+    tlsFingerprint?: string;
+    caPem?: string;
+    ssh: { host: string; port: number; username: string; privateKey: string; hostKeyFingerprint: string };
+  };
+  worker: { privateKey: string };
+  k3s: { url?: URL; token: string };
+  kubeconfigPath: string;
+  keepOnFailure: boolean;
+}
+
+export const TARGET_VARIABLES: Record<string, string> = {
+  PROXMOX_VE_ENDPOINT: 'Proxmox API base URL, e.g. https://pve.example:8006/',
+  PROXMOX_VE_API_TOKEN: 'API token USER@REALM!TOKENID=SECRET (needs VM.Allocate, Datastore.AllocateSpace, Datastore.AllocateTemplate, SDN.Use)',
+  PROXMOX_VE_NODE: 'optional: node name (default: the only or first online node)',
+  PROXMOX_VE_TLS_FINGERPRINT: 'optional: pinned SHA-256 fingerprint of the API certificate (for self-signed pve-ssl.pem)',
+  PROXMOX_VE_CA_FILE: 'optional: CA bundle that signed the API certificate (e.g. a copy of /etc/pve/pve-root-ca.pem)',
+  PROXMOX_VE_SSH_ADDRESS: 'optional: address of the node\'s SSH server (default: the endpoint\'s host)',
+  PROXMOX_VE_SSH_PORT: 'optional: SSH port (default 22)',
+  PROXMOX_VE_SSH_USERNAME: 'optional: SSH user (default root; pct needs root)',
+  PROXMOX_VE_SSH_PRIVATE_KEY: 'private key for the node\'s root SSH (contents), or use PROXMOX_VE_SSH_PRIVATE_KEY_FILE',
+  PROXMOX_VE_SSH_PRIVATE_KEY_FILE: 'path of that private key',
+  PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT: 'the node\'s SSH host key fingerprint, SHA256:... (ssh-keyscan -t ed25519 HOST | ssh-keygen -lf -)',
+  WORKER_SSH_PRIVATE_KEY_FILE: 'optional: key installed in the worker for root (default: the Proxmox SSH key)',
+  K3S_URL: 'optional: https://SERVER:6443; must agree with the control plane the feature names',
+  K3S_TOKEN: 'the cluster\'s node token (/var/lib/rancher/k3s/server/node-token), or use K3S_TOKEN_FILE',
+  K3S_TOKEN_FILE: 'path of a file holding that token',
+  KUBECONFIG: 'kubeconfig with rights to read nodes, events and to create/delete pods in default',
+  SUITE_KEEP_ON_FAILURE: 'optional: 1 keeps a half-built worker for inspection and prints how to remove it',
+};
+
+type Env = Record<string, string | undefined>;
+
+export function loadTargetConfig(env: Env): TargetConfig {
+  const problems: InputProblem[] = [];
+  const problem = (input: string, text: string, fix: string) => problems.push({ input, problem: text, fix });
+  const required = (name: string): string => {
+    const value = env[name]?.trim();
+    if (!value) problem(name, 'is not set', `set it: ${TARGET_VARIABLES[name]}`);
+    return value ?? '';
+  };
+  const fileOrValue = (valueName: string, fileName: string): string => {
+    const direct = env[valueName]?.trim();
+    const path = env[fileName]?.trim();
+    if (direct && path) problem(`${valueName} and ${fileName}`, 'are both set', 'set only one of them');
+    if (direct) return direct;
+    if (!path) {
+      problem(valueName, 'is not set', `set it or ${fileName}: ${TARGET_VARIABLES[valueName]}`);
+      return '';
+    }
+    try {
+      return readFileSync(path, 'utf8').trim();
+    } catch (error) {
+      problem(`${fileName} "${path}"`, `cannot be read (${(error as NodeJS.ErrnoException).code})`, 'point it at a readable file');
+      return '';
+    }
+  };
+
+  const endpointText = required('PROXMOX_VE_ENDPOINT');
+  let endpoint = new URL('https://invalid.invalid/');
+  if (endpointText) {
+    try {
+      endpoint = new URL(endpointText);
+      if (endpoint.protocol !== 'https:') problem(`PROXMOX_VE_ENDPOINT "${endpointText}"`, 'is not https', 'use https://HOST:8006/');
+    } catch {
+      problem(`PROXMOX_VE_ENDPOINT "${endpointText}"`, 'is not a URL', 'write it like https://pve.example:8006/');
+    }
+  }
+
+  const token = required('PROXMOX_VE_API_TOKEN');
+  secrets.register(token);
+  const tokenMatch = /^([^@!=\s]+@[^@!=\s]+![A-Za-z][A-Za-z0-9._-]*)=([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(token);
+  if (token && !tokenMatch) {
+    problem('PROXMOX_VE_API_TOKEN', 'is not of the form USER@REALM!TOKENID=SECRET with a lower-case UUID secret', 'copy it as Datacenter > Permissions > API Tokens shows it, e.g. root@pam!ci=0f1e…');
+  }
+  secrets.register(tokenMatch?.[2]);
+
+  const tlsFingerprint = env.PROXMOX_VE_TLS_FINGERPRINT?.trim().toUpperCase() || undefined;
+  if (tlsFingerprint && !/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/.test(tlsFingerprint)) {
+    problem('PROXMOX_VE_TLS_FINGERPRINT', 'is not a SHA-256 fingerprint (32 colon-separated hex pairs)', 'copy it from `openssl x509 -noout -fingerprint -sha256 -in /etc/pve/local/pve-ssl.pem`');
+  }
+  let caPem: string | undefined;
+  const caFile = env.PROXMOX_VE_CA_FILE?.trim();
+  if (caFile) {
+    try {
+      caPem = readFileSync(caFile, 'utf8');
+    } catch (error) {
+      problem(`PROXMOX_VE_CA_FILE "${caFile}"`, `cannot be read (${(error as NodeJS.ErrnoException).code})`, 'point it at a PEM file');
+    }
+  }
+
+  const sshPortText = env.PROXMOX_VE_SSH_PORT?.trim() || '22';
+  const sshPort = Number(sshPortText);
+  if (!(/^\d+$/.test(sshPortText) && sshPort >= 1 && sshPort <= 65535)) problem(`PROXMOX_VE_SSH_PORT "${sshPortText}"`, 'is not a port number', 'write e.g. 22');
+  const sshKey = fileOrValue('PROXMOX_VE_SSH_PRIVATE_KEY', 'PROXMOX_VE_SSH_PRIVATE_KEY_FILE');
+  secrets.register(sshKey);
+  const hostKeyFingerprint = required('PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT');
+  if (hostKeyFingerprint && !/^SHA256:[A-Za-z0-9+/]{43}$/.test(hostKeyFingerprint)) {
+    problem('PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT', 'is not an OpenSSH SHA256 fingerprint', 'copy it from `ssh-keyscan -t ed25519 HOST | ssh-keygen -lf -`, e.g. SHA256:abc…');
+  }
+
+  let workerKey = sshKey;
+  const workerKeyFile = env.WORKER_SSH_PRIVATE_KEY_FILE?.trim();
+  if (workerKeyFile) {
+    try {
+      workerKey = readFileSync(workerKeyFile, 'utf8');
+      secrets.register(workerKey);
+    } catch (error) {
+      problem(`WORKER_SSH_PRIVATE_KEY_FILE "${workerKeyFile}"`, `cannot be read (${(error as NodeJS.ErrnoException).code})`, 'point it at a private key file');
+    }
+  }
+
+  let k3sUrl: URL | undefined;
+  const k3sUrlText = env.K3S_URL?.trim();
+  if (k3sUrlText) {
+    try {
+      k3sUrl = new URL(k3sUrlText);
+      // Same rule as k3s install.sh: "Only https:// URLs are supported for K3S_URL".
+      if (k3sUrl.protocol !== 'https:') problem(`K3S_URL "${k3sUrlText}"`, 'is not https (k3s accepts only https:// URLs)', 'write https://SERVER:6443');
+    } catch {
+      problem(`K3S_URL "${k3sUrlText}"`, 'is not a URL', 'write https://SERVER:6443');
+    }
+  }
+  const k3sToken = fileOrValue('K3S_TOKEN', 'K3S_TOKEN_FILE');
+  secrets.register(k3sToken);
+  // A secure token's password part may be printed on its own by tools; mask it separately.
+  secrets.register(/::[^:]+:(.+)$/.exec(k3sToken)?.[1]);
+
+  const kubeconfigPath = required('KUBECONFIG');
+
+  if (problems.length) throw new ConfigurationError(problems);
+  return {
+    proxmox: {
+      endpoint,
+      tokenId: tokenMatch![1],
+      tokenSecret: tokenMatch![2],
+      node: env.PROXMOX_VE_NODE?.trim() || undefined,
+      tlsFingerprint,
+      caPem,
+      ssh: {
+        host: env.PROXMOX_VE_SSH_ADDRESS?.trim() || endpoint.hostname,
+        port: sshPort,
+        username: env.PROXMOX_VE_SSH_USERNAME?.trim() || 'root',
+        privateKey: sshKey,
+        hostKeyFingerprint,
+      },
+    },
+    worker: { privateKey: workerKey },
+    k3s: { url: k3sUrl, token: k3sToken },
+    kubeconfigPath,
+    keepOnFailure: /^(1|true|yes)$/i.test(env.SUITE_KEEP_ON_FAILURE?.trim() ?? ''),
+  };
+}

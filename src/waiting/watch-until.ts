@@ -1,0 +1,66 @@
+import * as k8s from '@kubernetes/client-node';
+import { Deadline } from './deadline';
+
+export type Verdict<T> = { done: true; value: T } | { done: false; observed: string } | { failed: Error };
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchUntilOptions<O, T> {
+  kubeconfig: k8s.KubeConfig;
+  /** Collection path, e.g. /api/v1/nodes */
+  path: string;
+  query: Record<string, string>;
+  deadline: Deadline;
+  /** Judges each object as it changes: done, keep waiting (with what was seen), or fail now with the reason. */
+  judge: (object: O, type: WatchEventType) => Verdict<T>;
+}
+
+/**
+ * Waits for an object to reach a state by watching it, never by polling: each change is judged as it arrives.
+ * A watch that ends (server timeout, 410 Gone, dropped connection) is started again from the current state, so a
+ * lost watch costs nothing but a fresh list. The deadline's error carries the last state observed.
+ */
+export function watchUntil<O extends k8s.KubernetesObject, T>(options: WatchUntilOptions<O, T>): Promise<T> {
+  const watch = new k8s.Watch(options.kubeconfig);
+  let lastObserved = 'no object seen yet';
+  let settled = false;
+  let controller: AbortController | undefined;
+
+  return new Promise<T>((resolve, reject) => {
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      controller?.abort();
+      outcome();
+    };
+    const timer = setTimeout(() => finish(() => reject(options.deadline.exceeded(lastObserved))), options.deadline.remainingMs());
+
+    const start = () => {
+      if (settled) return;
+      watch
+        .watch(
+          options.path,
+          { ...options.query, allowWatchBookmarks: true },
+          (type: string, object: O) => {
+            if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return;
+            const verdict = options.judge(object, type);
+            if ('failed' in verdict) finish(() => reject(verdict.failed));
+            else if (verdict.done) finish(() => resolve(verdict.value));
+            else lastObserved = verdict.observed;
+          },
+          // The watch ended: resume from the current state; after an error, give the server a moment first.
+          (error: unknown) => (error ? setTimeout(start, Math.min(500, options.deadline.remainingMs())) : setImmediate(start)),
+        )
+        .then((abort) => {
+          controller = abort;
+          if (settled) abort.abort();
+        })
+        .catch((error: Error) => {
+          lastObserved = `${lastObserved} (watch failed: ${error.message})`;
+          if (!settled) setTimeout(start, Math.min(1000, options.deadline.remainingMs()));
+        });
+    };
+    start();
+  });
+}

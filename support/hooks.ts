@@ -1,0 +1,45 @@
+import { After, AfterAll, Before, Status } from '@cucumber/cucumber';
+import { removalInstructions, removeWorker } from '../src/provisioning/remove-worker';
+import { removeTestPod } from '../src/provisioning/test-pod';
+import { builtWorkers, closeRun, createdThisRun, enterFeature } from './run-state';
+import { StoryWorld } from './world';
+
+Before(async function (this: StoryWorld, { pickle }) {
+  await enterFeature(pickle.uri, this.kind);
+});
+
+// The test pod never outlives its scenario, pass or fail.
+After(async function (this: StoryWorld) {
+  if (!this.testPod) return;
+  await removeTestPod((await this.target()).cluster, this.testPod);
+  this.evidence.note(`removed test pod ${this.testPod.namespace}/${this.testPod.name}`);
+});
+
+/**
+ * Failure policy for a half-built worker: a container this run created that never became a Ready node is removed
+ * (with its Node and node-password secret, so the hostname can join again), unless SUITE_KEEP_ON_FAILURE asks to
+ * keep it, in which case the commands to remove it are printed. A worker that reached Ready is the story's result
+ * and stays.
+ */
+After(async function (this: StoryWorld, { result }) {
+  if (result?.status !== Status.FAILED) return;
+  const target = await this.target().catch(() => undefined);
+  if (!target) return;
+  for (const build of builtWorkers()) {
+    const container = build.container;
+    if (build.ready || !container || !createdThisRun.has(container.vmid)) continue;
+    if (target.config.keepOnFailure) {
+      this.evidence.note(`SUITE_KEEP_ON_FAILURE: keeping half-built CT ${container.vmid} (${container.hostname}) for inspection. Remove it with:\n${removalInstructions(container)}`);
+      continue;
+    }
+    build.close();
+    await removeWorker(target, container, this.evidence);
+    createdThisRun.delete(container.vmid);
+    build.container = undefined;
+    this.evidence.note(`removed half-built CT ${container.vmid} (${container.hostname}); set SUITE_KEEP_ON_FAILURE=1 to keep it next time`);
+  }
+});
+
+AfterAll(async function () {
+  await closeRun();
+});

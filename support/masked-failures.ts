@@ -1,0 +1,28 @@
+import { setDefinitionFunctionWrapper } from '@cucumber/cucumber';
+import { InfrastructureError } from '../src/errors';
+import { secrets } from '../src/secrets/secret-registry';
+import type { StoryWorld } from './world';
+
+/**
+ * Every step and hook runs through this wrapper: a failure's message and stack are masked before cucumber records
+ * them, and an infrastructure failure's evidence (task log, journal, events) is attached next to the failed step.
+ */
+setDefinitionFunctionWrapper((definition: (...args: unknown[]) => unknown) => {
+  const wrapped = async function (this: StoryWorld, ...args: unknown[]) {
+    try {
+      return await definition.apply(this, args);
+    } catch (error) {
+      if (error instanceof Error) {
+        error.message = secrets.mask(error.message);
+        if (error.stack) error.stack = secrets.mask(error.stack);
+        if (error instanceof InfrastructureError && error.evidence && typeof this?.attach === 'function') {
+          this.attach(secrets.mask(error.evidence), { mediaType: 'text/plain', fileName: `diagnosis (${error.phase})` });
+        }
+      }
+      throw error;
+    }
+  };
+  // Cucumber reads a definition's arity to match step arguments; keep the original's.
+  Object.defineProperty(wrapped, 'length', { value: definition.length });
+  return wrapped;
+});

@@ -1,0 +1,49 @@
+import { IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
+import { Evidence } from '../src/provisioning/evidence';
+import { Target } from '../src/provisioning/target';
+import { TestPodRef } from '../src/provisioning/test-pod';
+import { WorkerBuild } from '../src/provisioning/worker-build';
+import { secrets } from '../src/secrets/secret-registry';
+import { parseWorkerSpec, WorkerSpec } from '../src/spec/worker-spec';
+import { currentTarget, TargetKind, workerBuild } from './run-state';
+
+export interface StoryParameters {
+  /** Set by the cucumber.js profile: the embedded lab (default) or the real systems the environment names. */
+  target?: TargetKind;
+}
+
+/** Per-scenario state; what outlives a scenario (target, workers) lives in run-state. */
+export class StoryWorld extends World<StoryParameters> {
+  specFields?: Record<string, string>;
+  rawLxcLines: string[] = [];
+  testPod?: TestPodRef;
+
+  /** Evidence goes to the report with every registered secret masked. */
+  readonly evidence: Evidence = {
+    attach: (title, text) => this.attach(secrets.mask(text), { mediaType: 'text/plain', fileName: title }),
+    note: (message) => this.log(secrets.mask(message)),
+  };
+
+  constructor(options: IWorldOptions<StoryParameters>) {
+    super(options);
+  }
+
+  get kind(): TargetKind {
+    return this.parameters.target ?? 'lab';
+  }
+
+  get spec(): WorkerSpec {
+    if (!this.specFields) throw new Error('no worker specification: the feature needs a Background "Given the worker specification:" table');
+    return parseWorkerSpec(this.specFields, this.rawLxcLines);
+  }
+
+  target(): Promise<Target> {
+    return currentTarget(this.kind);
+  }
+
+  worker(): Promise<WorkerBuild> {
+    return workerBuild(this.kind, this.spec);
+  }
+}
+
+setWorldConstructor(StoryWorld);

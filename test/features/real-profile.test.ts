@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { projectRoot, runCucumber } from './run-cucumber';
+
+/** Starts `npm run lab`'s program and resolves once it has written lab.env. */
+function startStandaloneLab(outDir: string): Promise<{ child: ChildProcess; env: Record<string, string> }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register', 'lab/cli.ts', '--out', outDir], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!output.includes('variables for --profile real')) return;
+      const env = Object.fromEntries(
+        readFileSync(join(outDir, 'lab.env'), 'utf8').trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      );
+      resolve({ child, env });
+    });
+    child.once('exit', (code) => reject(new Error(`the lab exited (${code}) before it was ready:\n${output}`)));
+  });
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('the real profile, pointed at a standalone lab', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'k3s-standalone-lab-'));
+  let lab: { child: ChildProcess; env: Record<string, string> };
+
+  before(async () => {
+    lab = await startStandaloneLab(outDir);
+  });
+
+  after(() => {
+    if (lab.child.exitCode === null) lab.child.kill('SIGKILL');
+  });
+
+  it('writes lab.env with every variable the real profile reads', () => {
+    for (const name of ['PROXMOX_VE_ENDPOINT', 'PROXMOX_VE_API_TOKEN', 'PROXMOX_VE_TLS_FINGERPRINT', 'PROXMOX_VE_SSH_PORT', 'PROXMOX_VE_SSH_PRIVATE_KEY_FILE', 'PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT', 'K3S_URL', 'K3S_TOKEN_FILE', 'KUBECONFIG']) {
+      assert.ok(lab.env[name], `${name} in lab.env`);
+    }
+    assert.match(lab.env.PROXMOX_VE_ENDPOINT, /^https:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  it('runs add-worker.feature with --profile real and leaks no secret into its reports', async () => {
+    const run = await runCucumber(['--profile', 'real', 'features/add-worker.feature'], lab.env);
+    assert.equal(run.exitCode, 0, run.output);
+    assert.match(run.output, /3 scenarios \(3 passed\)/);
+    const secrets = [
+      lab.env.PROXMOX_VE_API_TOKEN.split('=')[1],
+      readFileSync(lab.env.K3S_TOKEN_FILE, 'utf8').trim(),
+      ...readFileSync(lab.env.PROXMOX_VE_SSH_PRIVATE_KEY_FILE, 'utf8').split('\n').filter((line) => line.length > 20 && !line.startsWith('-----')),
+    ];
+    for (const file of [...filesUnder(run.reportsDir)]) {
+      const text = readFileSync(file, 'utf8');
+      for (const secret of secrets) assert.ok(!text.includes(secret), `a secret appears in ${file}`);
+    }
+    for (const secret of secrets) assert.ok(!run.output.includes(secret), 'a secret appears on the console');
+  });
+
+  it('reports every missing variable at once, before anything is created', async () => {
+    const run = await runCucumber(['--profile', 'real', 'features/add-worker.feature'], { PROXMOX_VE_ENDPOINT: '', PROXMOX_VE_API_TOKEN: '', K3S_TOKEN_FILE: '', KUBECONFIG: '', PROXMOX_VE_SSH_PRIVATE_KEY_FILE: '', PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT: '' });
+    assert.notEqual(run.exitCode, 0);
+    assert.match(run.output, /6 input problems; nothing was created/);
+    assert.match(run.output, /PROXMOX_VE_API_TOKEN: is not set/);
+  });
+
+  it('stops cleanly on Ctrl-C', async () => {
+    const exited = new Promise<number | null>((resolve) => lab.child.once('exit', (code) => resolve(code)));
+    lab.child.kill('SIGINT');
+    assert.equal(await exited, 0);
+  });
+});

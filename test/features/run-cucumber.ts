@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const projectRoot = resolve(__dirname, '..', '..');
+
+export interface CucumberRun {
+  exitCode: number;
+  output: string;
+  reportsDir: string;
+}
+
+/** Runs cucumber-js as a user would, with its outputs in a fresh reports folder. */
+export function runCucumber(args: string[], env: Record<string, string> = {}): Promise<CucumberRun> {
+  const reportsDir = mkdtempSync(join(tmpdir(), 'k3s-suite-reports-'));
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(projectRoot, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, ...env, REPORTS_DIR: reportsDir, FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ exitCode: code ?? -1, output, reportsDir }));
+  });
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigurationError } from '../../src/errors';
+import { secrets } from '../../src/secrets/secret-registry';
+import { loadTargetConfig } from '../../src/target/target-config';
+
+const dir = mkdtempSync(join(tmpdir(), 'target-config-'));
+const keyFile = join(dir, 'id');
+writeFileSync(keyFile, '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n');
+const valid = {
+  PROXMOX_VE_ENDPOINT: 'https://127.0.0.1:8006/',
+  PROXMOX_VE_API_TOKEN: 'root@pam!ci=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+  PROXMOX_VE_SSH_PRIVATE_KEY_FILE: keyFile,
+  PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT: `SHA256:${'A'.repeat(43)}`,
+  K3S_TOKEN: `K10${'a'.repeat(64)}::server:s3cretpassword`,
+  KUBECONFIG: '/tmp/kubeconfig',
+};
+
+describe('target configuration from the environment', () => {
+  it('reads the Terraform-provider and k3s variable names', () => {
+    const config = loadTargetConfig(valid);
+    assert.equal(config.proxmox.tokenId, 'root@pam!ci');
+    assert.equal(config.proxmox.ssh.host, '127.0.0.1');
+    assert.equal(config.proxmox.ssh.port, 22);
+    assert.equal(config.keepOnFailure, false);
+  });
+
+  it('reports every missing or malformed variable at once', () => {
+    try {
+      loadTargetConfig({ PROXMOX_VE_ENDPOINT: 'http://pve:8006', PROXMOX_VE_API_TOKEN: 'root@pam=abc', K3S_URL: 'http://192.168.2.20:6443' });
+      assert.fail('expected a ConfigurationError');
+    } catch (error) {
+      assert.ok(error instanceof ConfigurationError);
+      const inputs = error.problems.map((p) => p.input.split(' ')[0]);
+      assert.deepEqual(inputs, ['PROXMOX_VE_ENDPOINT', 'PROXMOX_VE_API_TOKEN', 'PROXMOX_VE_SSH_PRIVATE_KEY', 'PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT', 'K3S_URL', 'K3S_TOKEN', 'KUBECONFIG']);
+      assert.match(error.message, /nothing was created/);
+    }
+  });
+
+  it('registers the token secret, the k3s token and its password as secrets', () => {
+    loadTargetConfig(valid);
+    const masked = secrets.mask(`token 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 and ${valid.K3S_TOKEN} and s3cretpassword`);
+    assert.equal(masked, 'token *** and *** and ***');
+  });
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigurationError } from '../../src/errors';
+import { assertCriterionMatchesSpec, parseWorkerSpec } from '../../src/spec/worker-spec';
+
+const story: Record<string, string> = {
+  vmid: '102', hostname: 'k3s-worker-01', cores: '4', memory: '8GB', disk: '50GB', address: '192.168.2.21/24',
+  gateway: '192.168.2.1', bridge: 'vmbr0', storage: 'local-lvm', template: 'local:vztmpl/ubuntu-22.04-standard_22.04-1_amd64.tar.zst',
+  features: 'nesting=1,keyctl=1,fuse=1', ssh: 'key', 'control plane': '192.168.2.20:6443',
+};
+const rawLines = ['lxc.apparmor.profile: unconfined', 'lxc.cgroup2.devices.allow: a', 'lxc.cap.drop:', 'lxc.mount.auto: "proc:rw sys:rw"', 'lxc.mount.entry: /dev/kmsg dev/kmsg none defaults,bind,create=file'];
+
+function problemsOf(fields: Record<string, string>, lines = rawLines): string[] {
+  try {
+    parseWorkerSpec(fields, lines);
+  } catch (error) {
+    assert.ok(error instanceof ConfigurationError);
+    return error.problems.map((p) => `${p.input}: ${p.problem}`);
+  }
+  return [];
+}
+
+describe('worker specification', () => {
+  it('reads the story\'s table into Proxmox units (8GB = 8192 MiB memory, 50GB = 50 GiB disk)', () => {
+    const spec = parseWorkerSpec(story, rawLines);
+    assert.equal(spec.memoryMiB, 8192);
+    assert.equal(spec.diskGiB, 50);
+    assert.equal(spec.ip, '192.168.2.21');
+    assert.equal(spec.prefix, 24);
+    assert.deepEqual(spec.features, { nesting: '1', keyctl: '1', fuse: '1' });
+    assert.deepEqual(spec.controlPlane, { host: '192.168.2.20', port: 6443 });
+    assert.deepEqual(spec.rawLxc[2], ['lxc.cap.drop', '']);
+    assert.deepEqual(spec.rawLxc[3], ['lxc.mount.auto', '"proc:rw sys:rw"']);
+  });
+
+  it('refuses "8 GiB" and names the accepted form', () => {
+    const [problem] = problemsOf({ ...story, memory: '8 GiB' });
+    assert.match(problem, /memory "8 GiB": "8 GiB" is not a size in the story's notation/);
+  });
+
+  it('refuses a VMID under 100, which Proxmox reserves', () => {
+    assert.match(problemsOf({ ...story, vmid: '99' })[0], /vmid "99": must be a whole number from 100/);
+  });
+
+  it('refuses a malformed address and a gateway outside the subnet, together', () => {
+    const problems = problemsOf({ ...story, address: '192.168.2.300/24', gateway: '10.0.0.1' });
+    assert.equal(problems.length, 1, 'the gateway cannot be judged against an invalid address');
+    const both = problemsOf({ ...story, gateway: '10.0.0.1', hostname: 'K3S_Worker' });
+    assert.equal(both.length, 2);
+    assert.match(both.join('\n'), /gateway "10.0.0.1": is outside the worker's subnet 192.168.2.21\/24/);
+    assert.match(both.join('\n'), /hostname "K3S_Worker"/);
+  });
+
+  it('reports a missing row and an unknown row', () => {
+    const { cores, ...withoutCores } = story;
+    assert.ok(cores);
+    const problems = problemsOf({ ...withoutCores, cpus: '4' });
+    assert.deepEqual(problems, ['specification "cpus": is not a field the suite knows', 'specification "cores": is missing']);
+  });
+
+  it('refuses raw lines that are not lxc.* settings', () => {
+    assert.match(problemsOf(story, ['features: keyctl=1'])[0], /raw LXC line "features: keyctl=1"/);
+  });
+
+  it('checks a criterion\'s figures against the table', () => {
+    const spec = parseWorkerSpec(story, rawLines);
+    assert.doesNotThrow(() => assertCriterionMatchesSpec(spec, { cores: 4, memory: '8GB', disk: '50GB', ip: '192.168.2.21' }));
+    assert.throws(() => assertCriterionMatchesSpec(spec, { cores: 2, memory: '8GB', disk: '50GB', ip: '192.168.2.21' }), /2 vCPU: differs from the specification table \(cores 4\)/);
+  });
+});
