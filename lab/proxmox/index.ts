@@ -1,0 +1,130 @@
+import type { ContainerRuntime } from '../contracts/container-runtime';
+import type { VirtualNetwork } from '../net/virtual-network';
+import { createCertificateAuthority, issueCertificate, sha256Fingerprint } from '../pki/certificates';
+import type { LabTiming } from '../timing';
+import { ApiAuthenticator, type ApiTokenGrant } from './auth';
+import { ContainerStore } from './container-store';
+import { HostShell } from './host-shell';
+import { startHostSsh } from './host-ssh';
+import { startApiServer } from './http-server';
+import type { NodeContext } from './node-context';
+import { accessRoutes } from './routes/access';
+import { clusterRoutes } from './routes/cluster';
+import { lxcRoutes } from './routes/lxc';
+import { nodeRoutes } from './routes/nodes';
+import { storageRoutes } from './routes/storage';
+import { taskRoutes } from './routes/tasks';
+import { versionRoutes } from './routes/version';
+import { NodeStorage } from './storage';
+import { TaskRegistry } from './tasks';
+
+export { ContainerStore } from './container-store';
+export type { ApiTokenGrant } from './auth';
+export type { PctConfig } from './conf-file';
+
+export interface ProxmoxNodeOptions {
+  network: VirtualNetwork;
+  timing: LabTiming;
+  runtime: ContainerRuntime;
+  /** Default 'pve'. */
+  nodeName?: string;
+  /** The node's own address on vmbr0; default '192.168.2.10'. */
+  hostIp?: string;
+  apiTokens: ApiTokenGrant[];
+  /** Enables POST /access/ticket for root@pam. */
+  rootPassword?: string;
+  /** OpenSSH public key lines allowed to log in as root over SSH. */
+  rootAuthorizedKeys: string[];
+}
+
+export interface RunningProxmoxNode {
+  apiPort: number;
+  /** https://127.0.0.1:<port>/ — the API lives under /api2/json. */
+  apiUrl: string;
+  /** SHA-256 of pve-ssl.pem, 'AA:BB:...'. */
+  tlsFingerprint: string;
+  /** pve-root-ca.pem, the CA that signed pve-ssl.pem. */
+  caPem: string;
+  sshPort: number;
+  sshHostKeyFingerprint: string;
+  sshHostPublicKey: string;
+  nodeName: string;
+  hostIp: string;
+  /** Mutating API calls plus mutating host commands served so far (for "changed nothing" proofs). */
+  writeCount(): number;
+  /** Lab-internal: the node's /etc/pve/lxc, for tests and fault injection. */
+  containers: ContainerStore;
+  stop(): Promise<void>;
+}
+
+/** Starts one emulated Proxmox VE 8 node: its HTTPS API and its root SSH, on loopback and on the virtual network. */
+export async function startProxmoxNode(options: ProxmoxNodeOptions): Promise<RunningProxmoxNode> {
+  const nodeName = options.nodeName ?? 'pve';
+  const hostIp = options.hostIp ?? '192.168.2.10';
+  let writes = 0;
+  const ctx: NodeContext = {
+    nodeName,
+    hostIp,
+    network: options.network,
+    timing: options.timing,
+    runtime: options.runtime,
+    store: new ContainerStore(nodeName),
+    tasks: new TaskRegistry(nodeName),
+    storage: new NodeStorage(options.runtime),
+    startedAt: new Map(),
+    countWrite: () => void (writes += 1),
+  };
+
+  // As pvecm creates them: a cluster CA, and a node certificate for the API (pveproxy serves pve-ssl.pem).
+  const ca = await createCertificateAuthority('Proxmox Virtual Environment');
+  const tls = await issueCertificate(ca, {
+    commonName: `${nodeName}.lab`,
+    organization: 'PVE Cluster Node',
+    dnsNames: ['localhost', nodeName, `${nodeName}.lab`],
+    ipAddresses: ['127.0.0.1', hostIp],
+    usage: 'server',
+  });
+  const tlsFingerprint = sha256Fingerprint(tls.certPem);
+
+  const auth = new ApiAuthenticator(options.apiTokens, options.rootPassword, options.timing);
+  const api = await startApiServer({
+    auth,
+    tls,
+    onWrite: ctx.countWrite,
+    routes: [
+      ...accessRoutes(auth),
+      ...versionRoutes(),
+      ...nodeRoutes(ctx, tlsFingerprint),
+      ...clusterRoutes(ctx, tlsFingerprint),
+      ...storageRoutes(ctx),
+      ...lxcRoutes(ctx),
+      ...taskRoutes(ctx),
+    ],
+  });
+  let ssh;
+  try {
+    ssh = await startHostSsh({ shell: new HostShell(ctx), network: options.network, rootAuthorizedKeys: options.rootAuthorizedKeys });
+  } catch (error) {
+    await api.close();
+    throw error;
+  }
+  const unexpose = [options.network.expose(hostIp, 8006, api.port), options.network.expose(hostIp, 22, ssh.port)];
+
+  return {
+    apiPort: api.port,
+    apiUrl: `https://127.0.0.1:${api.port}/`,
+    tlsFingerprint,
+    caPem: ca.certPem,
+    sshPort: ssh.port,
+    sshHostKeyFingerprint: ssh.hostKeyFingerprint,
+    sshHostPublicKey: ssh.hostPublicKey,
+    nodeName,
+    hostIp,
+    writeCount: () => writes,
+    containers: ctx.store,
+    stop: async () => {
+      for (const close of unexpose) close();
+      await Promise.all([api.close(), ssh.close()]);
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { ApiError } from './envelope';
+import { requirePrivilege, type Principal } from './auth';
+import { checkLock } from './lock-check';
+import { runStop } from './lxc-power';
+import type { NodeContext } from './node-context';
+
+export interface DestroyOptions {
+  force?: boolean;
+  purge?: boolean;
+  destroyUnreferencedDisks?: boolean;
+}
+
+/** DELETE /nodes/{node}/lxc/{vmid} (destroy_vm): early checks answer at once, the rest runs as vzdestroy. */
+export function destroyContainer(ctx: NodeContext, principal: Principal, vmid: number, options: DestroyOptions): string {
+  requirePrivilege(principal, `/vms/${vmid}`, 'VM.Allocate');
+  checkLock(ctx.store.load(vmid).conf);
+  const runningError = `unable to destroy CT ${vmid} - container is running`;
+  if (!options.force && ctx.runtime.isRunning(vmid)) throw new ApiError(500, runningError);
+  return ctx.tasks.start('vzdestroy', String(vmid), principal.userid, async (log) => {
+    const { conf } = ctx.store.load(vmid);
+    checkLock(conf);
+    if (ctx.runtime.isRunning(vmid)) {
+      if (!options.force) throw new Error(runningError);
+      log.warn(`forced to stop CT ${vmid} before destroying!`);
+      await runStop(ctx, vmid, 'stop', false);
+    }
+    const volume = conf.options.rootfs?.match(/^[^:,]+:([^,]+)/)?.[1];
+    await Promise.all([ctx.runtime.destroy(vmid), ctx.timing.wait(2000)]);
+    if (volume) log.log(`  Logical volume "${volume}" successfully removed.`);
+    if (options.purge) log.log(`purging CT ${vmid} from related configurations..`);
+    ctx.store.remove(vmid);
+  });
+}

@@ -1,0 +1,22 @@
+import type { ContainerRuntime } from '../contracts/container-runtime';
+import type { VirtualNetwork } from '../net/virtual-network';
+import type { LabTiming } from '../timing';
+import type { ContainerStore } from './container-store';
+import type { NodeStorage } from './storage';
+import type { TaskRegistry } from './tasks';
+
+/** What the API routes, the host shell and pct share: one node's state. */
+export interface NodeContext {
+  nodeName: string;
+  hostIp: string;
+  network: VirtualNetwork;
+  timing: LabTiming;
+  runtime: ContainerRuntime;
+  store: ContainerStore;
+  tasks: TaskRegistry;
+  storage: NodeStorage;
+  /** When each running CT was started (epoch ms), for uptime. */
+  startedAt: Map<number, number>;
+  /** Counts a mutating call (API write or host command that changes state). */
+  countWrite(): void;
+}

@@ -1,0 +1,34 @@
+import { Client } from 'ssh2';
+import { opensshFingerprint } from '../../../lab/proxmox/host-ssh';
+import type { TestNode } from './test-node';
+
+/** A real ssh2 client logged in as root, pinning the host key by its SHA256 fingerprint. */
+export async function sshAsRoot(t: TestNode, privateKey = t.operatorKey.private): Promise<Client> {
+  const client = new Client();
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve()).once('error', reject);
+    client.connect({
+      host: '127.0.0.1',
+      port: t.node.sshPort,
+      username: 'root',
+      privateKey,
+      hostVerifier: (key: Buffer) => opensshFingerprint(key) === t.node.sshHostKeyFingerprint,
+    });
+  });
+  return client;
+}
+
+export function run(client: Client, command: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (err, stream) => {
+      if (err) return reject(err);
+      let stdout = '';
+      let stderr = '';
+      let code = -1;
+      stream.on('data', (d: Buffer) => (stdout += d));
+      stream.stderr.on('data', (d: Buffer) => (stderr += d));
+      stream.on('exit', (c: number) => (code = c));
+      stream.on('close', () => resolve({ stdout, stderr, code }));
+    });
+  });
+}
