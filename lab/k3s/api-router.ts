@@ -1,0 +1,190 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LabTiming } from '../timing';
+import { authenticate, authorize, type Caller } from './api-access';
+import { ResourceOperations } from './api-operations';
+import { apiGroups, apiVersions, coreResourceList, versionInfo } from './discovery';
+import type { KubeObject } from './kube-object';
+import type { ObjectStore } from './object-store';
+import { resourceType, type ResourceType } from './resource-types';
+import { both, fieldSelector, labelSelector } from './selectors';
+import { asTable, wantsTable } from './table-output';
+import { ApiError, badRequest, failure, methodNotAllowed, unauthorized, unknownPath } from './status-errors';
+import { serveWatch } from './watch';
+
+export interface WriteRecord {
+  user: string;
+  verb: string;
+  resource: string;
+  namespace?: string;
+  name?: string;
+}
+
+interface ResourcePath {
+  type: ResourceType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  watchPrefix: boolean;
+}
+
+const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+
+/** The Kubernetes API half of the server: discovery, health, and core/v1 resources behind client-cert auth. */
+export class ApiRouter {
+  readonly writes: WriteRecord[] = [];
+  private readonly openWatches = new Set<() => void>();
+
+  constructor(private readonly store: ObjectStore, private readonly timing: LabTiming, private readonly serverAddress: string) {}
+
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    try {
+      const caller = authenticate(request);
+      if (!caller) throw unauthorized();
+      await this.route(caller, request, response);
+    } catch (error) {
+      if (error instanceof ApiError) return sendJson(response, error.code, error.status);
+      sendJson(response, 500, failure(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`));
+    }
+  }
+
+  /** Ends every open watch stream (server shutdown). */
+  closeWatches(): void {
+    for (const end of [...this.openWatches]) end();
+  }
+
+  private async route(caller: Caller, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'https://127.0.0.1');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (request.method === 'GET') {
+      if (path === '/healthz' || path === '/readyz' || path === '/livez') return sendText(response, 200, 'ok');
+      if (path === '/version') return sendJson(response, 200, versionInfo());
+      if (path === '/api') return sendJson(response, 200, apiVersions(this.serverAddress));
+      if (path === '/apis') return sendJson(response, 200, apiGroups());
+      if (path === '/api/v1') return sendJson(response, 200, coreResourceList());
+    }
+    const target = parseResourcePath(path);
+    if (!target) throw unknownPath();
+    await this.serveResource(caller, target, url.searchParams, request, response);
+  }
+
+  private async serveResource(caller: Caller, target: ResourcePath, query: URLSearchParams, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const { type, namespace, name, subresource } = target;
+    const operations = new ResourceOperations(this.store, type);
+    const method = request.method ?? 'GET';
+    const watch = target.watchPrefix || query.get('watch') === 'true' || query.get('watch') === '1';
+    const verb = verbFor(method, name, subresource, watch);
+    if (!verb) throw methodNotAllowed();
+    const resource = subresource ? `${type.plural}/${subresource}` : type.plural;
+    if (subresource && !type.subresources[subresource]?.verbs.includes(verb)) throw methodNotAllowed();
+    if (!subresource && !type.verbs.includes(verb)) throw methodNotAllowed();
+
+    const body = ['create', 'update', 'patch'].includes(verb) || (verb === 'delete') ? await readBody(request, verb !== 'delete') : undefined;
+    const stored = name ? this.store.get(type.plural, namespace, name) : undefined;
+    authorize(caller, { verb, resource, namespace, name: name ?? (verb === 'create' ? (body as KubeObject)?.metadata?.name : undefined), target: stored });
+    if (MUTATING.has(verb)) this.writes.push({ user: caller.user, verb, resource, namespace, name: name ?? (body as KubeObject)?.metadata?.name });
+
+    switch (verb) {
+      case 'watch': {
+        const selector = both(labelSelector(query.get('labelSelector')), fieldSelector(type.plural, query.get('fieldSelector')));
+        const end = serveWatch(this.store, this.timing, {
+          resource: type.plural, kind: type.kind, namespace, selector,
+          resourceVersion: query.get('resourceVersion') ?? undefined,
+          allowBookmarks: query.get('allowWatchBookmarks') === 'true',
+          timeoutSeconds: query.has('timeoutSeconds') ? Number(query.get('timeoutSeconds')) : undefined,
+        }, response);
+        this.openWatches.add(end);
+        response.once('close', () => this.openWatches.delete(end));
+        return;
+      }
+      case 'list': {
+        const selector = both(labelSelector(query.get('labelSelector')), fieldSelector(type.plural, query.get('fieldSelector')));
+        const items = this.store.list(type.plural, namespace).filter(selector);
+        if (wantsTable(request.headers.accept)) return sendJson(response, 200, asTable(type, items, this.store.resourceVersion));
+        // Items in a list omit kind and apiVersion, as the real server's list responses do.
+        const bare = items.map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest);
+        return sendJson(response, 200, { kind: `${type.kind}List`, apiVersion: 'v1', metadata: { resourceVersion: String(this.store.resourceVersion) }, items: bare });
+      }
+      case 'get': {
+        const object = operations.get(namespace, name!);
+        if (wantsTable(request.headers.accept)) return sendJson(response, 200, asTable(type, [object], this.store.resourceVersion));
+        return sendJson(response, 200, object);
+      }
+      case 'create':
+        if (subresource === 'binding') return sendJson(response, 201, operations.bind(namespace!, name!, body as KubeObject));
+        return sendJson(response, 201, operations.create(namespace, body as KubeObject));
+      case 'update':
+        return sendJson(response, 200, operations.update(namespace, name!, body as KubeObject, subresource));
+      case 'patch':
+        return sendJson(response, 200, operations.patch(namespace, name!, request.headers['content-type'] ?? '', body, subresource));
+      case 'delete': {
+        const options = (body ?? {}) as { gracePeriodSeconds?: number; preconditions?: { uid?: string } };
+        const grace = query.has('gracePeriodSeconds') ? Number(query.get('gracePeriodSeconds')) : options.gracePeriodSeconds;
+        return sendJson(response, 200, operations.delete(namespace, name!, grace, options.preconditions?.uid));
+      }
+      case 'deletecollection': {
+        const selector = both(labelSelector(query.get('labelSelector')), fieldSelector(type.plural, query.get('fieldSelector')));
+        const deleted = this.store.list(type.plural, namespace).filter(selector).map((o) => operations.delete(o.metadata.namespace, o.metadata.name));
+        return sendJson(response, 200, { kind: `${type.kind}List`, apiVersion: 'v1', metadata: { resourceVersion: String(this.store.resourceVersion) }, items: deleted });
+      }
+    }
+    throw methodNotAllowed();
+  }
+}
+
+function verbFor(method: string, name: string | undefined, subresource: string | undefined, watch: boolean): string | undefined {
+  switch (method) {
+    case 'GET': return name && !watch ? 'get' : watch ? 'watch' : 'list';
+    case 'POST': return !name || subresource === 'binding' ? 'create' : undefined;
+    case 'PUT': return name ? 'update' : undefined;
+    case 'PATCH': return name ? 'patch' : undefined;
+    case 'DELETE': return name ? 'delete' : 'deletecollection';
+    default: return undefined;
+  }
+}
+
+/** `/api/v1[/watch][/namespaces/<ns>]/<resource>[/<name>[/<subresource>]]` */
+export function parseResourcePath(path: string): ResourcePath | undefined {
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] !== 'api' || parts[1] !== 'v1') return undefined;
+  let rest = parts.slice(2);
+  const watchPrefix = rest[0] === 'watch';
+  if (watchPrefix) rest = rest.slice(1);
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3 && resourceType(rest[2])?.namespaced) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const type = resourceType(rest[0] ?? '');
+  if (!type || rest.length > 3) return undefined;
+  if (type.namespaced && rest.length > 1 && namespace === undefined) return undefined;
+  if (rest[2] !== undefined && !type.subresources[rest[2]]) return undefined;
+  return { type, namespace, name: rest[1], subresource: rest[2], watchPrefix };
+}
+
+function readBody(request: IncomingMessage, required: boolean): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('error', reject);
+    request.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8').trim();
+      if (!text) return required ? reject(badRequest('the body of the request was empty')) : resolve(undefined);
+      try {
+        resolve(JSON.parse(text));
+      } catch (error) {
+        reject(badRequest(`couldn't get version/kind; json parse error: ${(error as Error).message}`));
+      }
+    });
+  });
+}
+
+export function sendJson(response: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  response.end(text);
+}
+
+export function sendText(response: ServerResponse, code: number, text: string): void {
+  response.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'X-Content-Type-Options': 'nosniff' });
+  response.end(text);
+}

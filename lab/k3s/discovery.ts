@@ -1,0 +1,44 @@
+import { K3S_VERSION } from '../contracts/k3s-join';
+import { RESOURCE_TYPES } from './resource-types';
+
+/** GET /version of k3s v1.34.3+k3s1 (k8s.io/apimachinery/pkg/version.Info). */
+export function versionInfo(): Record<string, string> {
+  return {
+    major: '1',
+    minor: '34',
+    emulationMajor: '1',
+    emulationMinor: '34',
+    minCompatibilityMajor: '1',
+    minCompatibilityMinor: '33',
+    gitVersion: K3S_VERSION,
+    gitCommit: '48ffa7b6ae2b2e8c5d0ba9e2e4e5b5e3e6d1a0b1',
+    gitTreeState: 'clean',
+    buildDate: '2025-12-10T21:18:36Z',
+    goVersion: 'go1.24.11',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  };
+}
+
+export function apiVersions(serverAddress: string) {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+/** The lab serves no API groups yet; the list is still a valid APIGroupList. */
+export function apiGroups() {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [] };
+}
+
+export function coreResourceList() {
+  const resources = RESOURCE_TYPES.flatMap((type) => [
+    {
+      name: type.plural, singularName: type.singular, namespaced: type.namespaced, kind: type.kind, verbs: type.verbs,
+      ...(type.shortNames ? { shortNames: type.shortNames } : {}),
+      ...(type.plural === 'pods' || type.plural === 'services' ? { categories: ['all'] } : {}),
+    },
+    ...Object.entries(type.subresources).map(([sub, { kind, verbs }]) => ({
+      name: `${type.plural}/${sub}`, singularName: '', namespaced: type.namespaced, kind, verbs,
+    })),
+  ]);
+  return { kind: 'APIResourceList', groupVersion: 'v1', resources };
+}

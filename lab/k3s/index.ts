@@ -1,0 +1,112 @@
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { VirtualNetwork } from '../net/virtual-network';
+import type { LabTiming } from '../timing';
+import { ApiRouter, type WriteRecord } from './api-router';
+import { createClusterPki } from './cluster-pki';
+import { seedCluster } from './cluster-seed';
+import { renderKubeconfig } from './kubeconfig';
+import { MasterKubelet } from './master-kubelet';
+import { NodeCleanupController } from './node-cleanup-controller';
+import { NodeLifecycleController } from './node-lifecycle-controller';
+import { ObjectStore } from './object-store';
+import { Scheduler } from './scheduler';
+import { Supervisor } from './supervisor';
+
+export { ObjectStore } from './object-store';
+export type { StoreEvent } from './object-store';
+export type { KubeObject } from './kube-object';
+export type { WriteRecord } from './api-router';
+export { runPod, terminatePod, podStatusFor, type PodHost, type PodEvent } from './pod-lifecycle';
+export { healthyNodeConditions } from './server-node';
+
+export interface K3sServerOptions {
+  network: VirtualNetwork;
+  timing: LabTiming;
+  /** The server's address on the lab network (K3S_URL's host). */
+  serverIp?: string;
+  port?: number;
+  nodeName?: string;
+}
+
+export interface RunningK3sServer {
+  /** The HTTPS listener on 127.0.0.1 behind the virtual address. */
+  loopbackPort: number;
+  /** `https://<serverIp>:<port>`, what agents use as K3S_URL. */
+  url: string;
+  /** `K10<sha256 of the CA bundle>::server:<password>` (/var/lib/rancher/k3s/server/node-token). */
+  token: string;
+  caBundlePem: string;
+  /** /etc/rancher/k3s/k3s.yaml, pointing at the loopback listener. */
+  kubeconfig(): string;
+  /** The cluster state, for lab-internal checks and fault injection. */
+  store: ObjectStore;
+  /** Mutating API requests served (create, update, patch, delete, deletecollection), from any caller. */
+  writeCount(): number;
+  /** The same requests with who made them, so a proof of "no writes" can leave the kubelets' heartbeats out. */
+  writes(): readonly WriteRecord[];
+  stop(): Promise<void>;
+}
+
+/** Starts an emulated k3s v1.34 server: apiserver, supervisor, scheduler, node controllers and its own kubelet. */
+export async function startK3sServer(options: K3sServerOptions): Promise<RunningK3sServer> {
+  const serverIp = options.serverIp ?? '192.168.2.20';
+  const port = options.port ?? 6443;
+  const nodeName = options.nodeName ?? 'k3s-master';
+  const pki = await createClusterPki(serverIp, nodeName);
+  const store = new ObjectStore();
+  const seeded = seedCluster(store, { nodeName, serverIp });
+
+  const api = new ApiRouter(store, options.timing, `${serverIp}:${port}`);
+  const supervisor = new Supervisor(store, pki);
+  const server = https.createServer(
+    { key: pki.serving.keyPem, cert: pki.serving.certPem, ca: pki.clientCa.certPem, requestCert: true, rejectUnauthorized: false },
+    (request, response) => {
+      void (async () => {
+        if (!(await supervisor.handle(request, response))) await api.handle(request, response);
+      })().catch((error) => {
+        if (!response.headersSent) response.writeHead(500);
+        response.end(String((error as Error).message));
+      });
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const loopbackPort = (server.address() as AddressInfo).port;
+  const unexpose = options.network.expose(serverIp, port, loopbackPort);
+
+  const controllers = [
+    new NodeLifecycleController(store, options.timing),
+    new NodeCleanupController(store),
+    new Scheduler(store),
+    new MasterKubelet(store, options.timing, { nodeName, hostIp: serverIp, usedPodIps: seeded.podIps, images: seeded.images }),
+  ];
+
+  let stopped: Promise<void> | undefined;
+  return {
+    loopbackPort,
+    url: `https://${serverIp}:${port}`,
+    token: pki.token,
+    caBundlePem: pki.serverCa.certPem,
+    kubeconfig: () => renderKubeconfig({
+      server: `https://127.0.0.1:${loopbackPort}`, caPem: pki.serverCa.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem,
+    }),
+    store,
+    writeCount: () => api.writes.length,
+    writes: () => api.writes,
+    stop() {
+      stopped ??= (async () => {
+        unexpose();
+        for (const controller of controllers) controller.stop();
+        api.closeWatches();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NODE_PASSWORD_REJECTED } from '../contracts/k3s-join';
+import { issueCertificate } from '../pki/certificates';
+import { sendText } from './api-router';
+import type { ClusterPki } from './cluster-pki';
+import { checkNodePassword } from './node-password';
+import type { ObjectStore } from './object-store';
+
+/** Parses `Authorization: Basic base64(user:password)`. */
+function basicAuth(request: IncomingMessage): { user: string; password: string } | undefined {
+  const header = request.headers.authorization;
+  if (!header?.startsWith('Basic ')) return undefined;
+  const decoded = Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/**
+ * The k3s supervisor endpoints that share port 6443 with the apiserver (pkg/server/router.go), as
+ * lab/contracts/k3s-join.ts describes them. Returns false for any other path.
+ */
+export class Supervisor {
+  constructor(private readonly store: ObjectStore, private readonly pki: ClusterPki) {}
+
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+    const path = new URL(request.url ?? '/', 'https://127.0.0.1').pathname;
+    if (request.method !== 'GET') return false;
+    if (path === '/ping') {
+      sendText(response, 200, 'pong');
+      return true;
+    }
+    if (path === '/cacerts') {
+      sendText(response, 200, this.pki.serverCa.certPem);
+      return true;
+    }
+    if (path === '/v1-k3s/client-kubelet.crt') {
+      await this.clientKubeletCertificate(request, response);
+      return true;
+    }
+    return false;
+  }
+
+  private async clientKubeletCertificate(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // Only the password is checked: `server:<pw>` (secure token) and `node:<pw>` (bare token) both join.
+    const credentials = basicAuth(request);
+    if (!credentials || credentials.password !== this.pki.password) return sendText(response, 401, 'Unauthorized');
+    const nodeName = header(request, 'k3s-node-name');
+    const nodePassword = header(request, 'k3s-node-password');
+    if (!nodeName || !nodePassword) return sendText(response, 400, 'node name and password headers are required');
+    if (!checkNodePassword(this.store, nodeName, nodePassword)) return sendText(response, 403, NODE_PASSWORD_REJECTED);
+    const issued = await issueCertificate(this.pki.clientCa, { commonName: `system:node:${nodeName}`, organization: 'system:nodes', usage: 'client' });
+    sendText(response, 200, issued.certPem + issued.keyPem);
+  }
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { RunningK3sServer } from '../../../lab/k3s';
+import { adminCredentials, nginxPod, request, startTestServer, watchUntil, type Credentials } from './lab-client';
+
+describe('the server\'s own kubelet (pod lifecycle as kubelet reports it)', () => {
+  let server: RunningK3sServer;
+  let admin: Credentials;
+  before(async () => {
+    ({ server } = await startTestServer());
+    admin = adminCredentials(server);
+  });
+  after(() => server.stop());
+
+  it('keeps the server node\'s heartbeat fresh (node status update every 10 s, scaled)', async () => {
+    const heartbeat = (node: any) => node.status.conditions.find((c: any) => c.type === 'Ready').lastHeartbeatTime;
+    const first = server.store.get('nodes', undefined, 'k3s-master')!;
+    const { match } = await watchUntil(server, admin, `/api/v1/nodes?watch=true&resourceVersion=${server.store.resourceVersion}`,
+      (e) => heartbeat(e.object) !== heartbeat(first), 5_000);
+    assert.equal(match.type, 'MODIFIED');
+  });
+
+  it('reports a missing image as ErrImagePull, then ImagePullBackOff with "Back-off pulling image" events', async () => {
+    const from = server.store.resourceVersion;
+    await request(server, admin, 'POST', '/api/v1/namespaces/default/pods', {
+      body: nginxPod('typo', { containers: [{ name: 'nginx', image: 'ngnix:alpine' }] }),
+    });
+    const { seen } = await watchUntil(server, admin, `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${from}`,
+      (e) => e.object.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff');
+    const reasons = seen.map((e) => e.object.status?.containerStatuses?.[0]?.state?.waiting?.reason).filter(Boolean);
+    assert.ok(reasons.indexOf('ErrImagePull') < reasons.indexOf('ImagePullBackOff'));
+    const events = (await request(server, admin, 'GET', '/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dtypo')).json().items;
+    const messages = events.map((e: any) => `${e.type} ${e.reason}: ${e.message}`);
+    assert.ok(messages.includes('Normal BackOff: Back-off pulling image "ngnix:alpine"'), messages.join('\n'));
+    assert.ok(messages.some((m: string) => m.startsWith('Warning Failed: Failed to pull image "ngnix:alpine": rpc error: code = NotFound')));
+    assert.ok(messages.includes('Warning Failed: Error: ErrImagePull'));
+  });
+});

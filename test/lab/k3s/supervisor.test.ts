@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import https from 'node:https';
+import { after, before, describe, it } from 'node:test';
+import { NODE_PASSWORD_REJECTED, nodePasswordSecretName } from '../../../lab/contracts/k3s-join';
+import type { RunningK3sServer } from '../../../lab/k3s';
+import { healthyNodeConditions } from '../../../lab/k3s/server-node';
+import type { VirtualNetwork } from '../../../lab/net/virtual-network';
+import { adminCredentials, nginxPod, request, startTestServer, watchUntil, type Credentials } from './lab-client';
+
+/** GET on the server's virtual address, as an agent does over the lab network. */
+function agentGet(network: VirtualNetwork, url: string, options: { ca?: string; auth?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string }> {
+  const target = new URL(url);
+  const port = network.resolve(target.hostname, Number(target.port));
+  return new Promise((resolve, reject) => {
+    https.get({
+      host: '127.0.0.1', port, path: target.pathname, servername: undefined,
+      ...(options.ca ? { ca: options.ca, checkServerIdentity: () => undefined } : { rejectUnauthorized: false }),
+      headers: { ...(options.auth ? { Authorization: `Basic ${Buffer.from(options.auth).toString('base64')}` } : {}), ...options.headers },
+    }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+function workerNode(name: string, ready: boolean) {
+  const capacity = { cpu: '2', memory: '2048Mi', pods: '110' };
+  const conditions = healthyNodeConditions();
+  if (!ready) Object.assign(conditions[3], { status: 'False', reason: 'KubeletNotReady', message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized' });
+  return {
+    apiVersion: 'v1', kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } },
+    spec: { taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }] },
+    status: { capacity, allocatable: capacity, conditions, addresses: [{ type: 'InternalIP', address: '192.168.2.21' }, { type: 'Hostname', address: name }] },
+  };
+}
+
+describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts)', () => {
+  let server: RunningK3sServer;
+  let network: VirtualNetwork;
+  let admin: Credentials;
+  let kubelet: Credentials;
+  const password = () => server.token.split(':').pop()!;
+
+  before(async () => {
+    ({ server, network } = await startTestServer());
+    admin = adminCredentials(server);
+  });
+  after(() => server.stop());
+
+  it('serves the CA bundle at /cacerts whose sha256 is the hash pinned by the K10 token', async () => {
+    const response = await agentGet(network, `${server.url}/cacerts`);
+    assert.equal(response.status, 200);
+    assert.equal(response.body, server.caBundlePem);
+    const [, hash] = /^K10([0-9a-f]{64})::server:[0-9a-f]+$/.exec(server.token)!;
+    assert.equal(createHash('sha256').update(response.body).digest('hex'), hash);
+  });
+
+  it('answers a wrong token password with 401 Unauthorized (agent: "Waiting to retrieve agent configuration")', async () => {
+    const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
+      ca: server.caBundlePem, auth: 'server:wrong', headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'p1' },
+    });
+    assert.equal(response.status, 401);
+  });
+
+  it('issues a kubelet client certificate for a bare-password token and records the node password secret', async () => {
+    const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
+      ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'p1' },
+    });
+    assert.equal(response.status, 200);
+    const [cert] = response.body.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/)!;
+    const [key] = response.body.match(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n/)!;
+    kubelet = { ca: server.caBundlePem, cert, key };
+    const secret = server.store.get('secrets', 'kube-system', nodePasswordSecretName('k3s-worker-01'));
+    assert.ok(secret, 'node password secret created on first join');
+  });
+
+  it('rejects the same hostname with another node password: 403 with k3s\'s exact message', async () => {
+    const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
+      ca: server.caBundlePem, auth: `server:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'other' },
+    });
+    assert.equal(response.status, 403);
+    assert.equal(response.body, NODE_PASSWORD_REJECTED);
+  });
+
+  it('lets the kubelet register its Node, which carries the not-ready taint until Ready', async () => {
+    const created = await request(server, kubelet, 'POST', '/api/v1/nodes', { body: workerNode('k3s-worker-01', false) });
+    assert.equal(created.status, 201);
+    assert.equal(created.json().spec.podCIDR, '10.42.1.0/24');
+    const { match } = await watchUntil(server, admin, '/api/v1/nodes?watch=true&fieldSelector=metadata.name%3Dk3s-worker-01',
+      (e) => (e.object.spec.taints ?? []).some((t: any) => t.key === 'node.kubernetes.io/not-ready' && t.effect === 'NoExecute'));
+    assert.ok(match.object.spec.taints.some((t: any) => t.key === 'node.kubernetes.io/not-ready' && t.effect === 'NoSchedule'));
+  });
+
+  it('forbids the kubelet from writing another node (Node authorizer)', async () => {
+    const response = await request(server, kubelet, 'PATCH', '/api/v1/nodes/k3s-master/status', { body: { status: {} }, contentType: 'application/merge-patch+json' });
+    assert.equal(response.status, 403);
+    assert.equal(response.json().message, 'nodes "k3s-master" is forbidden: User "system:node:k3s-worker-01" cannot patch resource "nodes/status" in API group "" at the cluster scope');
+  });
+
+  it('reports FailedScheduling with kube-scheduler\'s message when no node fits (a not-ready node and too little cpu)', async () => {
+    await request(server, admin, 'POST', '/api/v1/namespaces/default/pods', {
+      body: nginxPod('huge', { containers: [{ name: 'nginx', image: 'nginx:alpine', resources: { requests: { cpu: '100' } } }] }),
+    });
+    const { match } = await watchUntil(server, admin, '/api/v1/namespaces/default/events?watch=true&fieldSelector=involvedObject.name%3Dhuge',
+      (e) => e.object.reason === 'FailedScheduling');
+    assert.equal(match.object.type, 'Warning');
+    assert.equal(match.object.message, '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }. '
+      + 'no new claims to deallocate, preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.');
+    const pod = (await request(server, admin, 'GET', '/api/v1/namespaces/default/pods/huge')).json();
+    assert.deepEqual([pod.status.phase, pod.status.conditions[0].reason, pod.status.conditions[0].message], ['Pending', 'Unschedulable', match.object.message]);
+  });
+
+  it('schedules a new pod onto the Ready agent because it is less allocated than the server (LeastAllocated)', async () => {
+    const ready = await request(server, kubelet, 'PATCH', '/api/v1/nodes/k3s-worker-01/status', {
+      body: { status: { conditions: healthyNodeConditions() } }, contentType: 'application/strategic-merge-patch+json',
+    });
+    assert.equal(ready.status, 200);
+    await watchUntil(server, admin, '/api/v1/nodes?watch=true&fieldSelector=metadata.name%3Dk3s-worker-01', (e) => !(e.object.spec.taints ?? []).length);
+    await request(server, admin, 'POST', '/api/v1/namespaces/default/pods', { body: nginxPod('web') });
+    const { match } = await watchUntil(server, kubelet, '/api/v1/pods?watch=true&fieldSelector=spec.nodeName%3Dk3s-worker-01', (e) => e.object.metadata.name === 'web');
+    assert.equal(match.type, 'ADDED');
+    const events = (await request(server, admin, 'GET', '/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dweb')).json().items;
+    const scheduled = events.find((e: any) => e.reason === 'Scheduled');
+    assert.equal(scheduled.message, 'Successfully assigned default/web to k3s-worker-01');
+    assert.equal(scheduled.source.component, 'default-scheduler');
+  });
+
+  it('lets the kubelet report its pod\'s status and finish a graceful deletion with gracePeriodSeconds=0', async () => {
+    const status = await request(server, kubelet, 'PATCH', '/api/v1/namespaces/default/pods/web/status', {
+      body: { status: { phase: 'Running', podIP: '10.42.1.2' } }, contentType: 'application/merge-patch+json',
+    });
+    assert.equal(status.status, 200, status.body);
+    const terminating = (await request(server, admin, 'DELETE', '/api/v1/namespaces/default/pods/web')).json();
+    assert.ok(terminating.metadata.deletionTimestamp);
+    const finished = await request(server, kubelet, 'DELETE', '/api/v1/namespaces/default/pods/web?gracePeriodSeconds=0', {
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: terminating.metadata.uid } },
+    });
+    assert.equal(finished.status, 200, finished.body);
+    assert.equal((await request(server, admin, 'GET', '/api/v1/namespaces/default/pods/web')).status, 404);
+  });
+
+  it('forgets the node password when the Node is deleted, so the hostname can join again (k3s node controller)', async () => {
+    const from = server.store.resourceVersion;
+    await request(server, admin, 'DELETE', '/api/v1/nodes/k3s-worker-01');
+    await watchUntil(server, admin, `/api/v1/namespaces/kube-system/secrets?watch=true&resourceVersion=${from}`,
+      (e) => e.type === 'DELETED' && e.object.metadata.name === nodePasswordSecretName('k3s-worker-01'));
+    const rejoin = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
+      ca: server.caBundlePem, auth: `server:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'new' },
+    });
+    assert.equal(rejoin.status, 200);
+  });
+});
