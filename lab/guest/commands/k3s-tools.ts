@@ -1,0 +1,51 @@
+import { defineCommand, type Command } from 'just-bash';
+import { K3S_VERSION } from '../../contracts/k3s-join';
+import { writeOutput, type GuestView } from '../guest-view';
+
+const BIN = '/usr/local/bin';
+
+/** The installed k3s binary and its symlinks, plus the killall and uninstall scripts install.sh writes. */
+export function k3sToolCommands(view: GuestView): Command[] {
+  const installed = (tool: string) => view.fs.exists(`${BIN}/${tool}`);
+  const missing = (tool: string) => writeOutput('', `bash: ${tool}: command not found\n`, 127);
+  return [
+    defineCommand('k3s', async (args) => {
+      if (!(await installed('k3s'))) return missing('k3s');
+      if (args[0] === '--version' || args[0] === '-v' || args[0] === 'version') {
+        return writeOutput(`k3s version ${K3S_VERSION} (48ffa7b6)\ngo version go1.24.11\n`);
+      }
+      if (args[0] === 'kubectl') return kubectlOnAgent();
+      return writeOutput('', `the lab guest runs k3s only as the k3s-agent service (asked: k3s ${args.join(' ')})\n`, 1);
+    }),
+    defineCommand('kubectl', async () => ((await installed('kubectl')) ? kubectlOnAgent() : missing('kubectl'))),
+    defineCommand('crictl', async () => ((await installed('crictl')) ? writeOutput('', 'the lab guest does not emulate crictl\n', 1) : missing('crictl'))),
+    defineCommand('ctr', async () => ((await installed('ctr')) ? writeOutput('', 'the lab guest does not emulate ctr\n', 1) : missing('ctr'))),
+    defineCommand('k3s-lab-killall', async () => {
+      for (const unit of ['k3s-agent.service', 'k3s.service']) await view.systemd.stop(unit);
+      return writeOutput('');
+    }),
+    defineCommand('k3s-lab-uninstall', async (args, ctx) => {
+      const name = args[0] ?? 'k3s-agent';
+      const unit = `${name}.service`;
+      await view.systemd.stop(unit);
+      const trace: string[] = [];
+      const remove = async (path: string) => {
+        trace.push(`+ rm -rf ${path}`);
+        if (await view.fs.exists(path)) await view.fs.rm(path, { recursive: true, force: true });
+      };
+      trace.push(`+ systemctl disable ${name}`);
+      await ctx.exec!(`systemctl disable ${name} >/dev/null 2>&1 || true`, { cwd: ctx.cwd });
+      for (const path of [
+        `/etc/systemd/system/${unit}`, `/etc/systemd/system/${unit}.env`, `${BIN}/kubectl`, `${BIN}/crictl`, `${BIN}/ctr`,
+        '/etc/rancher/k3s', '/run/k3s', '/run/flannel', '/var/lib/rancher/k3s', '/var/lib/kubelet', `${BIN}/k3s`,
+        `${BIN}/k3s-killall.sh`, `${BIN}/${name}-uninstall.sh`,
+      ]) await remove(path);
+      return writeOutput('', trace.join('\n') + '\n');
+    }),
+  ];
+}
+
+/** An agent has no kubeconfig: k3s kubectl falls back to localhost:8080, as on a real worker. */
+function kubectlOnAgent() {
+  return writeOutput('', 'The connection to the server localhost:8080 was refused - did you specify the right host or port?\n', 1);
+}

@@ -1,0 +1,117 @@
+import type { InMemoryFs } from 'just-bash';
+import type { ExecResult, LxcGuestConfig } from '../contracts/container-runtime';
+import type { VirtualNetwork } from '../net/virtual-network';
+import type { LabTiming } from '../timing';
+import { procMeminfo } from './commands/memory';
+import { guestInterfaces } from './guest-interfaces';
+import { createGuestShell, type GuestShell } from './guest-shell';
+import { startGuestSshServer, type GuestSshServer } from './guest-ssh-server';
+import { guestAddress, memoryUsedMiB, type GuestView } from './guest-view';
+import type { GeneratedHostKey } from './host-keys';
+import { Journal } from './journal';
+import { k3sAgentProgram } from './k3s-agent';
+import { lxcPrerequisites } from './lxc-prerequisites';
+import { Systemd } from './systemd';
+import type { GuestTemplate } from './templates';
+
+interface Boot {
+  config: LxcGuestConfig;
+  controller: AbortController;
+  systemd: Systemd;
+  shell: GuestShell;
+  ssh?: GuestSshServer;
+  unexpose?: () => void;
+}
+
+/** One LXC container: its root filesystem and journal persist; processes, SSH server and addresses live per boot. */
+export class GuestContainer {
+  private boot?: Boot;
+  private booting?: Promise<void>;
+  readonly journal = new Journal();
+
+  constructor(
+    readonly vmid: number,
+    readonly template: GuestTemplate,
+    readonly fs: InMemoryFs,
+    readonly hostKeys: GeneratedHostKey[],
+    private readonly network: VirtualNetwork,
+    private readonly timing: LabTiming,
+  ) {}
+
+  get running(): boolean {
+    return this.boot !== undefined;
+  }
+
+  async start(config: LxcGuestConfig): Promise<void> {
+    if (this.boot || this.booting) throw new Error(`CT ${this.vmid} already running`);
+    this.booting = this.bootWith(config).finally(() => (this.booting = undefined));
+    return this.booting;
+  }
+
+  private async bootWith(config: LxcGuestConfig): Promise<void> {
+    await this.timing.wait(2000);
+    const controller = new AbortController();
+    const boot = { config, controller } as Boot;
+    const view: GuestView = {
+      vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, timing: this.timing,
+      bootConfig: () => config,
+      get systemd() {
+        return boot.systemd;
+      },
+    };
+    boot.systemd = new Systemd(this.fs, this.journal, this.timing, new Map([['/usr/local/bin/k3s', k3sAgentProgram(view)]]));
+    await this.prepareFilesystem(config, view);
+    boot.shell = createGuestShell(view);
+    const address = guestAddress(config);
+    if (address) {
+      boot.ssh = await startGuestSshServer({
+        hostKeys: this.hostKeys.map((key) => key.privateKey),
+        hostname: config.hostname,
+        authorizedKeys: () => this.fs.readFile('/root/.ssh/authorized_keys').catch(() => ''),
+        shell: boot.shell,
+        signal: controller.signal,
+      });
+      boot.unexpose = this.network.expose(address.ip, 22, boot.ssh.port);
+    }
+    this.boot = boot;
+    await boot.systemd.bootEnabledUnits();
+  }
+
+  /** What LXC and pve-container set up at each start: hostname, lxcfs' /proc files, the /dev/kmsg bind mount. */
+  private async prepareFilesystem(config: LxcGuestConfig, view: GuestView): Promise<void> {
+    await this.fs.writeFile('/etc/hostname', `${config.hostname}\n`);
+    await this.fs.writeFile('/proc/meminfo', procMeminfo(config, memoryUsedMiB(view)));
+    await this.fs.writeFile('/proc/cpuinfo', Array.from({ length: config.cores > 0 ? config.cores : 16 }, (_, i) => `processor\t: ${i}\nmodel name\t: AMD EPYC 7302P 16-Core Processor\n`).join('\n'));
+    const kmsg = lxcPrerequisites(config).kmsg;
+    if (kmsg) await this.fs.writeFile('/dev/kmsg', '');
+    else if (await this.fs.exists('/dev/kmsg')) await this.fs.rm('/dev/kmsg');
+    for (const run of ['/run/flannel', '/run/k3s']) if (await this.fs.exists(run)) await this.fs.rm(run, { recursive: true, force: true });
+  }
+
+  /** Hard stop: processes end at once, the SSH port closes and the address stops answering. */
+  async stop(): Promise<void> {
+    if (this.booting) await this.booting.catch(() => undefined);
+    const boot = this.boot;
+    if (!boot) throw new Error(`CT ${this.vmid} not running`);
+    this.boot = undefined;
+    boot.controller.abort(new Error('container stopped'));
+    await boot.systemd.shutdown();
+    boot.unexpose?.();
+    await boot.ssh?.close();
+    const address = guestAddress(boot.config);
+    if (address) this.network.detachHost(address.ip);
+    await this.timing.wait(500);
+  }
+
+  async exec(command: string, options: { stdin?: string; signal?: AbortSignal } = {}): Promise<ExecResult> {
+    const boot = this.boot;
+    if (!boot) throw new Error(`CT ${this.vmid} not running`);
+    const signal = options.signal ? AbortSignal.any([options.signal, boot.controller.signal]) : boot.controller.signal;
+    return boot.shell(command, { stdin: options.stdin, signal });
+  }
+
+  interfaces(): Array<{ name: string; hwaddr: string; inet?: string; inet6?: string }> {
+    if (!this.boot) return [];
+    return guestInterfaces(this.boot.config).map(({ name, hwaddr, inet, inet6 }) => ({ name, hwaddr, inet, inet6 }));
+  }
+}

@@ -1,0 +1,59 @@
+import type { ContainerRuntime, CreateGuestRequest, ExecResult, GuestHostKey } from '../contracts/container-runtime';
+import type { VirtualNetwork } from '../net/virtual-network';
+import type { LabTiming } from '../timing';
+import { GuestContainer } from './guest-container';
+import { generateHostKeys } from './host-keys';
+import { layDownRootFilesystem } from './root-filesystem';
+import { findTemplate, GUEST_TEMPLATES } from './templates';
+
+export type GuestRuntime = ContainerRuntime & { stopAll(): Promise<void> };
+
+/** The LXC guests behind the emulated Proxmox node: root filesystems, SSH servers, systemd and the k3s agent. */
+export function createGuestRuntime(options: { network: VirtualNetwork; timing: LabTiming }): GuestRuntime {
+  const containers = new Map<number, GuestContainer>();
+  const container = (vmid: number) => {
+    const found = containers.get(vmid);
+    if (!found) throw new Error(`CT ${vmid} does not exist`);
+    return found;
+  };
+
+  return {
+    templates: () => GUEST_TEMPLATES.map((template) => template.file),
+
+    async create({ config, ostemplate, sshPublicKeys }: CreateGuestRequest) {
+      if (containers.has(config.vmid)) throw new Error(`CT ${config.vmid} already exists`);
+      const template = findTemplate(ostemplate);
+      if (!template) throw new Error(`volume '${ostemplate}' does not exist`);
+      const keys = generateHostKeys(config.hostname);
+      const fs = await layDownRootFilesystem(template, config, keys, sshPublicKeys);
+      containers.set(config.vmid, new GuestContainer(config.vmid, template, fs, keys, options.network, options.timing));
+      const hostKeys: GuestHostKey[] = keys.map(({ type, fingerprint, publicKey }) => ({ type, fingerprint, publicKey }));
+      return { hostKeys, architecture: 'amd64' };
+    },
+
+    start: (config) => container(config.vmid).start(config),
+    stop: (vmid) => container(vmid).stop(),
+
+    async destroy(vmid) {
+      const target = container(vmid);
+      if (target.running) await target.stop();
+      containers.delete(vmid);
+    },
+
+    isRunning: (vmid) => containers.get(vmid)?.running ?? false,
+
+    exec: (vmid, command, execOptions): Promise<ExecResult> => {
+      try {
+        return container(vmid).exec(command, execOptions);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+
+    interfaces: (vmid) => containers.get(vmid)?.interfaces() ?? [],
+
+    async stopAll() {
+      await Promise.all([...containers.values()].filter((c) => c.running).map((c) => c.stop()));
+    },
+  };
+}

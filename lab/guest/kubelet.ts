@@ -1,0 +1,135 @@
+import type { LabTiming } from '../timing';
+import { abortableDelay } from './abortable-delay';
+import { guestAddress, type GuestView } from './guest-view';
+import type { KubeApi } from './kube-api';
+import { nodeConditions, nodeObject, type NodeCondition } from './node-status';
+import { PodRunner } from './pod-runner';
+
+export interface AgentLogger {
+  info(message: string): void;
+  klog(severity: 'I' | 'W' | 'E', source: string, message: string): void;
+}
+
+/**
+ * The kubelet embedded in the k3s agent: registers the Node, posts its status (NotReady until flannel has written
+ * the CNI config, then Ready) on every heartbeat, and runs the pods bound to it.
+ */
+export class Kubelet {
+  private conditions?: NodeCondition[];
+  private networkReady = false;
+
+  constructor(
+    private readonly view: GuestView,
+    private readonly api: KubeApi,
+    private readonly nodeName: string,
+    private readonly osImage: string,
+    private readonly signal: AbortSignal,
+    private readonly logger: AgentLogger,
+  ) {}
+
+  private klog(severity: 'I' | 'W' | 'E', source: string, message: string): void {
+    this.logger.klog(severity, source, message);
+  }
+
+  private get timing(): LabTiming {
+    return this.view.timing;
+  }
+
+  /** Registers the node, then keeps it alive until the agent stops; `registered` is the agent's READY moment. */
+  async run(registered: () => void): Promise<void> {
+    await this.register();
+    registered();
+    void this.flannel();
+    void this.watchPods();
+    while (!this.signal.aborted) {
+      try {
+        // kubelet's nodeStatusUpdateFrequency is 10 s.
+        await abortableDelay(this.timing.period(10_000), this.signal);
+      } catch {
+        return;
+      }
+      await this.postStatus(false);
+    }
+  }
+
+  private async register(): Promise<void> {
+    this.klog('I', 'kubelet_node_status.go:75', `"Attempting to register node" node="${this.nodeName}"`);
+    for (;;) {
+      this.conditions = nodeConditions(this.networkReady, this.conditions);
+      const node = nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions);
+      try {
+        const created = await this.api.request('POST', '/api/v1/nodes', node, 'application/json', this.signal);
+        if (created.status === 201 || created.status === 200) break;
+        if (created.status === 409) {
+          // Re-registration of an existing Node: bring its labels, annotations and status up to date.
+          await this.api.request('PATCH', `/api/v1/nodes/${this.nodeName}`, { metadata: node.metadata }, 'application/merge-patch+json', this.signal);
+          await this.postStatus(true);
+          break;
+        }
+        this.klog('E', 'kubelet_node_status.go:107', `"Unable to register node with API server" err="${created.json?.message ?? created.status}" node="${this.nodeName}"`);
+      } catch (error) {
+        if (this.signal.aborted) throw error;
+        this.klog('E', 'kubelet_node_status.go:107', `"Unable to register node with API server" err="${(error as Error).message}" node="${this.nodeName}"`);
+      }
+      await abortableDelay(this.timing.period(2000), this.signal);
+    }
+    this.klog('I', 'kubelet_node_status.go:78', `"Successfully registered node" node="${this.nodeName}"`);
+  }
+
+  /** flannel writes /run/flannel/subnet.env and the CNI config some seconds after the agent starts. */
+  private async flannel(): Promise<void> {
+    try {
+      await this.timing.wait(15_000, this.signal);
+    } catch {
+      return;
+    }
+    await this.view.fs.mkdir('/run/flannel', { recursive: true });
+    await this.view.fs.writeFile('/run/flannel/subnet.env', `FLANNEL_NETWORK=10.42.0.0/16\nFLANNEL_SUBNET=10.42.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n`);
+    this.logger.info(`Flannel found PodCIDR assigned for node ${this.nodeName}`);
+    this.networkReady = true;
+    await this.postStatus(false);
+  }
+
+  private async postStatus(full: boolean): Promise<void> {
+    if (this.signal.aborted) return;
+    this.conditions = nodeConditions(this.networkReady, this.conditions);
+    const status = full
+      ? nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions).status
+      : { conditions: this.conditions };
+    try {
+      const result = await this.api.request('PATCH', `/api/v1/nodes/${this.nodeName}/status`, { status }, 'application/merge-patch+json', this.signal);
+      if (result.status === 404) {
+        this.klog('E', 'kubelet_node_status.go:535', `"Error updating node status, will retry" err="error getting node \\"${this.nodeName}\\": nodes \\"${this.nodeName}\\" not found"`);
+      }
+    } catch (error) {
+      if (!this.signal.aborted) this.klog('E', 'kubelet_node_status.go:535', `"Error updating node status, will retry" err="${(error as Error).message}"`);
+    }
+  }
+
+  private async watchPods(): Promise<void> {
+    const ip = guestAddress(this.view.bootConfig())?.ip ?? '';
+    const runner = new PodRunner(this.api, this.nodeName, ip, this.timing, this.signal, (message) => this.klog('E', 'pod_workers.go:1301', message));
+    const selector = `fieldSelector=${encodeURIComponent(`spec.nodeName=${this.nodeName}`)}`;
+    while (!this.signal.aborted) {
+      try {
+        const list = await this.api.request('GET', `/api/v1/pods?${selector}`, undefined, 'application/json', this.signal);
+        for (const pod of list.json?.items ?? []) runner.handle('ADDED', pod);
+        let resourceVersion: string = list.json?.metadata?.resourceVersion ?? '';
+        for await (const event of this.api.watch(`/api/v1/pods?${selector}&watch=true&resourceVersion=${resourceVersion}&allowWatchBookmarks=true`, this.signal)) {
+          if (event.type === 'ERROR') break; // e.g. 410 Gone: list again
+          resourceVersion = event.object?.metadata?.resourceVersion ?? resourceVersion;
+          if (event.type !== 'BOOKMARK') runner.handle(event.type, event.object);
+        }
+      } catch (error) {
+        if (this.signal.aborted) return;
+        this.klog('W', 'reflector.go:561', `"Failed to watch" err="${(error as Error).message}" reflector="pkg/kubelet/config/apiserver.go:66" type="*v1.Pod"`);
+      }
+      // A lost watch is re-established after a short pause, as client-go's reflector does.
+      try {
+        await abortableDelay(this.timing.period(1000), this.signal);
+      } catch {
+        return;
+      }
+    }
+  }
+}
