@@ -6,7 +6,6 @@ const reports = process.env.REPORTS_DIR || 'reports';
 const common = {
   requireModule: ['ts-node/register'],
   require: ['support/**/*.ts', 'steps/**/*.ts'],
-  paths: ['features/*.feature'],
   format: [
     'progress',
     ['allure-cucumberjs/reporter', `${reports}/allure-results/.reporter-output.log`],

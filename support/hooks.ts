@@ -1,8 +1,11 @@
-import { After, AfterAll, Before, Status } from '@cucumber/cucumber';
+import { After, AfterAll, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
 import { removalInstructions, removeWorker } from '../src/provisioning/remove-worker';
 import { removeTestPod } from '../src/provisioning/test-pod';
 import { builtWorkers, closeRun, createdThisRun, enterFeature } from './run-state';
 import { StoryWorld } from './world';
+
+// Every wait in the suite has its own deadline and says what it last saw; cucumber's timer is only a backstop.
+setDefaultTimeout(30 * 60_000);
 
 Before(async function (this: StoryWorld, { pickle }) {
   await enterFeature(pickle.uri, this.kind);

@@ -93,7 +93,8 @@ async function requireTemplate(target: Target, spec: WorkerSpec): Promise<void> 
 /** Feature flags and raw lxc lines, applied as root on the host, then read back through the API to prove they took. */
 async function configureAsRoot(target: Target, spec: WorkerSpec, evidence: Evidence): Promise<void> {
   const script = hostConfigurationScript(spec);
-  const result = await target.proxmoxHost.exec('bash -s', { stdin: script });
+  // No secret in it, so it goes as the command itself (sshd runs it with the user's shell), heredoc included.
+  const result = await target.proxmoxHost.exec(script);
   if (result.exitCode !== 0) {
     throw new InfrastructureError('proxmox', `configuring CT ${spec.vmid} as root on the Proxmox host failed (exit ${result.exitCode})`, result.stderr || result.stdout);
   }

@@ -23,7 +23,8 @@ export function verifiedFetch(trust: TlsTrust): typeof fetch {
  * before a single request byte is sent unless the certificate's fingerprint is exactly the pinned one.
  */
 function pinnedConnector(expected: string): buildConnector.connector {
-  const connect = buildConnector({ rejectUnauthorized: false });
+  // No TLS session resumption: a resumed session carries no certificate to check, and every connection is pinned.
+  const connect = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });
   return (options, callback) =>
     connect(options, (error, socket) => {
       if (error) return callback(error, null);

@@ -13,6 +13,8 @@ export interface WatchUntilOptions<O, T> {
   deadline: Deadline;
   /** Judges each object as it changes: done, keep waiting (with what was seen), or fail now with the reason. */
   judge: (object: O, type: WatchEventType) => Verdict<T>;
+  /** What is known before the first event (say, from a read just before the watch). */
+  initiallyObserved?: string;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface WatchUntilOptions<O, T> {
  */
 export function watchUntil<O extends k8s.KubernetesObject, T>(options: WatchUntilOptions<O, T>): Promise<T> {
   const watch = new k8s.Watch(options.kubeconfig);
-  let lastObserved = 'no object seen yet';
+  let lastObserved = options.initiallyObserved ?? 'no object seen yet';
   let settled = false;
   let controller: AbortController | undefined;
 

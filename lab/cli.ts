@@ -1,0 +1,41 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startLab } from '.';
+
+/**
+ * `npm run lab`: the embedded lab as a standalone process. Once ready it writes reports/lab.env (KEY=value lines the
+ * real profile reads) and runs until Ctrl-C or SIGTERM, then stops cleanly.
+ *   --timing <0..1>   lab timing scale (default: LAB_TIMING or 0)
+ *   --out <dir>       where lab.env and the lab's files go (default: reports)
+ */
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
+}
+
+async function main(): Promise<void> {
+  const outDir = resolve(option('out', 'reports'));
+  const stateDir = resolve(outDir, 'lab');
+  mkdirSync(stateDir, { recursive: true });
+  const timingScale = Number(option('timing', process.env.LAB_TIMING ?? '0'));
+  const lab = await startLab({ stateDir, timingScale });
+  const envFile = resolve(outDir, 'lab.env');
+  writeFileSync(envFile, Object.entries(lab.env).map(([key, value]) => `${key}=${value}`).join('\n') + '\n', { mode: 0o600 });
+  console.log(`k3s lab ready (timing ${timingScale}): Proxmox API ${lab.env.PROXMOX_VE_ENDPOINT}, SSH 127.0.0.1:${lab.env.PROXMOX_VE_SSH_PORT}, k3s ${lab.env.K3S_URL}`);
+  console.log(`variables for --profile real: ${envFile}   (set -a; . ${envFile}; set +a)`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping the lab`);
+    await lab.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: Error) => {
+  console.error(`the lab could not start: ${error.message}`);
+  process.exit(1);
+});
