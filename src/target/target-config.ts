@@ -64,24 +64,29 @@ export function loadTargetConfig(env: Env): TargetConfig {
       problem(valueName, 'is not set', `set it or ${fileName}: ${TARGET_VARIABLES[valueName]}`);
       return '';
     }
+    return readVariableFile(fileName, path)?.trim() ?? '';
+  };
+  const readVariableFile = (name: string, path: string): string | undefined => {
     try {
-      return readFileSync(path, 'utf8').trim();
+      return readFileSync(path, 'utf8');
     } catch (error) {
-      problem(`${fileName} "${path}"`, `cannot be read (${(error as NodeJS.ErrnoException).code})`, 'point it at a readable file');
-      return '';
+      problem(`${name} "${path}"`, `cannot be read (${(error as NodeJS.ErrnoException).code})`, 'point it at a readable file');
+      return undefined;
     }
+  };
+  const httpsUrl = (name: string, text: string, example: string): URL | undefined => {
+    try {
+      const url = new URL(text);
+      if (url.protocol === 'https:') return url;
+      problem(`${name} "${text}"`, 'is not https', `write it like ${example}`);
+    } catch {
+      problem(`${name} "${text}"`, 'is not a URL', `write it like ${example}`);
+    }
+    return undefined;
   };
 
   const endpointText = required('PROXMOX_VE_ENDPOINT');
-  let endpoint = new URL('https://invalid.invalid/');
-  if (endpointText) {
-    try {
-      endpoint = new URL(endpointText);
-      if (endpoint.protocol !== 'https:') problem(`PROXMOX_VE_ENDPOINT "${endpointText}"`, 'is not https', 'use https://HOST:8006/');
-    } catch {
-      problem(`PROXMOX_VE_ENDPOINT "${endpointText}"`, 'is not a URL', 'write it like https://pve.example:8006/');
-    }
-  }
+  const endpoint = endpointText ? httpsUrl('PROXMOX_VE_ENDPOINT', endpointText, 'https://pve.example:8006/') : undefined;
 
   const token = required('PROXMOX_VE_API_TOKEN');
   secrets.register(token);
@@ -95,15 +100,8 @@ export function loadTargetConfig(env: Env): TargetConfig {
   if (tlsFingerprint && !/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/.test(tlsFingerprint)) {
     problem('PROXMOX_VE_TLS_FINGERPRINT', 'is not a SHA-256 fingerprint (32 colon-separated hex pairs)', 'copy it from `openssl x509 -noout -fingerprint -sha256 -in /etc/pve/local/pve-ssl.pem`');
   }
-  let caPem: string | undefined;
   const caFile = env.PROXMOX_VE_CA_FILE?.trim();
-  if (caFile) {
-    try {
-      caPem = readFileSync(caFile, 'utf8');
-    } catch (error) {
-      problem(`PROXMOX_VE_CA_FILE "${caFile}"`, `cannot be read (${(error as NodeJS.ErrnoException).code})`, 'point it at a PEM file');
-    }
-  }
+  const caPem = caFile ? readVariableFile('PROXMOX_VE_CA_FILE', caFile) : undefined;
 
   const sshPortText = env.PROXMOX_VE_SSH_PORT?.trim() || '22';
   const sshPort = Number(sshPortText);
@@ -115,28 +113,13 @@ export function loadTargetConfig(env: Env): TargetConfig {
     problem('PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT', 'is not an OpenSSH SHA256 fingerprint', 'copy it from `ssh-keyscan -t ed25519 HOST | ssh-keygen -lf -`, e.g. SHA256:abc…');
   }
 
-  let workerKey = sshKey;
   const workerKeyFile = env.WORKER_SSH_PRIVATE_KEY_FILE?.trim();
-  if (workerKeyFile) {
-    try {
-      workerKey = readFileSync(workerKeyFile, 'utf8');
-      secrets.register(workerKey);
-    } catch (error) {
-      problem(`WORKER_SSH_PRIVATE_KEY_FILE "${workerKeyFile}"`, `cannot be read (${(error as NodeJS.ErrnoException).code})`, 'point it at a private key file');
-    }
-  }
+  const workerKey = workerKeyFile ? readVariableFile('WORKER_SSH_PRIVATE_KEY_FILE', workerKeyFile) : sshKey;
+  secrets.register(workerKey);
 
-  let k3sUrl: URL | undefined;
+  // Same rule as k3s install.sh: "Only https:// URLs are supported for K3S_URL".
   const k3sUrlText = env.K3S_URL?.trim();
-  if (k3sUrlText) {
-    try {
-      k3sUrl = new URL(k3sUrlText);
-      // Same rule as k3s install.sh: "Only https:// URLs are supported for K3S_URL".
-      if (k3sUrl.protocol !== 'https:') problem(`K3S_URL "${k3sUrlText}"`, 'is not https (k3s accepts only https:// URLs)', 'write https://SERVER:6443');
-    } catch {
-      problem(`K3S_URL "${k3sUrlText}"`, 'is not a URL', 'write https://SERVER:6443');
-    }
-  }
+  const k3sUrl = k3sUrlText ? httpsUrl('K3S_URL', k3sUrlText, 'https://SERVER:6443') : undefined;
   const k3sToken = fileOrValue('K3S_TOKEN', 'K3S_TOKEN_FILE');
   secrets.register(k3sToken);
   // A secure token's password part may be printed on its own by tools; mask it separately.
@@ -147,21 +130,21 @@ export function loadTargetConfig(env: Env): TargetConfig {
   if (problems.length) throw new ConfigurationError(problems);
   return {
     proxmox: {
-      endpoint,
+      endpoint: endpoint!,
       tokenId: tokenMatch![1],
       tokenSecret: tokenMatch![2],
       node: env.PROXMOX_VE_NODE?.trim() || undefined,
       tlsFingerprint,
       caPem,
       ssh: {
-        host: env.PROXMOX_VE_SSH_ADDRESS?.trim() || endpoint.hostname,
+        host: env.PROXMOX_VE_SSH_ADDRESS?.trim() || endpoint!.hostname,
         port: sshPort,
         username: env.PROXMOX_VE_SSH_USERNAME?.trim() || 'root',
         privateKey: sshKey,
         hostKeyFingerprint,
       },
     },
-    worker: { privateKey: workerKey },
+    worker: { privateKey: workerKey! },
     k3s: { url: k3sUrl, token: k3sToken },
     kubeconfigPath,
     keepOnFailure: /^(1|true|yes)$/i.test(env.SUITE_KEEP_ON_FAILURE?.trim() ?? ''),
