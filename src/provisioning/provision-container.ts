@@ -4,7 +4,7 @@ import { WorkerSpec } from '../spec/worker-spec';
 import { publicKeyLineFingerprint } from '../ssh/host-key-fingerprint';
 import { SshSession } from '../ssh/ssh-session';
 import { Deadline } from '../waiting/deadline';
-import { waitForTask } from '../proxmox/proxmox-task';
+import { runTask } from '../proxmox/run-task';
 import { Evidence } from './evidence';
 import { hostConfigurationScript, lxcCreateParameters, SUITE_TAG } from './lxc-parameters';
 import { Target } from './target';
@@ -59,10 +59,19 @@ export async function provisionContainer(
     evidence.note(`CT ${spec.vmid} (${spec.hostname}) already exists (${existing.status}); reusing it`);
   } else {
     await requireTemplate(target, spec);
-    const upid = await target.proxmox.createContainer(lxcCreateParameters(spec, publicKeyOf(target.config.worker.privateKey), runId));
-    createdThisRun = true;
-    onCreated(spec.vmid);
-    const created = await waitForTask(target.proxmox, upid, new Deadline(`CT ${spec.vmid} creation (task ${upid})`, timeouts.taskMs));
+    const parameters = lxcCreateParameters(spec, publicKeyOf(target.config.worker.privateKey), runId);
+    const created = await runTask(
+      target.proxmox,
+      async () => {
+        const upid = await target.proxmox.createContainer(parameters);
+        // The VMID is reserved from here on: record it before anything else can fail.
+        createdThisRun = true;
+        onCreated(spec.vmid);
+        return upid;
+      },
+      new Deadline(`CT ${spec.vmid} creation`, timeouts.taskMs),
+      (message) => evidence.note(message),
+    );
     evidence.attach(`Proxmox task log: create CT ${spec.vmid}`, created.log.join('\n'));
     if (created.warnings) evidence.note(`create task ended with ${created.warnings} warning(s); see its log`);
     await configureAsRoot(target, spec, evidence);
@@ -70,8 +79,7 @@ export async function provisionContainer(
 
   const status = existing && !createdThisRun ? existing.status : 'stopped';
   if (status !== 'running') {
-    const upid = await target.proxmox.startContainer(spec.vmid);
-    const started = await waitForTask(target.proxmox, upid, new Deadline(`CT ${spec.vmid} start (task ${upid})`, timeouts.taskMs));
+    const started = await runTask(target.proxmox, () => target.proxmox.startContainer(spec.vmid), new Deadline(`CT ${spec.vmid} start`, timeouts.taskMs), (message) => evidence.note(message));
     evidence.attach(`Proxmox task log: start CT ${spec.vmid}`, started.log.join('\n'));
   }
   const hostKeyFingerprint = await guestHostKeyFingerprint(target, spec.vmid);

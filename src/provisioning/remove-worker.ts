@@ -1,5 +1,5 @@
 import { isNotFound, kubernetesErrorMessage } from '../kube/cluster-client';
-import { waitForTask } from '../proxmox/proxmox-task';
+import { runTask } from '../proxmox/run-task';
 import { Deadline } from '../waiting/deadline';
 import { Evidence } from './evidence';
 import { Target } from './target';
@@ -23,10 +23,11 @@ export async function removeWorker(target: Target, worker: { vmid: number; hostn
   }
   const status = await target.proxmox.containerStatus(worker.vmid);
   if (!status) return;
+  const retrying = (message: string) => evidence.note(message);
   if (status.status === 'running') {
-    await waitForTask(target.proxmox, await target.proxmox.stopContainer(worker.vmid), new Deadline(`CT ${worker.vmid} stop`, TASK_TIMEOUT_MS));
+    await runTask(target.proxmox, () => target.proxmox.stopContainer(worker.vmid), new Deadline(`CT ${worker.vmid} stop`, TASK_TIMEOUT_MS), retrying);
   }
-  const destroyed = await waitForTask(target.proxmox, await target.proxmox.destroyContainer(worker.vmid), new Deadline(`CT ${worker.vmid} destroy`, TASK_TIMEOUT_MS));
+  const destroyed = await runTask(target.proxmox, () => target.proxmox.destroyContainer(worker.vmid), new Deadline(`CT ${worker.vmid} destroy`, TASK_TIMEOUT_MS), retrying);
   evidence.attach(`Proxmox task log: destroy CT ${worker.vmid}`, destroyed.log.join('\n'));
 }
 
