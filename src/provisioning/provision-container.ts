@@ -73,7 +73,6 @@ export async function provisionContainer(
       (message) => evidence.note(message),
     );
     evidence.attach(`Proxmox task log: create CT ${spec.vmid}`, created.log.join('\n'));
-    if (created.warnings) evidence.note(`create task ended with ${created.warnings} warning(s); see its log`);
     await configureAsRoot(target, spec, evidence);
   }
 

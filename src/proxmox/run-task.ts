@@ -19,22 +19,27 @@ export function isLockTimeout(error: unknown): boolean {
 /**
  * Starts a Proxmox task and waits for it. Another operation holding the container's config lock makes the call or
  * the task fail with a lock timeout; that is transient, so the whole operation is tried again with growing pauses
- * until the deadline. Any other failure is final.
+ * until the deadline. Any other failure is final. A task that ends with warnings succeeded; `note` hears them.
  */
 export async function runTask(
   source: TaskSource,
   start: () => Promise<string>,
   deadline: Deadline,
-  onRetry: (message: string) => void = () => {},
+  note: (message: string) => void = () => {},
   backoff: Backoff = DEFAULT_BACKOFF,
 ): Promise<TaskOutcome> {
   let backoffMs = backoff.firstMs;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await waitForTask(source, await start(), deadline);
+      const outcome = await waitForTask(source, await start(), deadline);
+      if (outcome.warnings) {
+        const warnings = outcome.log.filter((line) => line.startsWith('WARN'));
+        note(`${deadline.what} succeeded with ${outcome.warnings} warning(s)${warnings.length ? `:\n${warnings.join('\n')}` : ''}`);
+      }
+      return outcome;
     } catch (error) {
       if (!isLockTimeout(error) || deadline.remainingMs() < backoffMs) throw error;
-      onRetry(`${deadline.what}: the container's config lock is held by another operation (attempt ${attempt}); retrying in ${backoffMs / 1000}s`);
+      note(`${deadline.what}: the container's config lock is held by another operation (attempt ${attempt}); retrying in ${backoffMs / 1000}s`);
       await deadline.pause(backoffMs);
       backoffMs = Math.min(backoff.maxMs, backoffMs * 2);
     }

@@ -35,6 +35,14 @@ describe('running a Proxmox task through lock contention', () => {
     assert.match(notes[0], /config lock is held by another operation \(attempt 1\); retrying in 0.005s/);
   });
 
+  it('reports the warnings of a task that ended "WARNINGS: 1" and counts it a success (pve-manager Tasks.pm)', async () => {
+    const notes: string[] = [];
+    const source = { status: async (): Promise<TaskStatus> => ({ status: 'stopped', exitstatus: 'WARNINGS: 1' }), log: async () => ['WARN: no volumes to destroy', 'TASK WARNINGS: 1'] };
+    const outcome = await runTask(source, async () => 'UPID:pve:2', new Deadline('CT 102 destroy', 1000), (note) => notes.push(note));
+    assert.equal(outcome.warnings, 1);
+    assert.deepEqual(notes, ['CT 102 destroy succeeded with 1 warning(s):\nWARN: no volumes to destroy']);
+  });
+
   it('does not retry any other failure', async () => {
     let starts = 0;
     await assert.rejects(
