@@ -3,11 +3,12 @@ import type { LabTiming } from '../timing';
 import { authenticate, authorize, type Caller } from './api-access';
 import { ResourceOperations } from './api-operations';
 import { apiGroups, apiVersions, coreResourceList, versionInfo } from './discovery';
+import { openApiV3Document, openApiV3Index } from './openapi';
 import type { KubeObject } from './kube-object';
 import type { ObjectStore } from './object-store';
 import { resourceType, type ResourceType } from './resource-types';
 import { both, fieldSelector, labelSelector } from './selectors';
-import { asTable, wantsTable } from './table-output';
+import { asTable, includeObjectPolicy, TABLE_CONTENT_TYPE, wantsTable, type IncludeObject } from './table-output';
 import { ApiError, badRequest, failure, methodNotAllowed, unauthorized, unknownPath } from './status-errors';
 import { serveWatch } from './watch';
 
@@ -32,7 +33,8 @@ const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollecti
 /** The Kubernetes API half of the server: discovery, health, and core/v1 resources behind client-cert auth. */
 export class ApiRouter {
   readonly writes: WriteRecord[] = [];
-  private readonly openWatches = new Set<() => void>();
+  /** Open watch streams: how to end each one cleanly, and its response (whose socket dropWatches destroys). */
+  private readonly openWatches = new Map<ServerResponse, () => void>();
 
   constructor(private readonly store: ObjectStore, private readonly timing: LabTiming, private readonly serverAddress: string) {}
 
@@ -49,7 +51,19 @@ export class ApiRouter {
 
   /** Ends every open watch stream (server shutdown). */
   closeWatches(): void {
-    for (const end of [...this.openWatches]) end();
+    for (const end of [...this.openWatches.values()]) end();
+  }
+
+  /** Ends every open watch abruptly, as a dropped connection or a restarted apiserver would; returns how many. */
+  dropWatches(): number {
+    const watches = [...this.openWatches];
+    this.openWatches.clear();
+    // No terminating chunk: the client sees the connection reset mid-stream. Closing the socket stops the watch.
+    for (const [response, end] of watches) {
+      if (response.socket) response.socket.destroy();
+      else end();
+    }
+    return watches.length;
   }
 
   private async route(caller: Caller, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -61,6 +75,12 @@ export class ApiRouter {
       if (path === '/api') return sendJson(response, 200, apiVersions(this.serverAddress));
       if (path === '/apis') return sendJson(response, 200, apiGroups());
       if (path === '/api/v1') return sendJson(response, 200, coreResourceList());
+      if (path === '/openapi/v3') return sendJson(response, 200, openApiV3Index());
+      if (path.startsWith('/openapi/v3/')) {
+        const document = openApiV3Document(path.slice('/openapi/v3/'.length));
+        if (!document) throw unknownPath();
+        return sendRaw(response, 200, 'application/json', document);
+      }
     }
     const target = parseResourcePath(path);
     if (!target) throw unknownPath();
@@ -91,22 +111,25 @@ export class ApiRouter {
           resourceVersion: query.get('resourceVersion') ?? undefined,
           allowBookmarks: query.get('allowWatchBookmarks') === 'true',
           timeoutSeconds: query.has('timeoutSeconds') ? Number(query.get('timeoutSeconds')) : undefined,
+          render: wantsTable(request.headers.accept) ? tableWatchRenderer(type, includeObjectPolicy(query.get('includeObject'))) : undefined,
         }, response);
-        this.openWatches.add(end);
-        response.once('close', () => this.openWatches.delete(end));
+        if (response.writableEnded) return;
+        this.openWatches.set(response, end);
+        response.once('close', () => this.openWatches.delete(response));
         return;
       }
       case 'list': {
         const selector = both(labelSelector(query.get('labelSelector')), fieldSelector(type.plural, query.get('fieldSelector')));
-        const items = this.store.list(type.plural, namespace).filter(selector);
-        if (wantsTable(request.headers.accept)) return sendJson(response, 200, asTable(type, items, this.store.resourceVersion));
+        // etcd returns a range in key order (/registry/<resource>/<namespace>/<name>), and so does the apiserver.
+        const items = this.store.list(type.plural, namespace).filter(selector).sort(byStorageKey);
+        if (wantsTable(request.headers.accept)) return sendTable(response, asTable(type, items, this.store.resourceVersion, includeObjectPolicy(query.get('includeObject'))));
         // Items in a list omit kind and apiVersion, as the real server's list responses do.
         const bare = items.map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest);
         return sendJson(response, 200, { kind: `${type.kind}List`, apiVersion: 'v1', metadata: { resourceVersion: String(this.store.resourceVersion) }, items: bare });
       }
       case 'get': {
         const object = operations.get(namespace, name!);
-        if (wantsTable(request.headers.accept)) return sendJson(response, 200, asTable(type, [object], this.store.resourceVersion));
+        if (wantsTable(request.headers.accept)) return sendTable(response, asTable(type, [object], this.store.resourceVersion, includeObjectPolicy(query.get('includeObject'))));
         return sendJson(response, 200, object);
       }
       case 'create':
@@ -179,9 +202,37 @@ function readBody(request: IncomingMessage, required: boolean): Promise<unknown>
 }
 
 export function sendJson(response: ServerResponse, code: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  sendRaw(response, code, 'application/json', JSON.stringify(body));
+}
+
+function sendTable(response: ServerResponse, table: unknown): void {
+  sendRaw(response, 200, TABLE_CONTENT_TYPE, JSON.stringify(table));
+}
+
+function sendRaw(response: ServerResponse, code: number, contentType: string, text: string): void {
+  response.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
   response.end(text);
+}
+
+/**
+ * A Table watch (kubectl get -w): each event carries a one-row Table; only the first has the column definitions
+ * (the apiserver sets NoHeaders after it), and a bookmark is an empty Table with the resourceVersion.
+ */
+function tableWatchRenderer(type: ResourceType, include: IncludeObject) {
+  let headers = true;
+  return (event: 'BOOKMARK' | 'OBJECT', object: KubeObject) => {
+    const version = Number(object.metadata.resourceVersion);
+    if (event === 'BOOKMARK') return { ...asTable(type, [], version, include), columnDefinitions: null };
+    const table = asTable(type, [object], version, include);
+    const rendered = headers ? table : { ...table, columnDefinitions: null };
+    headers = false;
+    return rendered;
+  };
+}
+
+function byStorageKey(a: KubeObject, b: KubeObject): number {
+  const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 }
 
 export function sendText(response: ServerResponse, code: number, text: string): void {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { copy, kubeTime, type KubeObject } from './kube-object';
 import type { ObjectStore } from './object-store';
 
@@ -14,6 +13,18 @@ export interface EventReport {
   fieldPath?: string;
 }
 
+let lastNanos = 0n;
+
+/**
+ * client-go's recorder names an event `<object>.<hex of UnixNano>`, so an object's events list in the order they
+ * happened. Strictly increasing here, so two events in the same millisecond keep distinct names.
+ */
+export function eventName(objectName: string): string {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  lastNanos = now > lastNanos ? now : lastNanos + 1n;
+  return `${objectName}.${lastNanos.toString(16)}`;
+}
+
 /** The core/v1 Event a component records for `report`, named `<object>.<hex>` as client-go's recorder does. */
 export function eventFor(report: EventReport): KubeObject {
   const now = kubeTime();
@@ -22,7 +33,7 @@ export function eventFor(report: EventReport): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: `${involved.metadata.name}.${randomUUID().replace(/-/g, '').slice(0, 16)}`, namespace },
+    metadata: { name: eventName(involved.metadata.name), namespace },
     involvedObject: {
       kind: involved.kind, namespace: involved.metadata.namespace, name: involved.metadata.name, uid: involved.metadata.uid,
       apiVersion: 'v1', resourceVersion: involved.metadata.resourceVersion, ...(report.fieldPath ? { fieldPath: report.fieldPath } : {}),

@@ -45,6 +45,11 @@ export interface RunningK3sServer {
   writeCount(): number;
   /** The same requests with who made them, so a proof of "no writes" can leave the kubelets' heartbeats out. */
   writes(): readonly WriteRecord[];
+  /**
+   * Lab hook: ends every open watch stream abruptly (destroys its socket, no final chunk), as a network drop or an
+   * apiserver restart would, and returns how many it ended. Clients must notice and resume their watch.
+   */
+  dropWatches(): number;
   stop(): Promise<void>;
 }
 
@@ -96,6 +101,7 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
     store,
     writeCount: () => api.writes.length,
     writes: () => api.writes,
+    dropWatches: () => api.dropWatches(),
     stop() {
       stopped ??= (async () => {
         unexpose();

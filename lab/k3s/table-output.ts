@@ -6,6 +6,16 @@ export function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
 }
 
+/** The Content-Type kube-apiserver answers a Table request with. */
+export const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+/** `?includeObject=`: what each row carries besides its cells (metav1.IncludeObjectPolicy, default Metadata). */
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+export function includeObjectPolicy(value: string | null): IncludeObject {
+  return value === 'None' || value === 'Object' ? value : 'Metadata';
+}
+
 interface Column {
   name: string;
   type: string;
@@ -33,7 +43,9 @@ export function humanDuration(ms: number): string {
   return `${Math.floor(days / 365)}y`;
 }
 
-const age = (object: KubeObject) => humanDuration(Date.now() - Date.parse(object.metadata.creationTimestamp ?? ''));
+/** translateTimestampSince in the printers: `<unknown>` for a zero time. */
+const since = (timestamp: string | undefined | null) => (timestamp ? humanDuration(Date.now() - Date.parse(timestamp)) : '<unknown>');
+const age = (object: KubeObject) => since(object.metadata.creationTimestamp);
 
 function nodeRow(node: KubeObject): unknown[] {
   const ready = findCondition(node.status?.conditions as Condition[], 'Ready');
@@ -44,7 +56,7 @@ function nodeRow(node: KubeObject): unknown[] {
   const address = (type: string) => (node.status?.addresses ?? []).find((a: { type: string }) => a.type === type)?.address ?? '<none>';
   const info = node.status?.nodeInfo ?? {};
   return [node.metadata.name, status, roles.join(',') || '<none>', age(node), info.kubeletVersion ?? '', address('InternalIP'), address('ExternalIP'),
-    info.osImage ?? '', info.kernelVersion ?? '', info.containerRuntimeVersion ?? ''];
+    info.osImage || '<unknown>', info.kernelVersion || '<unknown>', info.containerRuntimeVersion || '<unknown>'];
 }
 
 /** The STATUS column as kubectl's pod printer derives it (pkg/printers/internalversion). */
@@ -62,11 +74,61 @@ function podRow(pod: KubeObject): unknown[] {
   const statuses = pod.status?.containerStatuses ?? [];
   const ready = statuses.filter((s: { ready?: boolean }) => s.ready).length;
   const restarts = statuses.reduce((sum: number, s: { restartCount?: number }) => sum + (s.restartCount ?? 0), 0);
+  const gates = (pod.spec?.readinessGates ?? []) as Array<{ conditionType: string }>;
+  const gatesCell = gates.length
+    ? `${gates.filter((g) => findCondition(pod.status?.conditions, g.conditionType)?.status === 'True').length}/${gates.length}` : '<none>';
   return [pod.metadata.name, `${ready}/${pod.spec?.containers?.length ?? 0}`, podStatusColumn(pod), restarts, age(pod),
-    pod.status?.podIP ?? '<none>', pod.spec?.nodeName ?? '<none>', pod.status?.nominatedNodeName ?? '<none>', '<none>'];
+    pod.status?.podIP || '<none>', pod.spec?.nodeName || '<none>', pod.status?.nominatedNodeName || '<none>', gatesCell];
 }
 
-const COLUMNS: Record<string, { columns: Column[]; row: (object: KubeObject) => unknown[] }> = {
+/** printEvent: OBJECT is `<lowercase kind>/<name>`, SOURCE `component, host`, LAST SEEN falls back to the first. */
+function eventRow(event: KubeObject): unknown[] {
+  const involved = (event.involvedObject ?? {}) as Record<string, string>;
+  const source = (event.source ?? {}) as Record<string, string>;
+  const firstSeen = event.firstTimestamp ? since(event.firstTimestamp as string) : since(event.eventTime as string | undefined);
+  const lastSeen = event.lastTimestamp ? since(event.lastTimestamp as string) : firstSeen;
+  const target = involved.name ? `${(involved.kind ?? '').toLowerCase()}/${involved.name}` : (involved.kind ?? '').toLowerCase();
+  const component = source.component || (event.reportingComponent as string) || '';
+  const host = source.host || (event.reportingInstance as string) || '';
+  return [lastSeen, event.type ?? '', event.reason ?? '', target, involved.fieldPath ?? '', host ? `${component}, ${host}` : component,
+    String(event.message ?? '').trim(), firstSeen, (event.count as number) || 1, event.metadata.name];
+}
+
+/** makePortString: `80/TCP`, `80:30080/TCP`. */
+function servicePorts(service: KubeObject): string {
+  const ports = (service.spec?.ports ?? []) as Array<{ port: number; nodePort?: number; protocol?: string }>;
+  if (!ports.length) return '<none>';
+  return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
+}
+
+function serviceExternalIp(service: KubeObject): string {
+  const external = (service.spec?.externalIPs ?? []) as string[];
+  switch (service.spec?.type ?? 'ClusterIP') {
+    case 'ExternalName': return service.spec?.externalName ?? '<none>';
+    case 'LoadBalancer': {
+      const ingress = ((service.status?.loadBalancer?.ingress ?? []) as Array<{ ip?: string; hostname?: string }>).map((i) => i.ip || i.hostname || '');
+      const all = [...ingress.filter(Boolean), ...external];
+      return all.length ? all.join(',') : '<pending>';
+    }
+    default: return external.length ? external.join(',') : '<none>';
+  }
+}
+
+function serviceRow(service: KubeObject): unknown[] {
+  const selector = Object.entries((service.spec?.selector ?? {}) as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`);
+  return [service.metadata.name, service.spec?.type ?? 'ClusterIP', service.spec?.clusterIPs?.[0] ?? service.spec?.clusterIP ?? '<none>',
+    serviceExternalIp(service), servicePorts(service), age(service), selector.join(',') || '<none>'];
+}
+
+const count = (value: unknown) => Object.keys((value ?? {}) as object).length;
+
+interface Printer {
+  columns: Column[];
+  row: (object: KubeObject) => unknown[];
+}
+
+/** The column sets of kube-apiserver's printers (pkg/printers/internalversion/printers.go), always generated wide. */
+const PRINTERS: Record<string, Printer> = {
   nodes: {
     columns: [column('Name', 0, 'string', 'name'), column('Status'), column('Roles'), column('Age'), column('Version'), column('Internal-IP', 1),
       column('External-IP', 1), column('OS-Image', 1), column('Kernel-Version', 1), column('Container-Runtime', 1)],
@@ -77,18 +139,48 @@ const COLUMNS: Record<string, { columns: Column[]; row: (object: KubeObject) => 
       column('IP', 1), column('Node', 1), column('Nominated Node', 1), column('Readiness Gates', 1)],
     row: podRow,
   },
+  events: {
+    columns: [column('Last Seen'), column('Type'), column('Reason'), column('Object'), column('Subobject', 1), column('Source', 1), column('Message'),
+      column('First Seen', 1), column('Count', 1), column('Name', 1, 'string', 'name')],
+    row: eventRow,
+  },
+  namespaces: {
+    columns: [column('Name', 0, 'string', 'name'), column('Status'), column('Age')],
+    row: (ns) => [ns.metadata.name, ns.status?.phase ?? '', age(ns)],
+  },
+  secrets: {
+    columns: [column('Name', 0, 'string', 'name'), column('Type'), column('Data', 0, 'string'), column('Age')],
+    row: (secret) => [secret.metadata.name, secret.type ?? '', count(secret.data), age(secret)],
+  },
+  configmaps: {
+    columns: [column('Name', 0, 'string', 'name'), column('Data', 0, 'string'), column('Age')],
+    row: (cm) => [cm.metadata.name, count(cm.data) + count(cm.binaryData), age(cm)],
+  },
+  services: {
+    columns: [column('Name', 0, 'string', 'name'), column('Type'), column('Cluster-IP'), column('External-IP'), column('Port(s)'), column('Age'),
+      column('Selector', 1)],
+    row: serviceRow,
+  },
 };
 
-export function asTable(type: ResourceType, objects: KubeObject[], resourceVersion: number) {
-  const printer = COLUMNS[type.plural] ?? { columns: [column('Name', 0, 'string', 'name'), column('Age')], row: (o: KubeObject) => [o.metadata.name, age(o)] };
+/** The apiserver's default table for a resource without a printer (rest/table.go): NAME and CREATED AT. */
+const DEFAULT_PRINTER: Printer = {
+  columns: [column('Name', 0, 'string', 'name'), column('Created At', 0, 'date')],
+  row: (o) => [o.metadata.name, o.metadata.creationTimestamp ?? ''],
+};
+
+export function asTable(type: ResourceType, objects: KubeObject[], resourceVersion: number, include: IncludeObject = 'Metadata') {
+  const printer = PRINTERS[type.plural] ?? DEFAULT_PRINTER;
+  const rowObject = (object: KubeObject) => {
+    if (include === 'None') return {};
+    if (include === 'Object') return { object: { kind: type.kind, apiVersion: 'v1', ...object } };
+    return { object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata } };
+  };
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion: String(resourceVersion) },
     columnDefinitions: printer.columns,
-    rows: objects.map((object) => ({
-      cells: printer.row(object),
-      object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata },
-    })),
+    rows: objects.map((object) => ({ cells: printer.row(object), ...rowObject(object) })),
   };
 }

@@ -14,6 +14,8 @@ export interface WatchRequest {
   resourceVersion?: string;
   allowBookmarks: boolean;
   timeoutSeconds?: number;
+  /** How each event's object goes on the wire (kubectl get -w asks for Table rows); the object itself by default. */
+  render?: (type: 'BOOKMARK' | 'OBJECT', object: KubeObject) => unknown;
 }
 
 type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -27,7 +29,9 @@ export function serveWatch(store: ObjectStore, timing: LabTiming, request: Watch
   response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   response.flushHeaders();
   const send = (type: WatchEventType, object: unknown) => {
-    if (!response.writableEnded) response.write(`${JSON.stringify({ type, object })}\n`);
+    if (response.writableEnded) return;
+    const rendered = type === 'ERROR' || !request.render ? object : request.render(type === 'BOOKMARK' ? 'BOOKMARK' : 'OBJECT', object as KubeObject);
+    response.write(`${JSON.stringify({ type, object: rendered })}\n`);
   };
   const inScope = (object: KubeObject) => request.namespace === undefined || object.metadata.namespace === request.namespace;
   const matches = (object: KubeObject | undefined) => object !== undefined && inScope(object) && request.selector(object);

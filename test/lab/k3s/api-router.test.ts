@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import type { RunningK3sServer } from '../../../lab/k3s';
 import { adminCredentials, nginxPod, request, startTestServer, watchUntil, type Credentials } from './lab-client';
@@ -130,6 +131,34 @@ describe('Kubernetes API (kube-apiserver behaviour)', () => {
     assert.deepEqual([name, status, roles, version], ['k3s-master', 'Ready', 'control-plane,master', 'v1.34.3+k3s1']);
   });
 
+  it('puts the full object, its metadata or nothing in Table rows as ?includeObject= asks (default Metadata)', async () => {
+    const accept = { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' };
+    const byDefault = await request(server, admin, 'GET', '/api/v1/nodes', { headers: accept });
+    assert.equal(byDefault.headers['content-type'], 'application/json;as=Table;v=v1;g=meta.k8s.io');
+    assert.equal(byDefault.json().rows[0].object.kind, 'PartialObjectMetadata');
+    const full = (await request(server, admin, 'GET', '/api/v1/nodes?includeObject=Object', { headers: accept })).json();
+    assert.deepEqual([full.rows[0].object.kind, full.rows[0].object.status.nodeInfo.kubeletVersion], ['Node', 'v1.34.3+k3s1']);
+    const none = (await request(server, admin, 'GET', '/api/v1/nodes?includeObject=None', { headers: accept })).json();
+    assert.equal('object' in none.rows[0], false);
+  });
+
+  it('lists in storage key order (namespace, then name), as etcd returns a range', async () => {
+    for (const name of ['zz', 'aa', 'mm']) await request(server, admin, 'POST', '/api/v1/namespaces/default/configmaps', { body: { metadata: { name } } });
+    const names = (await request(server, admin, 'GET', '/api/v1/configmaps')).json().items.map((c: any) => `${c.metadata.namespace}/${c.metadata.name}`);
+    assert.deepEqual(names, [...names].sort());
+  });
+
+  it('serves the OpenAPI v3 index and a core/v1 document whose PATCH operations accept fieldValidation', async () => {
+    const index = (await request(server, admin, 'GET', '/openapi/v3')).json();
+    const url = index.paths['api/v1'].serverRelativeURL as string;
+    assert.match(url, /^\/openapi\/v3\/api\/v1\?hash=[0-9A-F]{128}$/);
+    const document = (await request(server, admin, 'GET', url)).json();
+    const patch = document.paths['/api/v1/namespaces/{namespace}/pods/{name}'].patch;
+    assert.deepEqual(patch['x-kubernetes-group-version-kind'], { group: '', version: 'v1', kind: 'Pod' });
+    assert.ok(patch.parameters.some((p: any) => p.name === 'fieldValidation' && p.in === 'query'));
+    assert.equal((await request(server, admin, 'GET', '/openapi/v3/apis/apps/v1')).status, 404);
+  });
+
   it('counts mutating requests for "no writes" proofs', async () => {
     const before = server.writeCount();
     await request(server, admin, 'GET', '/api/v1/pods');
@@ -162,6 +191,34 @@ describe('Kubernetes API (kube-apiserver behaviour)', () => {
       const { match } = await watching;
       assert.equal(match.type, 'ADDED');
       assert.equal(match.object.spec.nodeName, 'k3s-master');
+    });
+
+    it('dropWatches() resets every open stream mid-response and says how many it ended', async () => {
+      const open = () => new Promise<{ ended: Promise<boolean> }>((ready, fail) => {
+        const req = https.request({ host: '127.0.0.1', port: server.loopbackPort, path: '/api/v1/namespaces?watch=true', ca: admin.ca, cert: admin.cert, key: admin.key, timeout: 10_000 }, (res) => {
+          // Resolves with whether the chunked body was complete: false when the connection was cut.
+          const ended = new Promise<boolean>((done) => res.on('close', () => done(res.complete)));
+          res.on('error', () => undefined);
+          res.once('data', () => ready({ ended }));
+        });
+        req.on('error', () => undefined);
+        req.on('timeout', () => fail(new Error('no watch event')));
+        req.end();
+      });
+      const watches = [await open(), await open()];
+      assert.equal(server.dropWatches(), 2);
+      assert.deepEqual(await Promise.all(watches.map((w) => w.ended)), [false, false]);
+      assert.equal(server.dropWatches(), 0);
+    });
+
+    it('answers kubectl get -w with one-row Tables, the column definitions only in the first event', async () => {
+      const list = (await request(server, admin, 'GET', '/api/v1/namespaces')).json();
+      const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+      const watching = watchUntil(server, admin, `/api/v1/namespaces?watch=true&resourceVersion=${list.metadata.resourceVersion}`, (e) => e.object.rows?.[0]?.cells[0] === 'watched-2', 10_000, { Accept: accept });
+      for (const name of ['watched-1', 'watched-2']) await request(server, admin, 'POST', '/api/v1/namespaces', { body: { metadata: { name } } });
+      const { seen } = await watching;
+      assert.deepEqual(seen.map((e) => [e.type, e.object.kind, e.object.rows[0].cells.slice(0, 2)]), [['ADDED', 'Table', ['watched-1', 'Active']], ['ADDED', 'Table', ['watched-2', 'Active']]]);
+      assert.deepEqual(seen.map((e) => e.object.columnDefinitions?.map((c: any) => c.name) ?? null), [['Name', 'Status', 'Age'], null]);
     });
 
     it('closes the stream after timeoutSeconds', async () => {

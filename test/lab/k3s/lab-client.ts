@@ -2,6 +2,9 @@ import https from 'node:https';
 import { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { LabTiming } from '../../../lab/timing';
 import { startK3sServer, type RunningK3sServer } from '../../../lab/k3s';
+import { CONTAINERD_VERSION, K3S_VERSION } from '../../../lab/contracts/k3s-join';
+import { kubeTime } from '../../../lab/k3s/kube-object';
+import { healthyNodeConditions } from '../../../lab/k3s/server-node';
 
 /** A started server at scale 0 on its own network, for one test file. */
 export async function startTestServer(): Promise<{ server: RunningK3sServer; network: VirtualNetwork }> {
@@ -70,11 +73,12 @@ export function watchUntil(
   path: string,
   until: (event: WatchEvent) => boolean,
   deadlineMs = 10_000,
+  headers: Record<string, string> = {},
 ): Promise<{ match: WatchEvent; seen: WatchEvent[] }> {
   return new Promise((resolve, reject) => {
     const seen: WatchEvent[] = [];
     let buffer = '';
-    const req = https.request({ host: '127.0.0.1', port: server.loopbackPort, method: 'GET', path, ca: credentials.ca, cert: credentials.cert, key: credentials.key }, (res) => {
+    const req = https.request({ host: '127.0.0.1', port: server.loopbackPort, method: 'GET', path, ca: credentials.ca, cert: credentials.cert, key: credentials.key, headers }, (res) => {
       res.on('data', (chunk: Buffer) => {
         buffer += chunk.toString('utf8');
         let newline: number;
@@ -111,3 +115,48 @@ export const nginxPod = (name: string, extra: Record<string, unknown> = {}) => (
   metadata: { name },
   spec: { containers: [{ name: 'nginx', image: 'nginx:alpine' }], ...extra },
 });
+
+/**
+ * An agent joined the way k3s agents join: a kubelet client certificate from the supervisor (bare-password token),
+ * then its Node registered Ready, heartbeating until `stop()` so the node lifecycle controller keeps it Ready.
+ */
+export async function joinAgentNode(server: RunningK3sServer, network: VirtualNetwork, name: string, ip: string): Promise<{ kubelet: Credentials; stop(): void }> {
+  const password = server.token.split(':').pop()!;
+  const target = new URL(`${server.url}/v1-k3s/client-kubelet.crt`);
+  const body = await new Promise<string>((resolve, reject) => {
+    https.get({
+      host: '127.0.0.1', port: network.resolve(target.hostname, Number(target.port)), path: target.pathname, ca: server.caBundlePem, checkServerIdentity: () => undefined,
+      headers: { Authorization: `Basic ${Buffer.from(`node:${password}`).toString('base64')}`, 'K3s-Node-Name': name, 'K3s-Node-Password': `${name}-password` },
+    }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`client-kubelet.crt for ${name}: ${res.statusCode} ${text}`))));
+    }).on('error', reject);
+  });
+  const kubelet: Credentials = {
+    ca: server.caBundlePem,
+    cert: body.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/)![0],
+    key: body.match(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n/)![0],
+  };
+  const since = kubeTime();
+  const capacity = { cpu: '2', memory: '2048Mi', pods: '110' };
+  const created = await request(server, kubelet, 'POST', '/api/v1/nodes', {
+    body: {
+      apiVersion: 'v1', kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node.kubernetes.io/instance-type': 'k3s' } },
+      spec: { providerID: `k3s://${name}` },
+      status: {
+        capacity, allocatable: capacity, conditions: healthyNodeConditions(since, since),
+        addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }],
+        nodeInfo: { kubeletVersion: K3S_VERSION, osImage: 'Ubuntu 22.04.5 LTS', kernelVersion: '6.8.12-4-pve', containerRuntimeVersion: CONTAINERD_VERSION, operatingSystem: 'linux', architecture: 'amd64' },
+      },
+    },
+  });
+  if (created.status !== 201) throw new Error(`registering node ${name}: ${created.status} ${created.body}`);
+  const heartbeat = setInterval(() => {
+    void request(server, kubelet, 'PATCH', `/api/v1/nodes/${name}/status`, {
+      body: { status: { conditions: healthyNodeConditions(kubeTime(), since) } }, contentType: 'application/strategic-merge-patch+json',
+    }).catch(() => undefined);
+  }, 500);
+  return { kubelet, stop: () => clearInterval(heartbeat) };
+}
