@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { V1Node } from '@kubernetes/client-node';
+import { startK3sServer, type RunningK3sServer } from '../../lab/k3s';
+import { VirtualNetwork } from '../../lab/net/virtual-network';
+import { LabTiming } from '../../lab/timing';
+import { DeadlineExceededError } from '../../src/errors';
+import { ClusterClient } from '../../src/kube/cluster-client';
+import { Deadline } from '../../src/waiting/deadline';
+import { watchUntil } from '../../src/waiting/watch-until';
+
+describe('waiting by watching the Kubernetes API', () => {
+  let server: RunningK3sServer;
+  let cluster: ClusterClient;
+  before(async () => {
+    server = await startK3sServer({ network: new VirtualNetwork(), timing: new LabTiming(0) });
+    const file = join(mkdtempSync(join(tmpdir(), 'watch-until-')), 'kubeconfig');
+    writeFileSync(file, server.kubeconfig());
+    cluster = ClusterClient.fromFile(file);
+  });
+  after(() => server.stop());
+
+  it('resumes a watch the server drops and still sees the change it waits for', async () => {
+    let dropped = 0;
+    const found = await watchUntil<V1Node, string>({
+      kubeconfig: cluster.kubeconfig,
+      path: '/api/v1/nodes',
+      query: {},
+      deadline: new Deadline('node late-node registered', 10_000),
+      judge: (node) => {
+        if (node.metadata?.name === 'late-node') return { done: true, value: node.metadata.name };
+        if (dropped === 0) {
+          // The watch is live (it delivered the master): cut it, then create what the wait is for.
+          dropped = server.dropWatches();
+          void cluster.core.createNode({ body: { metadata: { name: 'late-node' } } });
+        }
+        return { done: false, observed: `saw ${node.metadata?.name}` };
+      },
+    });
+    assert.equal(dropped, 1, 'one watch was open and was dropped');
+    assert.equal(found, 'late-node');
+  });
+
+  it('fails at its deadline with the last state it observed', async () => {
+    await assert.rejects(
+      watchUntil<V1Node, never>({
+        kubeconfig: cluster.kubeconfig,
+        path: '/api/v1/nodes',
+        query: { fieldSelector: 'metadata.name=k3s-master' },
+        deadline: new Deadline('node k3s-master cordoned', 300),
+        judge: (node) => ({ done: false, observed: `unschedulable=${node.spec?.unschedulable ?? false}` }),
+      }),
+      (error: Error) => error instanceof DeadlineExceededError && /node k3s-master cordoned not reached after 0s; last observed: unschedulable=false/.test(error.message),
+    );
+  });
+
+  it('fails at once when the judge says the wait is hopeless', async () => {
+    await assert.rejects(
+      watchUntil<V1Node, never>({
+        kubeconfig: cluster.kubeconfig,
+        path: '/api/v1/nodes',
+        query: {},
+        deadline: new Deadline('impossible', 10_000),
+        judge: () => ({ failed: new Error('hopeless') }),
+      }),
+      /hopeless/,
+    );
+  });
+});
