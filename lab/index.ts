@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
 import { createGuestRuntime } from './guest';
 import { startK3sServer } from './k3s';
 import { VirtualNetwork } from './net/virtual-network';
+import { generateEd25519KeyPair } from './pki/ssh-keys';
 import { startProxmoxNode } from './proxmox';
 import { LabTiming } from './timing';
 
@@ -21,6 +21,8 @@ export interface RunningLab {
   network: VirtualNetwork;
   proxmox: Awaited<ReturnType<typeof startProxmoxNode>>;
   k3s: Awaited<ReturnType<typeof startK3sServer>>;
+  /** The LXC guests, for fault injection (e.g. replaceHostKeys). */
+  guests: ReturnType<typeof createGuestRuntime>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ const CONTROL_PLANE_IP = '192.168.2.20';
 export async function startLab(options: LabOptions): Promise<RunningLab> {
   const network = new VirtualNetwork();
   const timing = new LabTiming(options.timingScale ?? 0);
-  const operatorKey = utils.generateKeyPairSync('ed25519', { comment: 'operator@k3s-lab' });
+  const operatorKey = generateEd25519KeyPair('operator@k3s-lab');
   const tokenSecret = randomUUID();
 
   const k3s = await startK3sServer({ network, timing, serverIp: CONTROL_PLANE_IP, port: 6443 });
@@ -75,6 +77,7 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
     network,
     proxmox,
     k3s,
+    guests,
     async stop() {
       await guests.stopAll();
       await proxmox.stop();

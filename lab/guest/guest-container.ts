@@ -7,11 +7,12 @@ import { guestInterfaces } from './guest-interfaces';
 import { createGuestShell, type GuestShell } from './guest-shell';
 import { startGuestSshServer, type GuestSshServer } from './guest-ssh-server';
 import { guestAddress, memoryUsedMiB, type GuestView } from './guest-view';
-import type { GeneratedHostKey } from './host-keys';
+import { generateHostKeys, type GeneratedHostKey } from './host-keys';
 import { Journal } from './journal';
 import { k3sAgentProgram } from './k3s-agent';
 import { lxcPrerequisites } from './lxc-prerequisites';
 import { Systemd } from './systemd';
+import { writeHostKeyFiles } from './root-filesystem';
 import type { GuestTemplate } from './templates';
 
 interface Boot {
@@ -33,10 +34,15 @@ export class GuestContainer {
     readonly vmid: number,
     readonly template: GuestTemplate,
     readonly fs: InMemoryFs,
-    readonly hostKeys: GeneratedHostKey[],
+    private keys: GeneratedHostKey[],
     private readonly network: VirtualNetwork,
     private readonly timing: LabTiming,
   ) {}
+
+  /** The host keys in /etc/ssh, as sshd serves them. */
+  get hostKeys(): readonly GeneratedHostKey[] {
+    return this.keys;
+  }
 
   get running(): boolean {
     return this.boot !== undefined;
@@ -64,17 +70,42 @@ export class GuestContainer {
     boot.shell = createGuestShell(view);
     const address = guestAddress(config);
     if (address) {
-      boot.ssh = await startGuestSshServer({
-        hostKeys: this.hostKeys.map((key) => key.privateKey),
-        hostname: config.hostname,
-        authorizedKeys: () => this.fs.readFile('/root/.ssh/authorized_keys').catch(() => ''),
-        shell: boot.shell,
-        signal: controller.signal,
-      });
+      boot.ssh = await this.startSsh(boot);
       boot.unexpose = this.network.expose(address.ip, 22, boot.ssh.port);
     }
     this.boot = boot;
     await boot.systemd.bootEnabledUnits();
+  }
+
+  private startSsh(boot: Boot): Promise<GuestSshServer> {
+    return startGuestSshServer({
+      hostKeys: this.keys.map((key) => key.privateKey),
+      hostname: boot.config.hostname,
+      authorizedKeys: () => this.fs.readFile('/root/.ssh/authorized_keys').catch(() => ''),
+      shell: boot.shell,
+      signal: boot.controller.signal,
+    });
+  }
+
+  /**
+   * Lab fault: new host keys in /etc/ssh and sshd restarted with them, as if the container had been rebuilt behind
+   * the same address (or a man in the middle answered). Open SSH sessions end; the next handshake shows the new key.
+   */
+  async replaceHostKeys(): Promise<GeneratedHostKey[]> {
+    if (this.booting) await this.booting.catch(() => undefined);
+    const boot = this.boot;
+    if (!boot) throw new Error(`CT ${this.vmid} not running`);
+    this.keys = generateHostKeys(boot.config.hostname);
+    await writeHostKeyFiles(this.fs, this.keys);
+    const address = guestAddress(boot.config);
+    if (boot.ssh && address) {
+      const previous = boot.ssh;
+      boot.ssh = await this.startSsh(boot);
+      boot.unexpose?.();
+      boot.unexpose = this.network.expose(address.ip, 22, boot.ssh.port);
+      await previous.close();
+    }
+    return this.keys;
   }
 
   /** What LXC and pve-container set up at each start: hostname, lxcfs' /proc files, the /dev/kmsg bind mount. */

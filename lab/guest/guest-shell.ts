@@ -10,6 +10,8 @@ import { shellInvocationCommands } from './commands/shell-invocation';
 import { systemInfoCommands } from './commands/system-info';
 import { systemctlCommand } from './commands/systemctl';
 import type { GuestView } from './guest-view';
+import { shellFilesystem } from './shell-filesystem';
+import { asBash, lineOf } from './shell-messages';
 import { k3sInstallerCommand } from './k3s-installer';
 
 export type GuestShell = (command: string, options?: { stdin?: string; signal?: AbortSignal }) => Promise<ExecResult>;
@@ -18,7 +20,7 @@ export type GuestShell = (command: string, options?: { stdin?: string; signal?: 
 export function createGuestShell(view: GuestView): GuestShell {
   const hostname = view.bootConfig().hostname;
   const bash = new Bash({
-    fs: view.fs,
+    fs: shellFilesystem(view.fs),
     cwd: '/root',
     env: {
       HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: '/bin/bash', HOSTNAME: hostname, LANG: 'C.UTF-8',
@@ -42,9 +44,26 @@ export function createGuestShell(view: GuestView): GuestShell {
   return async (command, options = {}) => {
     try {
       const result = await bash.exec(command, { stdin: options.stdin, signal: options.signal, cwd: '/root' });
-      return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
+      const stderr = await directoryErrors(asBash(result.stderr, command), view);
+      return { stdout: asBash(result.stdout, command), stderr, exitCode: result.exitCode };
     } catch (error) {
-      return { stdout: '', stderr: `bash: ${(error as Error).message}\n`, exitCode: 1 };
+      // just-bash lets a failed output redirection (`> /missing/dir/f`) escape; bash reports it and goes on.
+      const { code, path, message } = error as NodeJS.ErrnoException;
+      const reason = code === 'ENOENT' ? 'No such file or directory' : code === 'ENOTDIR' ? 'Not a directory' : code === 'EISDIR' ? 'Is a directory' : undefined;
+      if (reason && path) return { stdout: '', stderr: `bash: line ${lineOf(command, path)}: ${path}: ${reason}\n`, exitCode: 1 };
+      return { stdout: '', stderr: `bash: ${message}\n`, exitCode: 1 };
     }
   };
+}
+
+/** just-bash's cat/head/tail say "No such file or directory" for a directory too; coreutils says "Is a directory". */
+async function directoryErrors(stderr: string, view: GuestView): Promise<string> {
+  const lines = stderr.split('\n');
+  for (const [i, line] of lines.entries()) {
+    const match = /^(cat|head|tail|wc|sort|sha256sum|base64): (.+): No such file or directory$/.exec(line);
+    if (!match) continue;
+    const path = view.fs.resolvePath('/root', match[2]);
+    if ((await view.fs.exists(path)) && (await view.fs.stat(path)).isDirectory) lines[i] = `${match[1]}: ${match[2]}: Is a directory`;
+  }
+  return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { utils } from 'ssh2';
 import type { GuestHostKey } from '../contracts/container-runtime';
+import { generateSshKeyPair } from '../pki/ssh-keys';
 
 export interface GeneratedHostKey extends GuestHostKey {
   /** OpenSSH private key, as in /etc/ssh/ssh_host_<type>_key */
@@ -13,17 +14,7 @@ export function openSshFingerprint(publicKeyLine: string): string {
   return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
 }
 
-/**
- * ssh2's keygen strips leading zero bytes from an ed25519 public key, so about 1 key in 256 cannot be parsed back
- * (mscdex/ssh2#1390, #1513): a guest with such a host key could not start its SSH server. Draw again until both
- * halves parse.
- */
-export function generateParsableKeyPair(make: () => { private: string; public: string }): { private: string; public: string } {
-  for (;;) {
-    const pair = make();
-    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) return pair;
-  }
-}
+export { generateSshKeyPair as generateParsableKeyPair };
 
 /** What pve-container's vzcreate does: one key per type, commented root@<hostname>. */
 export function generateHostKeys(hostname: string): GeneratedHostKey[] {
@@ -34,7 +25,7 @@ export function generateHostKeys(hostname: string): GeneratedHostKey[] {
     { type: 'ed25519', make: () => utils.generateKeyPairSync('ed25519', { comment }) },
   ];
   return kinds.map(({ type, make }) => {
-    const pair = generateParsableKeyPair(make);
+    const pair = generateSshKeyPair(make);
     const publicKey = pair.public.trim();
     return { type, privateKey: pair.private, publicKey, fingerprint: openSshFingerprint(publicKey) };
   });

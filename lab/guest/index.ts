@@ -6,7 +6,14 @@ import { generateHostKeys } from './host-keys';
 import { layDownRootFilesystem } from './root-filesystem';
 import { findTemplate, GUEST_TEMPLATES } from './templates';
 
-export type GuestRuntime = ContainerRuntime & { stopAll(): Promise<void> };
+export type GuestRuntime = ContainerRuntime & {
+  stopAll(): Promise<void>;
+  /**
+   * Lab fault: a running guest answers with new SSH host keys from now on (container rebuilt behind the same
+   * address, or a man in the middle). Resolves with the new keys once sshd listens with them.
+   */
+  replaceHostKeys(vmid: number): Promise<GuestHostKey[]>;
+};
 
 /** The LXC guests behind the emulated Proxmox node: root filesystems, SSH servers, systemd and the k3s agent. */
 export function createGuestRuntime(options: { network: VirtualNetwork; timing: LabTiming }): GuestRuntime {
@@ -48,6 +55,11 @@ export function createGuestRuntime(options: { network: VirtualNetwork; timing: L
       } catch (error) {
         return Promise.reject(error);
       }
+    },
+
+    async replaceHostKeys(vmid) {
+      const keys = await container(vmid).replaceHostKeys();
+      return keys.map(({ type, fingerprint, publicKey }) => ({ type, fingerprint, publicKey }));
     },
 
     interfaces: (vmid) => containers.get(vmid)?.interfaces() ?? [],

@@ -1,4 +1,4 @@
-import { InMemoryFs } from 'just-bash';
+import { InMemoryFs, type IFileSystem } from 'just-bash';
 import type { LxcGuestConfig } from '../contracts/container-runtime';
 import type { GeneratedHostKey } from './host-keys';
 import type { GuestTemplate } from './templates';
@@ -27,10 +27,15 @@ export async function layDownRootFilesystem(
   await fs.chmod('/root/.ssh', 0o700);
   await fs.writeFile('/root/.ssh/authorized_keys', sshPublicKeys ? sshPublicKeys.trim() + '\n' : '');
   await fs.chmod('/root/.ssh/authorized_keys', 0o600);
+  await writeHostKeyFiles(fs, hostKeys);
+  return fs;
+}
+
+/** /etc/ssh/ssh_host_<type>_key (mode 600) and its .pub, as ssh-keygen -A writes them. */
+export async function writeHostKeyFiles(fs: IFileSystem, hostKeys: readonly GeneratedHostKey[]): Promise<void> {
   for (const key of hostKeys) {
     await fs.writeFile(`/etc/ssh/ssh_host_${key.type}_key`, key.privateKey);
     await fs.chmod(`/etc/ssh/ssh_host_${key.type}_key`, 0o600);
     await fs.writeFile(`/etc/ssh/ssh_host_${key.type}_key.pub`, `${key.publicKey}\n`);
   }
-  return fs;
 }

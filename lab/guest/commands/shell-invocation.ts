@@ -1,4 +1,5 @@
 import { decodeBytesToUtf8, defineCommand, type Command } from 'just-bash';
+import { asBash } from '../shell-messages';
 
 /**
  * sh / bash / dash reading their script from stdin (`sh`, `sh -s`, `sh -s - agent`, `bash -s`, `sh -`), which
@@ -28,7 +29,11 @@ export function shellInvocationCommands(): Command[] {
       const script =
         (options.length ? `set -${options.join('')}\n` : '') + (positional ? `set -- ${positional}\n` : '') + decodeBytesToUtf8(ctx.stdin);
       if (!ctx.exec) return { stdout: '', stderr: `${name}: cannot run a script here\n`, exitCode: 2 };
-      return ctx.exec(script, { cwd: ctx.cwd, env: ctx.exportedEnv ?? Object.fromEntries(ctx.env), signal: ctx.signal });
+      const result = await ctx.exec(script, { cwd: ctx.cwd, env: ctx.exportedEnv ?? Object.fromEntries(ctx.env), signal: ctx.signal });
+      // Line numbers count the script's lines. dash's own wording (`sh: 1: nope: not found`) is shorter than
+      // just-bash's, and just-bash refuses a command result shorter than the output it already counted.
+      const body = decodeBytesToUtf8(ctx.stdin);
+      return { ...result, stdout: asBash(result.stdout, body), stderr: asBash(result.stderr, body) };
     }),
   );
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from 'ssh2';
 import { generateParsableKeyPair } from '../../../lab/guest/host-keys';
-import { bootWorker, newLab, run, sshTo, type Lab } from './guest-fixture';
+import { bootWorker, newLab, run, sshTo, workerConfig, type Lab } from './guest-fixture';
 
 describe('LXC guest over SSH (pve-container vzcreate/vzstart, OpenSSH in the template)', () => {
   let lab: Lab;
@@ -107,5 +107,52 @@ describe('LXC guest stop (vzstop)', () => {
     await assert.rejects(lab.network.connect('192.168.2.21', 22), (error: Error & { code?: string }) => error.code === 'EHOSTUNREACH');
     await assert.rejects(lab.runtime.exec(102, 'true'), /CT 102 not running/);
     await lab.runtime.destroy(102);
+  });
+});
+
+describe('lab fault: replaceHostKeys (container rebuilt behind the same address, or a man in the middle)', () => {
+  it('serves new host keys from /etc/ssh: a client pinned to the old fingerprints is refused, the new ones work', async () => {
+    const lab = newLab();
+    try {
+      const before = await bootWorker(lab);
+      const replaced = await lab.runtime.replaceHostKeys(102);
+      assert.deepEqual(replaced.map((key) => key.type), ['rsa', 'ecdsa', 'ed25519']);
+      const after = replaced.map((key) => key.fingerprint);
+      for (const fingerprint of after) assert.ok(!before.includes(fingerprint), 'every key is new');
+      await assert.rejects(sshTo(lab, '192.168.2.21', { privateKey: lab.clientKey.private }, before), /verification failed/i);
+      const ssh = await sshTo(lab, '192.168.2.21', { privateKey: lab.clientKey.private }, after);
+      const pub = await run(ssh, 'cat /etc/ssh/ssh_host_ed25519_key.pub');
+      assert.equal(pub.stdout, `${replaced[2].publicKey}\n`);
+      assert.match(pub.stdout, /^ssh-ed25519 \S+ root@k3s-worker-01\n$/);
+      ssh.end();
+    } finally {
+      await lab.runtime.stopAll();
+    }
+  });
+
+  it('ends open sessions (sshd restarted) and keeps the new keys across a reboot', async () => {
+    const lab = newLab();
+    try {
+      const first = await bootWorker(lab);
+      const ssh = await sshTo(lab, '192.168.2.21', { privateKey: lab.clientKey.private }, first);
+      const closed = new Promise<void>((resolve) => ssh.once('close', () => resolve()));
+      const replaced = (await lab.runtime.replaceHostKeys(102)).map((key) => key.fingerprint);
+      await closed;
+      await lab.runtime.stop(102);
+      await lab.runtime.start(workerConfig());
+      const again = await sshTo(lab, '192.168.2.21', { privateKey: lab.clientKey.private }, replaced);
+      assert.equal((await run(again, 'hostname')).stdout, 'k3s-worker-01\n');
+      again.end();
+    } finally {
+      await lab.runtime.stopAll();
+    }
+  });
+
+  it('refuses a guest that is not running', async () => {
+    const lab = newLab();
+    await bootWorker(lab);
+    await lab.runtime.stop(102);
+    await assert.rejects(lab.runtime.replaceHostKeys(102), /CT 102 not running/);
+    await assert.rejects(lab.runtime.replaceHostKeys(999), /CT 999 does not exist/);
   });
 });
