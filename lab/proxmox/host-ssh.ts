@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Server, utils, type Connection, type ParsedKey } from 'ssh2';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { HostShell } from './host-shell';
+import { stdinScriptRunner } from './stdin-script';
+import { generateEd25519KeyPair } from '../pki/ssh-keys';
 
 export interface HostSshOptions {
   shell: HostShell;
@@ -26,11 +28,11 @@ export function opensshFingerprint(publicKeyBlob: Buffer): string {
 }
 
 /**
- * sshd on the Proxmox host: root logs in with a key only; exec channels run in the host shell; direct-tcpip
- * (ssh -J) reaches addresses on the lab's virtual network and nothing else.
+ * sshd on the Proxmox host: root logs in with a key only; exec channels run in the host shell (a bare `bash -s`
+ * reads its script from stdin); direct-tcpip (ssh -J) reaches addresses on the lab's virtual network only.
  */
 export async function startHostSsh(options: HostSshOptions): Promise<RunningHostSsh> {
-  const hostKey = utils.generateKeyPairSync('ed25519');
+  const hostKey = generateEd25519KeyPair('root@pve');
   const hostParsed = parse(hostKey.public);
   const allowed = options.rootAuthorizedKeys.map(parse);
   const clients = new Set<Connection>();
@@ -56,8 +58,11 @@ export async function startHostSsh(options: HostSshOptions): Promise<RunningHost
           const channel = accept();
           const abort = new AbortController();
           channel.on('close', () => abort.abort(new Error('channel closed')));
-          options.shell
-            .run(info.command, { signal: abort.signal })
+          // A bare shell (`bash -s`) runs the script the client sends on stdin, once it has sent EOF.
+          const fromStdin = stdinScriptRunner(info.command);
+          const command = fromStdin ? readToEnd(channel).then(fromStdin) : Promise.resolve(info.command);
+          command
+            .then((line) => options.shell.run(line, { signal: abort.signal }))
             .then(
               (r) => r,
               (error: unknown) => ({ stdout: '', stderr: `${error instanceof Error ? error.message : String(error)}\n`, exitCode: 255 }),
@@ -100,6 +105,14 @@ export async function startHostSsh(options: HostSshOptions): Promise<RunningHost
         server.close(() => resolve());
       }),
   };
+}
+
+function readToEnd(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
 }
 
 function parse(key: string): ParsedKey {

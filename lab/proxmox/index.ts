@@ -3,7 +3,9 @@ import type { VirtualNetwork } from '../net/virtual-network';
 import { createCertificateAuthority, issueCertificate, sha256Fingerprint } from '../pki/certificates';
 import type { LabTiming } from '../timing';
 import { ApiAuthenticator, type ApiTokenGrant } from './auth';
+import { ConfigLocks } from './config-lock';
 import { ContainerStore } from './container-store';
+import { FaultPlan, type ProxmoxFaults } from './faults';
 import { HostShell } from './host-shell';
 import { startHostSsh } from './host-ssh';
 import { startApiServer } from './http-server';
@@ -21,6 +23,7 @@ import { TaskRegistry } from './tasks';
 export { ContainerStore } from './container-store';
 export type { ApiTokenGrant } from './auth';
 export type { PctConfig } from './conf-file';
+export type { ProxmoxFaults } from './faults';
 
 export interface ProxmoxNodeOptions {
   network: VirtualNetwork;
@@ -54,6 +57,8 @@ export interface RunningProxmoxNode {
   writeCount(): number;
   /** Lab-internal: the node's /etc/pve/lxc, for tests and fault injection. */
   containers: ContainerStore;
+  /** Lab-internal: arm lock timeouts and failing or warning tasks (see LIMITATIONS.md, "Faults"). */
+  faults: ProxmoxFaults;
   stop(): Promise<void>;
 }
 
@@ -62,6 +67,7 @@ export async function startProxmoxNode(options: ProxmoxNodeOptions): Promise<Run
   const nodeName = options.nodeName ?? 'pve';
   const hostIp = options.hostIp ?? '192.168.2.10';
   let writes = 0;
+  const faults = new FaultPlan();
   const ctx: NodeContext = {
     nodeName,
     hostIp,
@@ -69,7 +75,9 @@ export async function startProxmoxNode(options: ProxmoxNodeOptions): Promise<Run
     timing: options.timing,
     runtime: options.runtime,
     store: new ContainerStore(nodeName),
-    tasks: new TaskRegistry(nodeName),
+    tasks: new TaskRegistry(nodeName, { timing: options.timing, faults }),
+    locks: new ConfigLocks(options.timing, faults),
+    faults,
     storage: new NodeStorage(options.runtime),
     startedAt: new Map(),
     countWrite: () => void (writes += 1),
@@ -122,6 +130,7 @@ export async function startProxmoxNode(options: ProxmoxNodeOptions): Promise<Run
     hostIp,
     writeCount: () => writes,
     containers: ctx.store,
+    faults,
     stop: async () => {
       for (const close of unexpose) close();
       await Promise.all([api.close(), ssh.close()]);

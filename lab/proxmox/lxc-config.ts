@@ -4,6 +4,7 @@ import { checkConfigChangePermission } from './config-permissions';
 import { checkLock } from './lock-check';
 import { completeNetConfig } from './net-config';
 import type { NodeContext } from './node-context';
+import type { TaskLog } from './tasks';
 import { isKnownOption, typedOptionValue } from './schema/lxc-options';
 
 /** GET .../config: typed options, `digest`, the description, and raw lines as `lxc: [[key, value], ...]`. */
@@ -18,14 +19,19 @@ export function readContainerConfig(ctx: NodeContext, vmid: number): Record<stri
 }
 
 /**
- * update_vm (PUT .../config, also `pct set`): synchronous; refuses a locked CT, a stale digest, and changes the
- * caller may not make. Parameters are already verified against the schema.
+ * update_vm (PUT .../config, also `pct set`): answers when done (no task). Under the config lock it refuses a
+ * locked CT, a stale digest, and changes the caller may not make. Parameters are already verified.
  */
-export function updateContainerConfig(ctx: NodeContext, principal: Principal, vmid: number, params: Record<string, string>): void {
+export async function updateContainerConfig(ctx: NodeContext, principal: Principal, vmid: number, params: Record<string, string>, stderr?: TaskLog): Promise<void> {
   const { node: _node, vmid: _vmid, digest, delete: deleteList, revert: _revert, ...changes } = params;
   if (Object.keys(changes).length === 0 && deleteList === undefined) throw new ApiError(500, 'no options specified');
   const deleted = (deleteList ?? '').split(/[,;\s]+/).filter(Boolean);
+  // The handler itself takes the config lock: a held lock delays the answer, a timeout is a sync 500. Its
+  // "trying to acquire lock..." goes to STDERR: the daemon's log for the API, the terminal for pct.
+  await ctx.locks.withLock(vmid, () => applyUpdate(ctx, principal, vmid, digest, deleted, changes), { log: stderr });
+}
 
+function applyUpdate(ctx: NodeContext, principal: Principal, vmid: number, digest: string | undefined, deleted: string[], changes: Record<string, string>): void {
   const { conf, digest: current } = ctx.store.load(vmid);
   checkLock(conf);
   // PVE::Tools::assert_if_modified

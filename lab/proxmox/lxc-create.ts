@@ -3,7 +3,8 @@ import { requirePrivilege, type Principal } from './auth';
 import { checkConfigChangePermission } from './config-permissions';
 import type { PctConfig } from './conf-file';
 import { toGuestConfig } from './guest-config';
-import { runStart } from './lxc-power';
+import { startLocked } from './lxc-power';
+import { CREATE_LOCK_TIMEOUT_MS } from './config-lock';
 import { completeNetConfig } from './net-config';
 import type { NodeContext } from './node-context';
 import { parsePropertyString, printPropertyString } from './schema/property-string';
@@ -17,9 +18,10 @@ const NEW_DISK = /^(?:([^\s:]+):)?(\d+(?:\.\d+)?)$/;
 
 /**
  * create_vm after parameter verification: the checks that answer before a UPID (permissions, VMID in use,
- * storages), then the config written at once with `lock: create`, then the vzcreate worker.
+ * storages), then the config written at once with `lock: create`, then the vzcreate worker, which holds the
+ * config lock for the whole creation.
  */
-export function createContainer(ctx: NodeContext, principal: Principal, params: Record<string, string>): string {
+export async function createContainer(ctx: NodeContext, principal: Principal, params: Record<string, string>): Promise<string> {
   const vmid = parseInt(params.vmid, 10);
   requirePrivilege(principal, `/vms/${vmid}`, 'VM.Allocate');
   if (params.restore === '1') throw new ApiError(501, 'restore is not emulated by the lab');
@@ -52,9 +54,33 @@ export function createContainer(ctx: NodeContext, principal: Principal, params: 
   }
   requirePrivilege(principal, `/storage/${diskStorage}`, 'Datastore.AllocateSpace');
 
-  ctx.store.write(vmid, { options: { lock: 'create' }, lxc: [] });
+  await reserveVmid(ctx, vmid);
   const plan: CreatePlan = { vmid, options, unprivileged, ostemplate, rootfs, newDiskGiB: newDisk ? parseFloat(newDisk[2]) : undefined, diskStorage, sshPublicKeys: params['ssh-public-keys'], startAfter: params.start === '1' };
-  return ctx.tasks.start('vzcreate', String(vmid), principal.userid, (log) => runCreate(ctx, plan, log));
+  const worker = async (log: TaskLog) => {
+    // A lock timeout here fails before $code runs: real create_vm then leaves the `lock: create` config behind.
+    await ctx.locks.withLock(vmid, () => runCreate(ctx, plan, log), { log });
+    if (plan.startAfter) await startLocked(ctx, vmid, log);
+  };
+  return ctx.tasks.start('vzcreate', String(vmid), principal.userid, worker, { undoOnFailure: () => ctx.store.remove(vmid) });
+}
+
+/**
+ * create_and_lock_config: under the config lock (5 s), the VMID check again and the `lock: create` config. Its
+ * errors carry create's prefix: `unable to create CT 102 - can't lock file '...' - got timeout`.
+ */
+async function reserveVmid(ctx: NodeContext, vmid: number): Promise<void> {
+  try {
+    await ctx.locks.withLock(
+      vmid,
+      () => {
+        if (ctx.store.has(vmid)) throw new Error(`CT ${vmid} already exists on node '${ctx.nodeName}'`);
+        ctx.store.write(vmid, { options: { lock: 'create' }, lxc: [] });
+      },
+      { timeoutMs: CREATE_LOCK_TIMEOUT_MS },
+    );
+  } catch (error) {
+    throw new ApiError(500, `unable to create CT ${vmid} - ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 interface CreatePlan {
@@ -120,5 +146,4 @@ async function runCreate(ctx: NodeContext, plan: CreatePlan, log: TaskLog): Prom
     await ctx.runtime.destroy(vmid).catch(() => undefined);
     throw new Error(`unable to create CT ${vmid} - ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (plan.startAfter) await runStart(ctx, vmid, log);
 }

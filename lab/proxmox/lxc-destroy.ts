@@ -3,6 +3,7 @@ import { requirePrivilege, type Principal } from './auth';
 import { checkLock } from './lock-check';
 import { runStop } from './lxc-power';
 import type { NodeContext } from './node-context';
+import type { TaskLog } from './tasks';
 
 export interface DestroyOptions {
   force?: boolean;
@@ -10,13 +11,16 @@ export interface DestroyOptions {
   destroyUnreferencedDisks?: boolean;
 }
 
-/** DELETE /nodes/{node}/lxc/{vmid} (destroy_vm): early checks answer at once, the rest runs as vzdestroy. */
+/**
+ * DELETE /nodes/{node}/lxc/{vmid} (destroy_vm): early checks answer at once (no lock), the rest runs as vzdestroy
+ * under the config lock, rechecking the same things.
+ */
 export function destroyContainer(ctx: NodeContext, principal: Principal, vmid: number, options: DestroyOptions): string {
   requirePrivilege(principal, `/vms/${vmid}`, 'VM.Allocate');
   checkLock(ctx.store.load(vmid).conf);
   const runningError = `unable to destroy CT ${vmid} - container is running`;
   if (!options.force && ctx.runtime.isRunning(vmid)) throw new ApiError(500, runningError);
-  return ctx.tasks.start('vzdestroy', String(vmid), principal.userid, async (log) => {
+  const destroy = async (log: TaskLog) => {
     const { conf } = ctx.store.load(vmid);
     checkLock(conf);
     if (ctx.runtime.isRunning(vmid)) {
@@ -29,5 +33,6 @@ export function destroyContainer(ctx: NodeContext, principal: Principal, vmid: n
     if (volume) log.log(`  Logical volume "${volume}" successfully removed.`);
     if (options.purge) log.log(`purging CT ${vmid} from related configurations..`);
     ctx.store.remove(vmid);
-  });
+  };
+  return ctx.tasks.start('vzdestroy', String(vmid), principal.userid, (log) => ctx.locks.withLock(vmid, () => destroy(log), { log }));
 }

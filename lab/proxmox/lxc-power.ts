@@ -11,7 +11,8 @@ const TASK_TYPE: Record<PowerAction, string> = { start: 'vzstart', stop: 'vzstop
 
 /**
  * POST .../status/{start|stop|shutdown|reboot} (PVE::API2::LXC::Status): the running check answers at once,
- * everything else (missing config, lock) fails inside the worker, as in the real handlers.
+ * everything else (config lock, missing config, `lock:`) fails inside the worker, as in the real handlers.
+ * vzreboot takes no config lock (vm_reboot does not).
  */
 export function changePowerState(ctx: NodeContext, principal: Principal, vmid: number, action: PowerAction): string {
   requirePrivilege(principal, `/vms/${vmid}`, 'VM.PowerMgmt');
@@ -21,16 +22,21 @@ export function changePowerState(ctx: NodeContext, principal: Principal, vmid: n
   // vm_reboot really says "VM" here, unlike its siblings.
   if (action === 'reboot' && !running) throw new ApiError(500, `VM ${vmid} not running`);
   return ctx.tasks.start(TASK_TYPE[action], String(vmid), principal.userid, async (log) => {
-    if (action === 'start') return runStart(ctx, vmid, log);
+    if (action === 'start') return startLocked(ctx, vmid, log);
     if (action === 'reboot') {
       await runStop(ctx, vmid, 'shutdown', false);
       return runStart(ctx, vmid, log);
     }
-    await runStop(ctx, vmid, action, true);
+    await ctx.locks.withLock(vmid, () => runStop(ctx, vmid, action, true), { log });
   });
 }
 
-/** The vzstart worker body, also run by vzcreate with start=1. */
+/** The vzstart worker: lock_config, then the start itself (also after a create with start=1). */
+export function startLocked(ctx: NodeContext, vmid: number, log: TaskLog): Promise<void> {
+  return ctx.locks.withLock(vmid, () => runStart(ctx, vmid, log), { log });
+}
+
+/** The vzstart worker body, under the config lock. */
 export async function runStart(ctx: NodeContext, vmid: number, _log: TaskLog): Promise<void> {
   const { conf } = ctx.store.load(vmid);
   checkLock(conf);

@@ -1,7 +1,9 @@
 import type { ContainerRuntime } from '../contracts/container-runtime';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
+import type { ConfigLocks } from './config-lock';
 import type { ContainerStore } from './container-store';
+import type { FaultPlan } from './faults';
 import type { NodeStorage } from './storage';
 import type { TaskRegistry } from './tasks';
 
@@ -14,6 +16,9 @@ export interface NodeContext {
   runtime: ContainerRuntime;
   store: ContainerStore;
   tasks: TaskRegistry;
+  /** The per-CT config flocks every change takes. */
+  locks: ConfigLocks;
+  faults: FaultPlan;
   storage: NodeStorage;
   /** When each running CT was started (epoch ms), for uptime. */
   startedAt: Map<number, number>;

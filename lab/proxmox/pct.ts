@@ -63,8 +63,14 @@ async function runPct(ctx: NodeContext, sub: string, args: string[], stdin: stri
     case 'set': {
       const params = { node, vmid: vmidText, ...parseOptions(args.slice(1), updateParameters) };
       verifyParameters(params, updateParameters);
-      updateContainerConfig(ctx, ROOT, vmid, params);
-      return ok();
+      const stderr: string[] = [];
+      const terminal = { log: (line: string) => stderr.push(line), warn: (line: string) => stderr.push(`WARN: ${line}`) };
+      try {
+        await updateContainerConfig(ctx, ROOT, vmid, params, terminal);
+      } catch (error) {
+        throw new Error([...stderr, describe(error, sub)].join('\n'));
+      }
+      return { stdout: '', stderr: stderr.map((l) => `${l}\n`).join(''), exitCode: 0 };
     }
     case 'status': {
       ctx.store.load(vmid);
@@ -82,7 +88,7 @@ async function runPct(ctx: NodeContext, sub: string, args: string[], stdin: stri
     case 'create': {
       const params = { node, vmid: vmidText, ostemplate: args[1] ?? '', ...parseOptions(args.slice(2), createParameters) };
       verifyParameters(params, createParameters);
-      return waitForTask(ctx, createContainer(ctx, ROOT, params), true);
+      return waitForTask(ctx, await createContainer(ctx, ROOT, params), true);
     }
     case 'destroy': {
       const opts = parseOptions(args.slice(1), { force: { type: 'boolean' }, purge: { type: 'boolean' }, 'destroy-unreferenced-disks': { type: 'boolean' } });
@@ -101,8 +107,7 @@ async function runPct(ctx: NodeContext, sub: string, args: string[], stdin: stri
 /** In the CLI the worker runs in the foreground: its output is printed, and a failure ends the command. */
 async function waitForTask(ctx: NodeContext, upid: string, printLog: boolean): Promise<Output> {
   const status = await ctx.tasks.wait(upid);
-  const { lines } = ctx.tasks.log(upid, 0, 100000);
-  const body = lines.map((l) => l.t).filter((t) => !t.startsWith('TASK '));
+  const body = ctx.tasks.fullLog(upid).filter((t) => !t.startsWith('TASK '));
   const stdout = printLog ? body.map((t) => `${t}\n`).join('') : '';
   if (status.exitstatus === 'OK' || status.exitstatus?.startsWith('WARNINGS')) return { stdout, stderr: '', exitCode: 0 };
   return { stdout, stderr: `${status.exitstatus}\n`, exitCode: 255 };

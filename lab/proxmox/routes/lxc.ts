@@ -81,10 +81,10 @@ export function lxcRoutes(ctx: NodeContext): Route[] {
     {
       method: 'PUT',
       path: '/nodes/{node}/lxc/{vmid}/config',
-      handle: ({ params, principal }) => {
+      handle: async ({ params, principal }) => {
         verifyParameters(params, updateParameters);
         requireThisNode(ctx, params.node);
-        updateContainerConfig(ctx, principal, parseInt(params.vmid, 10), params);
+        await updateContainerConfig(ctx, principal, parseInt(params.vmid, 10), params);
         return null;
       },
     },

@@ -7,12 +7,24 @@ export class FakeContainerRuntime implements ContainerRuntime {
   readonly execs: Array<{ vmid: number; command: string; stdin?: string }> = [];
   readonly running = new Set<number>();
   failCreate?: Error;
+  private createGate?: Promise<void>;
+
+  /** Makes create calls wait until the returned function is called (a long vzcreate, deterministically). */
+  holdCreates(): () => void {
+    let release!: () => void;
+    this.createGate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.createGate = undefined;
+      release();
+    };
+  }
 
   templates(): string[] {
     return ['ubuntu-22.04-standard_22.04-1_amd64.tar.zst', 'debian-12-standard_12.7-1_amd64.tar.zst'];
   }
 
   async create(request: CreateGuestRequest) {
+    await this.createGate;
     if (this.failCreate) throw this.failCreate;
     this.created.push(request);
     return {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { utils, type Client } from 'ssh2';
+import type { Client } from 'ssh2';
 import { run, sshAsRoot } from './ssh-client';
-import { startTestNode, type TestNode } from './test-node';
+import { createWorker, startTestNode, type TestNode } from './test-node';
+import { generateEd25519KeyPair } from '../../../lab/pki/ssh-keys';
 
 describe('host-ssh (sshd on the Proxmox host)', () => {
   let t: TestNode;
@@ -23,7 +24,7 @@ describe('host-ssh (sshd on the Proxmox host)', () => {
   });
 
   it('refuses a key that is not in root\'s authorized keys', async () => {
-    const stranger = utils.generateKeyPairSync('ed25519');
+    const stranger = generateEd25519KeyPair();
     await assert.rejects(sshAsRoot(t, stranger.private), /All configured authentication methods failed/);
   });
 
@@ -31,6 +32,23 @@ describe('host-ssh (sshd on the Proxmox host)', () => {
     assert.deepEqual(await run(root, 'hostname; pveversion | cut -d/ -f1-2'), { stdout: 'pve\npve-manager/8.4.1\n', stderr: '', code: 0 });
     assert.deepEqual(await run(root, 'kubectl get nodes'), { stdout: '', stderr: 'bash: line 1: kubectl: command not found\n', code: 127 });
     assert.equal((await run(root, 'exit 3')).code, 3);
+  });
+
+  it("runs the script sent on stdin for a bare `bash -s` / `sh`, as `ssh root@pve 'bash -s' < script` does (bash(1) -s)", async () => {
+    const script = 'echo "$(hostname) $1"\ncat > /root/from-stdin.txt <<EOF\nwritten\nEOF\nexit 4\n';
+    assert.deepEqual(await run(root, 'bash -s -- first', script), { stdout: 'pve first\n', stderr: '', code: 4 });
+    assert.deepEqual(await run(root, 'sh', 'cat /root/from-stdin.txt\n'), { stdout: 'written\n', stderr: '', code: 0 });
+    // -e applies to the script as it would to bash reading stdin.
+    assert.deepEqual(await run(root, '/bin/bash -es', 'false\necho not reached\n'), { stdout: '', stderr: '', code: 1 });
+    // With -c the command line is the script and stdin is left alone.
+    assert.deepEqual(await run(root, 'bash -c "echo inline"', 'echo ignored\n'), { stdout: 'inline\n', stderr: '', code: 0 });
+  });
+
+  it('edits /etc/pve/lxc/VMID.conf from a `bash -s` script and the API sees the change', async () => {
+    await createWorker(t);
+    const r = await run(root, 'bash -s', "printf 'lxc.apparmor.profile: unconfined\\n' >> /etc/pve/lxc/102.conf\npct config 102 | grep apparmor\n");
+    assert.deepEqual(r, { stdout: 'lxc.apparmor.profile: unconfined\n', stderr: '', code: 0 });
+    assert.deepEqual((await t.api('/nodes/pve/lxc/102/config')).json.data.lxc, [['lxc.apparmor.profile', 'unconfined']]);
   });
 
   it('forwards direct-tcpip (ssh -J) to an address on the virtual network', async () => {

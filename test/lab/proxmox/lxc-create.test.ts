@@ -54,18 +54,21 @@ describe('lxc-create (POST /nodes/{node}/lxc, pve-container src/PVE/API2/LXC.pm 
   });
 
   it('reserves the VMID at once with `lock: create`, returns a vzcreate UPID, and logs the real vzcreate lines', async () => {
+    const release = t.runtime.holdCreates();
     const r = await create({ ...WORKER_CREATE, unprivileged: '0', start: '0' });
     assert.equal(r.status, 200);
     const upid: string = r.json.data;
     assert.match(upid, /^UPID:pve:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:vzcreate:102:root@pam!acceptance:$/);
     assert.equal(t.node.containers.text(102), 'lock: create\n');
 
+    // The vzcreate worker holds the config flock for its whole run, so update_vm's lock_config times out.
     const locked = await t.api('/nodes/pve/lxc/102/config', { method: 'PUT', form: { memory: '1024' } });
     assert.equal(locked.status, 500);
-    assert.equal(locked.statusText, 'CT is locked (create)');
+    assert.equal(locked.statusText, "can't lock file '/run/lock/lxc/pve-config-102.lock' - got timeout");
     const again = await create(WORKER_CREATE);
     assert.equal(again.status, 500);
     assert.equal(again.statusText, "CT 102 already exists on node 'pve'");
+    release();
 
     const status = await t.waitTask(upid);
     assert.equal(status.exitstatus, 'OK');

@@ -90,6 +90,15 @@ describe('pct and /etc/pve/lxc on the host (pve-container src/PVE/CLI/pct.pm)', 
     t.node.containers.writeText(102, text);
   });
 
+  it('prints "trying to acquire lock..." and the lock timeout when pct set cannot get the config lock (lock_file_full, exit 255)', async () => {
+    t.node.faults.lockTimeouts(102);
+    assert.deepEqual(await run(root, 'pct set 102 --memory 1024'), {
+      stdout: '',
+      stderr: "trying to acquire lock...\ncan't lock file '/run/lock/lxc/pve-config-102.lock' - got timeout\n",
+      code: 255,
+    });
+  });
+
   it('reports parameter errors the way the CLI does (400 + per-option lines, exit 255)', async () => {
     const r = await run(root, 'pct set 102 --memory 8');
     assert.equal(r.code, 255);

@@ -18,10 +18,12 @@ export async function sshAsRoot(t: TestNode, privateKey = t.operatorKey.private)
   return client;
 }
 
-export function run(client: Client, command: string): Promise<{ stdout: string; stderr: string; code: number }> {
+/** Runs one exec channel; with `stdin`, sends it and then EOF, as `ssh host cmd < file` does. */
+export function run(client: Client, command: string, stdin?: string): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve, reject) => {
     client.exec(command, (err, stream) => {
       if (err) return reject(err);
+      if (stdin !== undefined) stream.end(stdin);
       let stdout = '';
       let stderr = '';
       let code = -1;

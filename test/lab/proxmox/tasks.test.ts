@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatUpid, TaskRegistry } from '../../../lab/proxmox/tasks';
+import { ApiError } from '../../../lab/proxmox/envelope';
+import { FaultPlan } from '../../../lab/proxmox/faults';
+import { formatUpid, TASK_APPEARS_AFTER_MS, TaskRegistry } from '../../../lab/proxmox/tasks';
+import { LabTiming } from '../../../lab/timing';
 
 describe('tasks (PVE::Tools upid_encode, PVE::RESTEnvironment fork_worker)', () => {
   it('formats UPIDs with upper-case 8-digit hex and a trailing colon (pve-common PVE/Tools.pm)', () => {
@@ -36,5 +39,61 @@ describe('tasks (PVE::Tools upid_encode, PVE::RESTEnvironment fork_worker)', () 
     const upid = tasks.start('vzcreate', '102', 'root@pam', async (log) => ['a', 'b', 'c'].forEach((l) => log.log(l)));
     await tasks.wait(upid);
     assert.deepEqual(tasks.log(upid, 1, 2), { lines: [{ n: 2, t: 'b' }, { n: 3, t: 'c' }], total: 4 });
+  });
+
+  it('hides a new task for the scaled window: status is 400 "no such task", the log "unable to open file" (Tasks.pm, dump_logfile)', () => {
+    let now = 1_700_000_000_000;
+    const tasks = new TaskRegistry('pve', { timing: new LabTiming(1), now: () => now });
+    const upid = tasks.start('vzstart', '102', 'root@pam', async () => undefined);
+    assert.throws(
+      () => tasks.status(upid),
+      (e: unknown) => e instanceof ApiError && e.status === 400 && e.message === 'Parameter verification failed.' && e.errors?.upid === 'no such task',
+    );
+    assert.deepEqual(tasks.log(upid), { lines: [{ n: 1, t: 'unable to open file - No such file or directory' }], total: 1 });
+    assert.deepEqual(tasks.list(), []);
+    now += TASK_APPEARS_AFTER_MS;
+    assert.equal(tasks.status(upid).upid, upid);
+    assert.equal(tasks.list().length, 1);
+  });
+
+  it('refuses a malformed UPID with "unable to parse worker upid" (PVE::UPID::decode with noerr)', () => {
+    const tasks = new TaskRegistry('pve');
+    assert.throws(() => tasks.status('UPID:pve:nope'), (e: unknown) => e instanceof ApiError && e.errors?.upid === 'unable to parse worker upid');
+    assert.throws(() => tasks.log('x'), (e: unknown) => e instanceof ApiError && e.errors?.upid === 'unable to parse worker upid');
+  });
+
+  it("splits a token's task user into user and tokenid, keeping the full id in the UPID (Tasks.pm convert_token_task)", () => {
+    const tasks = new TaskRegistry('pve');
+    const upid = tasks.start('vzstart', '102', 'root@pam!acceptance', async () => undefined);
+    assert.match(upid, /:vzstart:102:root@pam!acceptance:$/);
+    const s = tasks.status(upid);
+    assert.equal(s.user, 'root@pam');
+    assert.equal(s.tokenid, 'acceptance');
+    assert.equal(tasks.status(tasks.start('vzstop', '102', 'root@pam', async () => undefined)).tokenid, undefined);
+  });
+
+  it('fails the next task of a type armed with failNextTask without running its work, undoing what it reserved', async () => {
+    const faults = new FaultPlan();
+    const tasks = new TaskRegistry('pve', { faults });
+    faults.failNextTask('vzcreate', 'unable to create CT 102 - injected');
+    let ran = false;
+    let undone = false;
+    const upid = tasks.start('vzcreate', '102', 'root@pam', async () => void (ran = true), { undoOnFailure: () => void (undone = true) });
+    assert.equal((await tasks.wait(upid)).exitstatus, 'unable to create CT 102 - injected');
+    assert.deepEqual([ran, undone], [false, true]);
+    const next = tasks.start('vzcreate', '102', 'root@pam', async () => void (ran = true));
+    assert.equal((await tasks.wait(next)).exitstatus, 'OK');
+  });
+
+  it('adds warnings to the next task of a type armed with warnNextTask (N generic ones or the given lines)', async () => {
+    const faults = new FaultPlan();
+    const tasks = new TaskRegistry('pve', { faults });
+    faults.warnNextTask('vzstart', 2);
+    const upid = tasks.start('vzstart', '102', 'root@pam', async (log) => log.log('started'));
+    assert.equal((await tasks.wait(upid)).exitstatus, 'WARNINGS: 2');
+    assert.deepEqual(tasks.log(upid).lines.map((l) => l.t), ['started', 'WARN: injected warning 1 (lab fault)', 'WARN: injected warning 2 (lab fault)', 'TASK WARNINGS: 2']);
+    faults.warnNextTask('vzstop', ['a']);
+    faults.clear();
+    assert.equal((await tasks.wait(tasks.start('vzstop', '102', 'root@pam', async () => undefined))).exitstatus, 'OK');
   });
 });

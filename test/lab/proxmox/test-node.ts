@@ -1,8 +1,8 @@
 import { Agent, fetch as undiciFetch } from 'undici';
-import { utils } from 'ssh2';
 import { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { startProxmoxNode, type RunningProxmoxNode } from '../../../lab/proxmox';
 import { LabTiming } from '../../../lab/timing';
+import { generateEd25519KeyPair } from '../../../lab/pki/ssh-keys';
 import { FakeContainerRuntime } from './fake-container-runtime';
 
 export const TOKEN_ID = 'root@pam!acceptance';
@@ -34,7 +34,7 @@ export interface ApiAnswer {
 export async function startTestNode(): Promise<TestNode> {
   const network = new VirtualNetwork();
   const runtime = new FakeContainerRuntime();
-  const operatorKey = utils.generateKeyPairSync('ed25519', { comment: 'operator@test' });
+  const operatorKey = generateEd25519KeyPair('operator@test');
   const node = await startProxmoxNode({
     network,
     timing: new LabTiming(0),
