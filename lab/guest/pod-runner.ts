@@ -7,6 +7,15 @@ interface PodState {
   deleting: boolean;
 }
 
+let lastEventNanos = 0n;
+
+/** client-go names an event `<object>.<hex of UnixNano>`, so an object's events list in the order they happened. */
+function eventName(objectName: string): string {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  lastEventNanos = now > lastEventNanos ? now : lastEventNanos + 1n;
+  return `${objectName}.${lastEventNanos.toString(16)}`;
+}
+
 const stamp = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The kubelet's pod workers: pull, create and start the containers of pods bound to this node, and finish deletions. */
@@ -140,7 +149,7 @@ export class PodRunner {
     const now = stamp();
     await this.api.request('POST', `/api/v1/namespaces/${namespace}/events`, {
       apiVersion: 'v1', kind: 'Event',
-      metadata: { name: `${name}.${randomBytes(8).toString('hex')}`, namespace },
+      metadata: { name: eventName(name), namespace },
       involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace, name, uid, ...(fieldPath ? { fieldPath } : {}) },
       reason, message, type, count: 1, firstTimestamp: now, lastTimestamp: now,
       source: { component: 'kubelet', host: this.nodeName }, reportingComponent: 'kubelet', reportingInstance: this.nodeName,

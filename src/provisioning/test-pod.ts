@@ -76,8 +76,11 @@ export async function podEvents(cluster: ClusterClient, ref: TestPodRef): Promis
   return renderEvents(events.items);
 }
 
+/** Oldest first, as `kubectl describe` lists them; the API's order is by name, not by time. */
 export function renderEvents(events: CoreV1Event[]): string {
-  const rows = events.map((event) => [event.type ?? '', event.reason ?? '', event.source?.component ?? event.reportingComponent ?? '', event.message ?? '']);
+  const time = (event: CoreV1Event) => new Date(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp ?? 0).getTime();
+  const ordered = events.map((event, index) => ({ event, index })).sort((a, b) => time(a.event) - time(b.event) || a.index - b.index).map(({ event }) => event);
+  const rows = ordered.map((event) => [event.type ?? '', event.reason ?? '', event.source?.component ?? event.reportingComponent ?? '', event.message ?? '']);
   const header = ['Type', 'Reason', 'From', 'Message'];
   const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
   return [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
