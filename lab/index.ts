@@ -71,6 +71,23 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
     K3S_TOKEN_FILE: file('node-token', `${k3s.token}\n`),
     KUBECONFIG: file('kubeconfig.yaml', k3s.kubeconfig()),
   };
+  // For an operator at a terminal: `ssh -F <stateDir>/ssh_config pve`, or through it to a guest with -J pve.
+  const knownHosts = file('known_hosts', `[127.0.0.1]:${proxmox.sshPort} ${proxmox.sshHostPublicKey.trim()}\n`);
+  file(
+    'ssh_config',
+    [
+      'Host pve',
+      '  HostName 127.0.0.1',
+      `  Port ${proxmox.sshPort}`,
+      'Host *',
+      '  User root',
+      `  IdentityFile ${env.PROXMOX_VE_SSH_PRIVATE_KEY_FILE}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${knownHosts}`,
+      '  StrictHostKeyChecking yes',
+      '',
+    ].join('\n'),
+  );
 
   return {
     env,

@@ -63,3 +63,9 @@ export interface ContainerRuntime {
   /** What GET /nodes/{node}/lxc/{vmid}/interfaces reports while running. */
   interfaces(vmid: number): Array<{ name: string; hwaddr: string; inet?: string; inet6?: string }>;
 }
+
+/** The Proxmox host's kernel: containers share it, so `uname -r` in a guest and `pveversion` on the host agree. */
+export const HOST_KERNEL = {
+  release: '6.8.12-9-pve',
+  version: '#1 SMP PREEMPT_DYNAMIC PMX 6.8.12-9 (2025-03-16T19:18Z)',
+};

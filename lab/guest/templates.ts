@@ -1,3 +1,4 @@
+import { HOST_KERNEL } from '../contracts/container-runtime';
 /**
  * The Proxmox "standard" LXC templates the lab can lay down (pveam's system appliances). Each carries what the
  * suite can observe of the distribution: its /etc/os-release (verbatim from the release) and its tool versions
@@ -72,7 +73,4 @@ export function osReleaseValue(osRelease: string, key: string): string | undefin
 }
 
 /** The Proxmox VE 8 host kernel every container shares. */
-export const PVE_KERNEL = {
-  release: '6.8.12-4-pve',
-  version: '#1 SMP PREEMPT_DYNAMIC PMX 6.8.12-4 (2024-11-06T15:04Z)',
-};
+export const PVE_KERNEL = HOST_KERNEL;

@@ -3,6 +3,7 @@ import type { ExecResult } from '../contracts/container-runtime';
 import type { NodeContext } from './node-context';
 import { pctCommand, type ConfFileSync } from './pct';
 import { PVE_VERSION } from './routes/version';
+import { HOST_KERNEL } from '../contracts/container-runtime';
 
 const CONF_DIR = '/etc/pve/lxc';
 
@@ -30,7 +31,7 @@ export class HostShell implements ConfFileSync {
       },
       customCommands: [
         pctCommand(ctx, this),
-        text('pveversion', `pve-manager/${PVE_VERSION.version}/${PVE_VERSION.repoid} (running kernel: 6.8.12-9-pve)\n`),
+        text('pveversion', `pve-manager/${PVE_VERSION.version}/${PVE_VERSION.repoid} (running kernel: ${HOST_KERNEL.release})\n`),
         text('hostname', `${ctx.nodeName}\n`),
         text('whoami', 'root\n'),
       ],

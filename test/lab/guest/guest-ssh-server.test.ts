@@ -50,7 +50,7 @@ describe('LXC guest over SSH (pve-container vzcreate/vzstart, OpenSSH in the tem
     const ip = (await run(ssh, 'ip -4 addr show eth0')).stdout;
     assert.match(ip, /^2: eth0@if\d+: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 /);
     assert.match(ip, /\n {4}inet 192\.168\.2\.21\/24 brd 192\.168\.2\.255 scope global eth0\n/);
-    assert.match((await run(ssh, 'uname -r')).stdout, /^6\.8\.12-4-pve\n$/);
+    assert.match((await run(ssh, 'uname -r')).stdout, /^6\.8\.12-9-pve\n$/);
   });
 
   it('returns real exit codes and stderr, and runs a script sent on stdin with sh -s (OpenSSH exec channel)', async () => {

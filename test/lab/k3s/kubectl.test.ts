@@ -72,7 +72,7 @@ describe('the real kubectl v1.34 against the emulated k3s server', { skip: missi
     const [header, master, worker] = lines(await ok('get', 'nodes', '-o', 'wide')).map(columns);
     assert.deepEqual(header, ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME']);
     assert.deepEqual(master.slice(5), ['192.168.2.20', '<none>', 'Ubuntu 22.04.5 LTS', '5.15.0-131-generic', 'containerd://2.1.5-k3s1']);
-    assert.deepEqual(worker.slice(5), ['192.168.2.21', '<none>', 'Ubuntu 22.04.5 LTS', '6.8.12-4-pve', 'containerd://2.1.5-k3s1']);
+    assert.deepEqual(worker.slice(5), ['192.168.2.21', '<none>', 'Ubuntu 22.04.5 LTS', '6.8.12-9-pve', 'containerd://2.1.5-k3s1']);
   });
 
   it('get pods -A -o wide: the seeded kube-system pods in name order, with IP and NODE', async () => {

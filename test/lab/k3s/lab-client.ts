@@ -148,7 +148,7 @@ export async function joinAgentNode(server: RunningK3sServer, network: VirtualNe
       status: {
         capacity, allocatable: capacity, conditions: healthyNodeConditions(since, since),
         addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }],
-        nodeInfo: { kubeletVersion: K3S_VERSION, osImage: 'Ubuntu 22.04.5 LTS', kernelVersion: '6.8.12-4-pve', containerRuntimeVersion: CONTAINERD_VERSION, operatingSystem: 'linux', architecture: 'amd64' },
+        nodeInfo: { kubeletVersion: K3S_VERSION, osImage: 'Ubuntu 22.04.5 LTS', kernelVersion: '6.8.12-9-pve', containerRuntimeVersion: CONTAINERD_VERSION, operatingSystem: 'linux', architecture: 'amd64' },
       },
     },
   });
