@@ -9,8 +9,11 @@ function scenarioLine(feature: string, title: string): number {
   return readFileSync(feature, 'utf8').split('\n').findIndex((line) => line.includes(`Scenario: ${title}`)) + 1;
 }
 
+// A run that never ends fails here with its output rather than stalling CI.
+const RUN_TIMEOUT = { timeout: 5 * 60_000 };
+
 describe('the story on the embedded lab', () => {
-  it('add-worker.feature: provisions, joins and proves scheduling (3 scenarios passed)', async () => {
+  it('add-worker.feature: provisions, joins and proves scheduling (3 scenarios passed)', RUN_TIMEOUT, async () => {
     const run = await runCucumber(['features/add-worker.feature']);
     assert.equal(run.exitCode, 0, run.output);
     assert.match(run.output, /3 scenarios \(3 passed\)/);
@@ -19,14 +22,14 @@ describe('the story on the embedded lab', () => {
     assert.deepEqual(verdicts.sort(), ['AC1 Worker Container Creation: passed', 'AC2 K3s Agent Installation: passed', 'AC3 Workload Scheduling: passed']);
   });
 
-  it('add-second-worker.feature: the same steps build k3s-worker-02 at another VMID, address and size', async () => {
+  it('add-second-worker.feature: the same steps build k3s-worker-02 at another VMID, address and size', RUN_TIMEOUT, async () => {
     const run = await runCucumber(['features/add-second-worker.feature']);
     assert.equal(run.exitCode, 0, run.output);
     assert.match(run.output, /3 scenarios \(3 passed\)/);
   });
 
   for (const title of ['AC2 K3s Agent Installation', 'AC3 Workload Scheduling']) {
-    it(`runs "${title}" alone: its Given builds what it needs`, async () => {
+    it(`runs "${title}" alone: its Given builds what it needs`, RUN_TIMEOUT, async () => {
       const run = await runCucumber([`features/add-worker.feature:${scenarioLine('features/add-worker.feature', title)}`]);
       assert.equal(run.exitCode, 0, run.output);
       assert.match(run.output, /1 scenario \(1 passed\)/);
