@@ -50,8 +50,8 @@ describe('the real profile, pointed at a standalone lab', () => {
     assert.match(lab.env.PROXMOX_VE_ENDPOINT, /^https:\/\/127\.0\.0\.1:\d+\/$/);
   });
 
-  it('runs add-worker.feature with --profile real and leaks no secret into its reports', { timeout: 5 * 60_000 }, async () => {
-    const run = await runCucumber(['--profile', 'real', 'features/add-worker.feature'], lab.env);
+  it('runs add-worker.feature with --profile real and leaks no secret into its reports', { timeout: 5 * 60_000 }, async (t) => {
+    const run = await runCucumber(['--profile', 'real', 'features/add-worker.feature'], lab.env, t.signal);
     assert.equal(run.exitCode, 0, run.output);
     assert.match(run.output, /3 scenarios \(3 passed\)/);
     const secrets = [
@@ -66,8 +66,8 @@ describe('the real profile, pointed at a standalone lab', () => {
     for (const secret of secrets) assert.ok(!run.output.includes(secret), 'a secret appears on the console');
   });
 
-  it('reports every missing variable at once, before anything is created', { timeout: 5 * 60_000 }, async () => {
-    const run = await runCucumber(['--profile', 'real', 'features/add-worker.feature'], { PROXMOX_VE_ENDPOINT: '', PROXMOX_VE_API_TOKEN: '', K3S_TOKEN_FILE: '', KUBECONFIG: '', PROXMOX_VE_SSH_PRIVATE_KEY_FILE: '', PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT: '' });
+  it('reports every missing variable at once, before anything is created', { timeout: 5 * 60_000 }, async (t) => {
+    const run = await runCucumber(['--profile', 'real', 'features/add-worker.feature'], { PROXMOX_VE_ENDPOINT: '', PROXMOX_VE_API_TOKEN: '', K3S_TOKEN_FILE: '', KUBECONFIG: '', PROXMOX_VE_SSH_PRIVATE_KEY_FILE: '', PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT: '' }, t.signal);
     assert.notEqual(run.exitCode, 0);
     assert.match(run.output, /6 input problems; nothing was created/);
     assert.match(run.output, /PROXMOX_VE_API_TOKEN: is not set/);

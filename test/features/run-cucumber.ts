@@ -12,18 +12,21 @@ export interface CucumberRun {
 }
 
 /** Runs cucumber-js as a user would, with its outputs in a fresh reports folder. */
-export function runCucumber(args: string[], env: Record<string, string> = {}): Promise<CucumberRun> {
+/** `signal` (a test's t.signal) kills the run when the test times out. */
+export function runCucumber(args: string[], env: Record<string, string> = {}, signal?: AbortSignal): Promise<CucumberRun> {
   const reportsDir = mkdtempSync(join(tmpdir(), 'k3s-suite-reports-'));
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(projectRoot, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), ...args], {
       cwd: projectRoot,
       env: { ...process.env, ...env, REPORTS_DIR: reportsDir, FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      signal,
+      killSignal: 'SIGKILL',
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
+    child.on('error', (error) => (error.name === 'AbortError' ? resolvePromise({ exitCode: -1, output: `${output}\n(killed: ${error.message})`, reportsDir }) : reject(error)));
     child.on('close', (code) => resolvePromise({ exitCode: code ?? -1, output, reportsDir }));
   });
 }
