@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigurationError } from '../../src/errors';
 import { assertCriterionMatchesSpec, parseWorkerSpec } from '../../src/spec/worker-spec';
+import { STORY_FIELDS, STORY_RAW_LXC } from '../support/story-spec';
 
-const story: Record<string, string> = {
-  vmid: '102', hostname: 'k3s-worker-01', cores: '4', memory: '8GB', disk: '50GB', address: '192.168.2.21/24',
-  gateway: '192.168.2.1', bridge: 'vmbr0', storage: 'local-lvm', template: 'local:vztmpl/ubuntu-22.04-standard_22.04-1_amd64.tar.zst',
-  features: 'nesting=1,keyctl=1,fuse=1', ssh: 'key', 'control plane': '192.168.2.20:6443',
-};
-const rawLines = ['lxc.apparmor.profile: unconfined', 'lxc.cgroup2.devices.allow: a', 'lxc.cap.drop:', 'lxc.mount.auto: "proc:rw sys:rw"', 'lxc.mount.entry: /dev/kmsg dev/kmsg none defaults,bind,create=file'];
+const story = STORY_FIELDS;
+const rawLines = STORY_RAW_LXC;
 
 function problemsOf(fields: Record<string, string>, lines = rawLines): string[] {
   try {

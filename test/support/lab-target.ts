@@ -1,0 +1,34 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { startLab, type RunningLab } from '../../lab';
+import type { Target } from '../../src/provisioning/target';
+import { openTarget } from '../../support/open-target';
+
+export { storySpec, STORY_FIELDS, STORY_RAW_LXC } from './story-spec';
+
+/**
+ * A fresh embedded lab and the suite's connected target for the enclosing describe(): started before its tests,
+ * stopped after them.
+ */
+export function useLabTarget(): { readonly lab: RunningLab; readonly target: Target } {
+  let lab: RunningLab | undefined;
+  let target: Target | undefined;
+  before(async () => {
+    lab = await startLab({ stateDir: mkdtempSync(join(tmpdir(), 'k3s-lab-test-')) });
+    target = await openTarget(lab.env, 'lab');
+  });
+  after(async () => {
+    target?.proxmoxHost.close();
+    await lab?.stop();
+  });
+  return {
+    get lab() {
+      return lab!;
+    },
+    get target() {
+      return target!;
+    },
+  };
+}
