@@ -1,7 +1,21 @@
 // Profiles: `default` runs the features on the embedded lab started in-process; `real` runs the same steps
 // against the Proxmox VE node and k3s cluster named by the environment (see README, "The real profile").
 // REPORTS_DIR moves every output (tests use it to keep runs apart); default: reports/.
+// STORY_BASE_URL is where the story documents live; a feature's @story:ID tag links to STORY_BASE_URL + ID.
 const reports = process.env.REPORTS_DIR || 'reports';
+const storyBaseUrl = process.env.STORY_BASE_URL || 'https://stories.example.invalid/story/';
+
+// Failures sorted by what broke, as the report's categories: the error names come from src/errors.ts.
+const categories = [
+  { name: 'Bad input (nothing was created)', traceRegex: '[\\s\\S]*ConfigurationError[\\s\\S]*', matchedStatuses: ['failed', 'broken'] },
+  { name: 'Infrastructure: Proxmox', traceRegex: '[\\s\\S]*ProxmoxFailure[\\s\\S]*', matchedStatuses: ['failed', 'broken'] },
+  { name: 'Infrastructure: SSH', traceRegex: '[\\s\\S]*SshFailure[\\s\\S]*', matchedStatuses: ['failed', 'broken'] },
+  { name: 'Infrastructure: k3s join', traceRegex: '[\\s\\S]*JoinFailure[\\s\\S]*', matchedStatuses: ['failed', 'broken'] },
+  { name: 'Infrastructure: Kubernetes', traceRegex: '[\\s\\S]*KubernetesFailure[\\s\\S]*', matchedStatuses: ['failed', 'broken'] },
+  { name: 'Infrastructure: scheduling', traceRegex: '[\\s\\S]*SchedulingFailure[\\s\\S]*', matchedStatuses: ['failed', 'broken'] },
+  { name: 'Timed out waiting', traceRegex: '[\\s\\S]*DeadlineExceededError[\\s\\S]*', matchedStatuses: ['failed', 'broken'] },
+  { name: 'Acceptance criterion not met', traceRegex: '[\\s\\S]*AssertionError[\\s\\S]*', matchedStatuses: ['failed'] },
+];
 
 const common = {
   requireModule: ['ts-node/register'],
@@ -13,7 +27,20 @@ const common = {
     ['html', `${reports}/cucumber-report.html`],
     ['message', `${reports}/cucumber-messages.ndjson`],
   ],
-  formatOptions: { resultsDir: `${reports}/allure-results` },
+  formatOptions: {
+    resultsDir: `${reports}/allure-results`,
+    labels: [
+      { pattern: [/@epic:(.*)/], name: 'epic' },
+      { pattern: [/@story:(.*)/], name: 'story' },
+      { pattern: [/@severity:(.*)/], name: 'severity' },
+      { pattern: [/@owner:(.*)/], name: 'owner' },
+    ],
+    links: {
+      // allure-cucumberjs strips only `@key=` from a link tag; the story's tag is `@story:ID`, so the template does.
+      story: { pattern: [/@story:(.*)/], urlTemplate: (tag) => `${storyBaseUrl}${tag.replace(/^@story:/, '')}` },
+    },
+    categories,
+  },
 };
 
 module.exports = {

@@ -1,4 +1,4 @@
-@story-1.3
+@epic:k3s-cluster-growth @story:1.3 @severity:normal @owner:cluster-operators
 Feature: Add a second worker node
   As a cluster operator
   I want to add a worker node to the cluster

@@ -1,4 +1,4 @@
-@story-1.2
+@epic:k3s-cluster-growth @story:1.2 @severity:critical @owner:cluster-operators
 Feature: Add first worker node
   As a cluster operator
   I want to add a worker node to the cluster

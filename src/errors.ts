@@ -24,7 +24,18 @@ export class ConfigurationError extends Error {
 /** Which part of the infrastructure failed, for the report's categories. */
 export type InfrastructurePhase = 'proxmox' | 'ssh' | 'join' | 'kubernetes' | 'scheduling';
 
-/** The system under test refused or failed; `evidence` is what the operator should read (task log, journal, events). */
+const PHASE_NAMES: Record<InfrastructurePhase, string> = {
+  proxmox: 'ProxmoxFailure',
+  ssh: 'SshFailure',
+  join: 'JoinFailure',
+  kubernetes: 'KubernetesFailure',
+  scheduling: 'SchedulingFailure',
+};
+
+/**
+ * The system under test refused or failed; `evidence` is what the operator should read (task log, journal, events).
+ * Its name says which part failed (ProxmoxFailure, JoinFailure, …), so reports can sort failures by it.
+ */
 export class InfrastructureError extends Error {
   constructor(
     readonly phase: InfrastructurePhase,
@@ -32,7 +43,7 @@ export class InfrastructureError extends Error {
     readonly evidence?: string,
   ) {
     super(message);
-    this.name = 'InfrastructureError';
+    this.name = PHASE_NAMES[phase];
   }
 }
 

@@ -1,7 +1,12 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { After, AfterAll, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
 import { removalInstructions, removeWorker } from '../src/provisioning/remove-worker';
 import { removeTestPod } from '../src/provisioning/test-pod';
-import { builtWorkers, closeRun, createdThisRun, enterFeature } from './run-state';
+import { builtWorkers, closeRun, createdThisRun, enterFeature, openedTarget } from './run-state';
+import { describeRunEnvironment, environmentProperties } from '../src/report/run-environment';
+import { secrets } from '../src/secrets/secret-registry';
+import { version as suiteVersion } from '../package.json';
 import { StoryWorld } from './world';
 
 // Every wait in the suite has its own deadline and says what it last saw; cucumber's timer is only a backstop.
@@ -43,6 +48,14 @@ After(async function (this: StoryWorld, { result }) {
   }
 });
 
+// The report's Environment section: where this run's stories ran. Written before the lab (if any) stops.
 AfterAll(async function () {
+  const target = await openedTarget();
+  if (target) {
+    const resultsDir = join(process.env.REPORTS_DIR || 'reports', 'allure-results');
+    mkdirSync(resultsDir, { recursive: true });
+    const environment = await describeRunEnvironment(target, suiteVersion);
+    writeFileSync(join(resultsDir, 'environment.properties'), secrets.mask(environmentProperties(environment)));
+  }
   await closeRun();
 });

@@ -65,6 +65,11 @@ export function builtWorkers(): WorkerBuild[] {
   return [...workers.values()];
 }
 
+/** The target if one was opened in this process (for end-of-run reporting), without opening one. */
+export function openedTarget(): Promise<Target | undefined> {
+  return target ? target.catch(() => undefined) : Promise.resolve(undefined);
+}
+
 export async function closeRun(): Promise<void> {
   for (const build of workers.values()) build.close();
   const opened = await target?.catch(() => undefined);

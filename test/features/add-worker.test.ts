@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCucumber } from './run-cucumber';
+
+function allureResults(reportsDir: string): any[] {
+  const dir = join(reportsDir, 'allure-results');
+  return readdirSync(dir).filter((file) => file.endsWith('-result.json')).map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')));
+}
 
 /** The line of a feature's scenario, so a scenario can be run alone as `file:LINE`. */
 function scenarioLine(feature: string, title: string): number {
@@ -13,13 +19,38 @@ function scenarioLine(feature: string, title: string): number {
 const RUN_TIMEOUT = { timeout: 5 * 60_000 };
 
 describe('the story on the embedded lab', () => {
-  it('add-worker.feature: provisions, joins and proves scheduling (3 scenarios passed)', RUN_TIMEOUT, async (t) => {
-    const run = await runCucumber(['features/add-worker.feature'], {}, t.signal);
+  it('add-worker.feature: provisions, joins and proves scheduling (3 scenarios passed), labelled for sign-off', RUN_TIMEOUT, async (t) => {
+    const run = await runCucumber(['features/add-worker.feature'], { STORY_BASE_URL: 'https://wiki.example.test/stories/' }, t.signal);
     assert.equal(run.exitCode, 0, run.output);
     assert.match(run.output, /3 scenarios \(3 passed\)/);
-    const results = readdirSync(join(run.reportsDir, 'allure-results')).filter((file) => file.endsWith('-result.json'));
-    const verdicts = results.map((file) => JSON.parse(readFileSync(join(run.reportsDir, 'allure-results', file), 'utf8'))).map((r) => `${r.name}: ${r.status}`);
-    assert.deepEqual(verdicts.sort(), ['AC1 Worker Container Creation: passed', 'AC2 K3s Agent Installation: passed', 'AC3 Workload Scheduling: passed']);
+    const results = allureResults(run.reportsDir);
+    assert.deepEqual(results.map((result) => `${result.name}: ${result.status}`).sort(), ['AC1 Worker Container Creation: passed', 'AC2 K3s Agent Installation: passed', 'AC3 Workload Scheduling: passed']);
+    for (const result of results) {
+      const label = (name: string) => result.labels.find((entry: { name: string }) => entry.name === name)?.value;
+      assert.deepEqual(['epic', 'story', 'severity', 'owner', 'feature'].map(label), ['k3s-cluster-growth', '1.2', 'critical', 'cluster-operators', 'Add first worker node']);
+      assert.deepEqual(result.links, [{ url: 'https://wiki.example.test/stories/1.2', type: 'story' }]);
+    }
+    const environment = readFileSync(join(run.reportsDir, 'allure-results', 'environment.properties'), 'utf8');
+    assert.match(environment, /^Target=embedded lab \(default profile\)$/m);
+    assert.match(environment, /^Proxmox\\ VE=8\.4\.1 \(node pve\)$/m);
+    assert.match(environment, /^k3s=v1\.34\.3\+k3s1$/m);
+    assert.match(environment, /^Nodes=k3s-master, k3s-worker-01$/m);
+  });
+
+  it('refuses a bad specification before anything is created, in the report\'s "Bad input" category', RUN_TIMEOUT, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'bad-feature-'));
+    const feature = join(dir, 'bad.feature');
+    writeFileSync(feature, readFileSync('features/add-worker.feature', 'utf8').replace('| memory        | 8GB  ', '| memory        | 8 GiB'));
+    const run = await runCucumber([feature], {}, t.signal);
+    assert.notEqual(run.exitCode, 0);
+    assert.match(run.output, /memory "8 GiB": "8 GiB" is not a size in the story's notation\. Fix: write a whole number directly followed by MB, GB or TB/);
+    assert.doesNotMatch(run.output, /Proxmox task log/);
+    const categories: Array<{ name: string; traceRegex: string }> = JSON.parse(readFileSync(join(run.reportsDir, 'allure-results', 'categories.json'), 'utf8'));
+    for (const result of allureResults(run.reportsDir)) {
+      // Allure matches a category's regex against the whole trace.
+      const category = categories.find((candidate) => new RegExp(`^(?:${candidate.traceRegex})$`).test(result.statusDetails.trace));
+      assert.equal(category?.name, 'Bad input (nothing was created)', result.name);
+    }
   });
 
   it('add-second-worker.feature: the same steps build k3s-worker-02 at another VMID, address and size', RUN_TIMEOUT, async (t) => {
