@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { After, AfterAll, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
 import { removalInstructions, removeWorker } from '../src/provisioning/remove-worker';
 import { removeTestPod } from '../src/provisioning/test-pod';
-import { builtWorkers, closeRun, createdThisRun, enterFeature, openedTarget } from './run-state';
+import { builtWorkers, closeRun, createdThisRun, enterFeature, featureStartedAt, openedTarget } from './run-state';
+import { progress } from '../src/progress/progress';
+import { renderTimelineSvg } from '../src/report/timeline-svg';
 import { describeRunEnvironment, environmentProperties } from '../src/report/run-environment';
 import { secrets } from '../src/secrets/secret-registry';
 import { version as suiteVersion } from '../package.json';
@@ -49,6 +51,13 @@ After(async function (this: StoryWorld, { result }) {
 });
 
 // The report's Environment section: where this run's stories ran. Written before the lab (if any) stops.
+// The feature's phases so far as a timeline picture; the last scenario's shows the whole feature.
+After(function (this: StoryWorld, { gherkinDocument }) {
+  const phases = progress.phases(featureStartedAt);
+  if (!phases.length) return;
+  this.attach(renderTimelineSvg(phases, `${gherkinDocument.feature?.name ?? 'feature'}: phases so far`), { mediaType: 'image/svg+xml', fileName: 'timeline.svg' });
+});
+
 AfterAll(async function () {
   const target = await openedTarget();
   if (target) {

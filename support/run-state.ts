@@ -30,8 +30,12 @@ const workers = new Map<string, WorkerBuild>();
 /** Containers created by this run and not (yet) accepted as finished workers, for the failure policy. */
 export const createdThisRun = new Set<number>();
 
+/** When the current feature file's first scenario started, for its timeline. */
+export let featureStartedAt = 0;
+
 /** Called before each scenario with its feature file. */
 export async function enterFeature(uri: string, kind: TargetKind): Promise<void> {
+  if (uri !== currentFeature) featureStartedAt = Date.now();
   currentFeature = uri;
   if (kind === 'lab' && labFeature !== undefined && labFeature !== uri) await closeRun();
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InfrastructureError } from '../errors';
+import { asPhase } from '../progress/progress';
 import { SshSession } from '../ssh/ssh-session';
 import { Deadline } from '../waiting/deadline';
 import { Evidence } from './evidence';
@@ -48,7 +49,8 @@ export async function installAgent(guest: SshSession, serverUrl: string, token: 
   const script = `curl -sfL https://get.k3s.io | K3S_URL='${serverUrl}' K3S_TOKEN='${token.replace(/'/g, `'\\''`)}' sh -\n`;
   let result;
   try {
-    result = await guest.exec('sh -s', { stdin: script, deadline: new Deadline(`k3s agent installation on ${guest.endpoint.label}`, timeoutMs) });
+    const deadline = new Deadline(`k3s agent installation on ${guest.endpoint.label}`, timeoutMs);
+    result = await asPhase(deadline.what, timeoutMs, () => guest.exec('sh -s', { stdin: script, deadline }));
   } catch (error) {
     const journal = await agentJournal(guest);
     evidence.attach(`${guest.endpoint.label}: journalctl -u k3s-agent`, journal);

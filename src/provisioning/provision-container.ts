@@ -2,6 +2,7 @@ import { utils } from 'ssh2';
 import { InfrastructureError } from '../errors';
 import { WorkerSpec } from '../spec/worker-spec';
 import { publicKeyLineFingerprint } from '../ssh/host-key-fingerprint';
+import { ActivePhase, asPhase } from '../progress/progress';
 import { SshSession } from '../ssh/ssh-session';
 import { Deadline } from '../waiting/deadline';
 import { runTask } from '../proxmox/run-task';
@@ -139,6 +140,10 @@ export async function openGuestSession(
   timeoutMs = DEFAULT_TIMEOUTS.sshReadyMs,
 ): Promise<SshSession> {
   const deadline = new Deadline(`SSH to ${container.hostname} (${container.ip}:22) through the Proxmox host`, timeoutMs);
+  return asPhase(deadline.what, timeoutMs, (phase) => connectWhenReady(target, container, deadline, phase));
+}
+
+async function connectWhenReady(target: Target, container: ProvisionedContainer, deadline: Deadline, phase: ActivePhase): Promise<SshSession> {
   let lastError = 'no attempt yet';
   for (let attempt = 0; ; attempt++) {
     try {
@@ -156,6 +161,7 @@ export async function openGuestSession(
       );
     } catch (error) {
       lastError = (error as Error).message;
+      phase.observe(lastError);
       // A wrong host key is a verdict, not a boot delay.
       if (/presented host key/.test(lastError)) throw error;
       if (deadline.expired()) throw deadline.exceeded(lastError);

@@ -107,7 +107,7 @@ export async function removeTestPod(cluster: ClusterClient, ref: TestPodRef, tim
     path: `/api/v1/namespaces/${ref.namespace}/pods`,
     query: { fieldSelector: `metadata.name=${ref.name}`, resourceVersion: remaining.metadata!.resourceVersion! },
     deadline: new Deadline(`test pod ${ref.name} deleted`, timeoutMs),
-    initiallyObserved: `still present, ${remaining.metadata?.deletionTimestamp ? `Terminating since ${new Date(remaining.metadata.deletionTimestamp).toISOString()} on ${remaining.spec?.nodeName} (its kubelet has not confirmed the deletion)` : remaining.status?.phase}`,
+    initiallyObserved: `still present, ${remaining.metadata?.deletionTimestamp ? `Terminating since ${new Date(remaining.metadata.deletionTimestamp).toISOString()} on ${remaining.spec?.nodeName} (waiting for its kubelet to confirm the deletion)` : remaining.status?.phase}`,
     judge: (pod, type) => (type === 'DELETED' ? { done: true, value: undefined } : { done: false, observed: `still present, ${pod.metadata?.deletionTimestamp ? 'Terminating' : pod.status?.phase}` }),
   });
 }

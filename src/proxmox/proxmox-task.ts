@@ -1,4 +1,5 @@
 import { InfrastructureError } from '../errors';
+import { ActivePhase, asPhase } from '../progress/progress';
 import { Deadline } from '../waiting/deadline';
 import { ProxmoxApiError } from './proxmox-api-error';
 
@@ -28,17 +29,23 @@ const LOG_TAIL_LINES = 15;
  * Waits for a Proxmox task by its UPID. A task may be invisible for a moment after its UPID is returned, so lookup
  * errors are retried until the deadline. `WARNINGS: N` is success; anything but OK is failure with the log's tail.
  */
-export async function waitForTask(source: TaskSource, upid: string, deadline: Deadline): Promise<TaskOutcome> {
+export function waitForTask(source: TaskSource, upid: string, deadline: Deadline): Promise<TaskOutcome> {
+  return asPhase(deadline.what, deadline.timeoutMs, (phase) => pollTask(source, upid, deadline, phase));
+}
+
+async function pollTask(source: TaskSource, upid: string, deadline: Deadline, phase: ActivePhase): Promise<TaskOutcome> {
   let pollMs = FIRST_POLL_MS;
   let lastObserved = 'task not visible yet';
   for (;;) {
     try {
       const status = await source.status(upid);
       lastObserved = `status ${status.status}${status.exitstatus ? `, exitstatus ${status.exitstatus}` : ''}`;
+      phase.observe(lastObserved);
       if (status.status === 'stopped') return await settle(source, upid, status.exitstatus ?? 'unknown');
     } catch (error) {
       if (error instanceof InfrastructureError) throw error;
       lastObserved = `task status unavailable: ${ProxmoxApiError.from(error)?.describe() ?? (error as Error).message}`;
+      phase.observe(lastObserved);
     }
     if (deadline.expired()) {
       const log = await source.log(upid).catch(() => []);

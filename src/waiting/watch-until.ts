@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { progress } from '../progress/progress';
 import { Deadline } from './deadline';
 
 export type Verdict<T> = { done: true; value: T } | { done: false; observed: string } | { failed: Error };
@@ -27,16 +28,19 @@ export function watchUntil<O extends k8s.KubernetesObject, T>(options: WatchUnti
   let lastObserved = options.initiallyObserved ?? 'no object seen yet';
   let settled = false;
   let controller: AbortController | undefined;
+  const phase = progress.begin(options.deadline.what, options.deadline.timeoutMs);
+  if (options.initiallyObserved) phase.observe(options.initiallyObserved);
 
   return new Promise<T>((resolve, reject) => {
-    const finish = (outcome: () => void) => {
+    const finish = (outcome: 'done' | 'failed', settle: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       controller?.abort();
-      outcome();
+      phase.end(outcome);
+      settle();
     };
-    const timer = setTimeout(() => finish(() => reject(options.deadline.exceeded(lastObserved))), options.deadline.remainingMs());
+    const timer = setTimeout(() => finish('failed', () => reject(options.deadline.exceeded(lastObserved))), options.deadline.remainingMs());
 
     const start = () => {
       if (settled) return;
@@ -47,9 +51,11 @@ export function watchUntil<O extends k8s.KubernetesObject, T>(options: WatchUnti
           (type: string, object: O) => {
             if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return;
             const verdict = options.judge(object, type);
-            if ('failed' in verdict) finish(() => reject(verdict.failed));
-            else if (verdict.done) finish(() => resolve(verdict.value));
-            else lastObserved = verdict.observed;
+            if ('failed' in verdict) {
+              phase.observe(verdict.failed.message);
+              finish('failed', () => reject(verdict.failed));
+            } else if (verdict.done) finish('done', () => resolve(verdict.value));
+            else phase.observe((lastObserved = verdict.observed));
           },
           // The watch ended: resume from the current state; after an error, give the server a moment first.
           (error: unknown) => (error ? setTimeout(start, Math.min(500, options.deadline.remainingMs())) : setImmediate(start)),
