@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Target } from '../src/provisioning/target';
@@ -54,7 +54,16 @@ async function startEmbeddedLab(): Promise<RunningLabHandle> {
   // Loaded only on the default profile, so a real run never even loads the lab's code.
   const { startLab } = await import('../lab');
   const timingScale = Number(process.env.LAB_TIMING ?? '0');
-  return startLab({ stateDir: mkdtempSync(join(tmpdir(), 'k3s-lab-')), timingScale });
+  const stateDir = mkdtempSync(join(tmpdir(), 'k3s-lab-'));
+  const lab = await startLab({ stateDir, timingScale });
+  return {
+    env: lab.env,
+    // The lab's keys, token and kubeconfig live only as long as the lab.
+    stop: async () => {
+      await lab.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function workerBuild(kind: TargetKind, spec: WorkerSpec): Promise<WorkerBuild> {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -15,13 +15,15 @@ export { storySpec, STORY_FIELDS, STORY_RAW_LXC } from './story-spec';
 export function useLabTarget(): { readonly lab: RunningLab; readonly target: Target } {
   let lab: RunningLab | undefined;
   let target: Target | undefined;
+  const stateDir = mkdtempSync(join(tmpdir(), 'k3s-lab-test-'));
   before(async () => {
-    lab = await startLab({ stateDir: mkdtempSync(join(tmpdir(), 'k3s-lab-test-')) });
+    lab = await startLab({ stateDir });
     target = await openTarget(lab.env, 'lab');
   });
   after(async () => {
     target?.proxmoxHost.close();
     await lab?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
   });
   return {
     get lab() {
