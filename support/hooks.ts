@@ -6,6 +6,8 @@ import { removeTestPod } from '../src/provisioning/test-pod';
 import { builtWorkers, closeRun, createdThisRun, enterFeature, featureStartedAt, openedTarget } from './run-state';
 import { progress } from '../src/progress/progress';
 import { renderTimelineSvg } from '../src/report/timeline-svg';
+import { appendPhaseHistory, readPhaseHistory, summarizeRun } from '../src/report/phase-history';
+import { renderPhaseTrendSvg } from '../src/report/phase-trend-svg';
 import { describeRunEnvironment, environmentProperties } from '../src/report/run-environment';
 import { secrets } from '../src/secrets/secret-registry';
 import { version as suiteVersion } from '../package.json';
@@ -51,17 +53,26 @@ After(async function (this: StoryWorld, { result }) {
 });
 
 // The report's Environment section: where this run's stories ran. Written before the lab (if any) stops.
-// The feature's phases so far as a timeline picture; the last scenario's shows the whole feature.
+// Where this run's reports go (cucumber.js reads the same variable).
+const reportsDir = process.env.REPORTS_DIR || 'reports';
+const phaseHistoryFile = join(reportsDir, 'phase-history.jsonl');
+const runStartedAt = Date.now();
+
+// The feature's phases so far as a timeline picture (the last scenario's shows the whole feature), and how the
+// story's phase durations moved over past runs, this one included.
 After(function (this: StoryWorld, { gherkinDocument }) {
   const phases = progress.phases(featureStartedAt);
   if (!phases.length) return;
   this.attach(renderTimelineSvg(phases, `${gherkinDocument.feature?.name ?? 'feature'}: phases so far`), { mediaType: 'image/svg+xml', fileName: 'timeline.svg' });
+  const runs = [...readPhaseHistory(phaseHistoryFile).slice(-29), summarizeRun(progress.phases(runStartedAt), this.kind)];
+  this.attach(renderPhaseTrendSvg(runs, 'Story phase durations, run over run'), { mediaType: 'image/svg+xml', fileName: 'phase-trend.svg' });
 });
 
 AfterAll(async function () {
   const target = await openedTarget();
   if (target) {
-    const resultsDir = join(process.env.REPORTS_DIR || 'reports', 'allure-results');
+    appendPhaseHistory(phaseHistoryFile, summarizeRun(progress.phases(runStartedAt), target.kind));
+    const resultsDir = join(reportsDir, 'allure-results');
     mkdirSync(resultsDir, { recursive: true });
     const environment = await describeRunEnvironment(target, suiteVersion);
     writeFileSync(join(resultsDir, 'environment.properties'), secrets.mask(environmentProperties(environment)));
