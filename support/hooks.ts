@@ -1,16 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { After, AfterAll, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
 import { removalInstructions, removeWorker } from '../src/provisioning/remove-worker';
 import { removeTestPod } from '../src/provisioning/test-pod';
 import { builtWorkers, closeRun, createdThisRun, enterFeature, featureStartedAt, openedTarget } from './run-state';
-import { progress } from '../src/progress/progress';
-import { renderTimelineSvg } from '../src/report/timeline-svg';
-import { appendPhaseHistory, readPhaseHistory, summarizeRun } from '../src/report/phase-history';
-import { renderPhaseTrendSvg } from '../src/report/phase-trend-svg';
-import { describeRunEnvironment, environmentProperties } from '../src/report/run-environment';
-import { secrets } from '../src/secrets/secret-registry';
-import { version as suiteVersion } from '../package.json';
+import { phasePictures, recordRun } from './run-report';
 import { StoryWorld } from './world';
 
 // Every wait in the suite has its own deadline and says what it last saw; cucumber's timer is only a backstop.
@@ -52,30 +44,16 @@ After(async function (this: StoryWorld, { result }) {
   }
 });
 
-// The report's Environment section: where this run's stories ran. Written before the lab (if any) stops.
-// Where this run's reports go (cucumber.js reads the same variable).
-const reportsDir = process.env.REPORTS_DIR || 'reports';
-const phaseHistoryFile = join(reportsDir, 'phase-history.jsonl');
-const runStartedAt = Date.now();
-
-// The feature's phases so far as a timeline picture (the last scenario's shows the whole feature), and how the
-// story's phase durations moved over past runs, this one included.
+// Pictures of the feature's phases (the last scenario's shows the whole feature) and of phase durations over runs.
 After(function (this: StoryWorld, { gherkinDocument }) {
-  const phases = progress.phases(featureStartedAt);
-  if (!phases.length) return;
-  this.attach(renderTimelineSvg(phases, `${gherkinDocument.feature?.name ?? 'feature'}: phases so far`), { mediaType: 'image/svg+xml', fileName: 'timeline.svg' });
-  const runs = [...readPhaseHistory(phaseHistoryFile).slice(-29), summarizeRun(progress.phases(runStartedAt), this.kind)];
-  this.attach(renderPhaseTrendSvg(runs, 'Story phase durations, run over run'), { mediaType: 'image/svg+xml', fileName: 'phase-trend.svg' });
+  for (const picture of phasePictures(gherkinDocument.feature?.name ?? 'feature', featureStartedAt, this.kind)) {
+    this.attach(picture.svg, { mediaType: 'image/svg+xml', fileName: picture.fileName });
+  }
 });
 
+// The run's record (phase history, environment) is written while its target, and the lab behind it, still answer.
 AfterAll(async function () {
   const target = await openedTarget();
-  if (target) {
-    appendPhaseHistory(phaseHistoryFile, summarizeRun(progress.phases(runStartedAt), target.kind));
-    const resultsDir = join(reportsDir, 'allure-results');
-    mkdirSync(resultsDir, { recursive: true });
-    const environment = await describeRunEnvironment(target, suiteVersion);
-    writeFileSync(join(resultsDir, 'environment.properties'), secrets.mask(environmentProperties(environment)));
-  }
+  if (target) await recordRun(target);
   await closeRun();
 });

@@ -32,9 +32,15 @@ export class StoryWorld extends World<StoryParameters> {
     return this.parameters.target ?? 'lab';
   }
 
+  private parsed?: { fields: Record<string, string>; rawLxc: string[]; spec: WorkerSpec };
+
+  /** The specification the Background gave, parsed once (and again only if the Background's values change). */
   get spec(): WorkerSpec {
     if (!this.specFields) throw new Error('no worker specification: the feature needs a Background "Given the worker specification:" table');
-    return parseWorkerSpec(this.specFields, this.rawLxcLines);
+    if (this.parsed?.fields !== this.specFields || this.parsed.rawLxc !== this.rawLxcLines) {
+      this.parsed = { fields: this.specFields, rawLxc: this.rawLxcLines, spec: parseWorkerSpec(this.specFields, this.rawLxcLines) };
+    }
+    return this.parsed.spec;
   }
 
   target(): Promise<Target> {
