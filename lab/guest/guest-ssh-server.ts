@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
 import type { GuestShell } from './guest-shell';
 import { readsStdin } from './stdin-readers';
+import { listenSsh } from '../net/ssh-listener';
 
 export interface GuestSshServer {
   port: number;
@@ -49,13 +49,13 @@ export async function startGuestSshServer(options: {
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listener = await listenSsh(server);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: listener.port,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of connections) client.end();
-        server.close(() => resolve());
+        void listener.close().then(resolve);
       }),
   };
 }

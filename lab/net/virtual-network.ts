@@ -66,7 +66,7 @@ export class VirtualNetwork {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: '127.0.0.1', port: loopbackPort });
+      const socket = net.connect({ host: '127.0.0.1', port: loopbackPort, noDelay: true });
       socket.once('connect', () => {
         socket.off('error', reject);
         resolve(socket);

@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { Server, utils, type Connection, type ParsedKey } from 'ssh2';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { HostShell } from './host-shell';
 import { stdinScriptRunner } from './stdin-script';
 import { generateEd25519KeyPair } from '../pki/ssh-keys';
+import { listenSsh } from '../net/ssh-listener';
 
 export interface HostSshOptions {
   shell: HostShell;
@@ -91,18 +91,15 @@ export async function startHostSsh(options: HostSshOptions): Promise<RunningHost
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  const listener = await listenSsh(server);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: listener.port,
     hostKeyFingerprint: opensshFingerprint(hostParsed.getPublicSSH()),
     hostPublicKey: `${hostParsed.type} ${hostParsed.getPublicSSH().toString('base64')}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of clients) c.end();
-        server.close(() => resolve());
+        void listener.close().then(resolve);
       }),
   };
 }

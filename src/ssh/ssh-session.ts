@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { Client, ClientChannel } from 'ssh2';
 import { InfrastructureError } from '../errors';
 import { Deadline } from '../waiting/deadline';
@@ -33,7 +34,8 @@ export class SshSession {
 
   /** Connects directly, or through `via` as a jump host (ssh -J). Rejects a host key other than the pinned one. */
   static async open(endpoint: SshEndpoint, via?: SshSession): Promise<SshSession> {
-    const sock = via ? await via.forward(endpoint.host, endpoint.port) : undefined;
+    // No Nagle: an exec is a handful of tiny request/answer packets, and Nagle's wait for delayed ACKs costs ~40 ms each.
+    const sock = via ? await via.forward(endpoint.host, endpoint.port) : net.connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
     const client = new Client();
     let seenFingerprint: string | undefined;
     await new Promise<void>((resolve, reject) => {
@@ -53,8 +55,6 @@ export class SshSession {
         }
       });
       client.connect({
-        host: via ? undefined : endpoint.host,
-        port: via ? undefined : endpoint.port,
         sock,
         username: endpoint.username,
         privateKey: endpoint.privateKey,
