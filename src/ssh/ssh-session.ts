@@ -54,17 +54,23 @@ export class SshSession {
           reject(new InfrastructureError('ssh', `SSH to ${endpoint.label} (${endpoint.host}:${endpoint.port}) failed: ${error.message}${hint}`));
         }
       });
-      client.connect({
-        sock,
-        username: endpoint.username,
-        privateKey: endpoint.privateKey,
-        readyTimeout: CONNECT_TIMEOUT_MS,
-        algorithms: endpoint.hostKeyAlgorithm ? { serverHostKey: [endpoint.hostKeyAlgorithm] } : undefined,
-        hostVerifier: (key: Buffer) => {
-          seenFingerprint = hostKeyFingerprint(key);
-          return seenFingerprint === endpoint.hostKeyFingerprint;
-        },
-      });
+      try {
+        client.connect({
+          sock,
+          username: endpoint.username,
+          privateKey: endpoint.privateKey,
+          readyTimeout: CONNECT_TIMEOUT_MS,
+          algorithms: endpoint.hostKeyAlgorithm ? { serverHostKey: [endpoint.hostKeyAlgorithm] } : undefined,
+          hostVerifier: (key: Buffer) => {
+            seenFingerprint = hostKeyFingerprint(key);
+            return seenFingerprint === endpoint.hostKeyFingerprint;
+          },
+        });
+      } catch (error) {
+        // ssh2 refuses some options (an unreadable key) before it takes over the socket: close it here.
+        sock.destroy();
+        reject(new InfrastructureError('ssh', `SSH to ${endpoint.label} (${endpoint.host}:${endpoint.port}) not attempted: ${(error as Error).message}`));
+      }
     });
     return new SshSession(client, endpoint);
   }
