@@ -1,5 +1,5 @@
 import { After, AfterAll, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
-import { removalInstructions, removeWorker } from '../src/provisioning/remove-worker';
+import { settleHalfBuiltWorkers } from '../src/provisioning/half-built-workers';
 import { removeTestPod } from '../src/provisioning/test-pod';
 import { builtWorkers, closeRun, createdThisRun, enterFeature, featureStartedAt, openedTarget } from './run-state';
 import { phasePictures, recordRun } from './run-report';
@@ -19,29 +19,11 @@ After(async function (this: StoryWorld) {
   this.evidence.note(`removed test pod ${this.testPod.namespace}/${this.testPod.name}`);
 });
 
-/**
- * Failure policy for a half-built worker: a container this run created that never became a Ready node is removed
- * (with its Node and node-password secret, so the hostname can join again), unless SUITE_KEEP_ON_FAILURE asks to
- * keep it, in which case the commands to remove it are printed. A worker that reached Ready is the story's result
- * and stays.
- */
+// A failed scenario leaves no half-built worker behind, unless asked to (src/provisioning/half-built-workers.ts).
 After(async function (this: StoryWorld, { result }) {
   if (result?.status !== Status.FAILED) return;
   const target = await this.target().catch(() => undefined);
-  if (!target) return;
-  for (const build of builtWorkers()) {
-    const container = build.container;
-    if (build.ready || !container || !createdThisRun.has(container.vmid)) continue;
-    if (target.config.keepOnFailure) {
-      this.evidence.note(`SUITE_KEEP_ON_FAILURE: keeping half-built CT ${container.vmid} (${container.hostname}) for inspection. Remove it with:\n${removalInstructions(container)}`);
-      continue;
-    }
-    build.close();
-    await removeWorker(target, container, this.evidence);
-    createdThisRun.delete(container.vmid);
-    build.container = undefined;
-    this.evidence.note(`removed half-built CT ${container.vmid} (${container.hostname}); set SUITE_KEEP_ON_FAILURE=1 to keep it next time`);
-  }
+  if (target) await settleHalfBuiltWorkers(target, builtWorkers(), createdThisRun, target.config.keepOnFailure, this.evidence);
 });
 
 // Pictures of the feature's phases (the last scenario's shows the whole feature) and of phase durations over runs.
