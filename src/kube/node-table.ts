@@ -1,5 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { nodeReadiness, nodeRoles } from './node-readiness';
+import { renderColumns } from './text-columns';
 
 /** Renders nodes as `kubectl get nodes -o wide` prints them, for the report's evidence. */
 export function renderNodeTable(nodes: V1Node[], now = new Date()): string {
@@ -13,8 +14,7 @@ export function renderNodeTable(nodes: V1Node[], now = new Date()): string {
     node.status?.addresses?.find((address) => address.type === 'InternalIP')?.address ?? '<none>',
     node.status?.nodeInfo?.osImage ?? '',
   ]);
-  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
-  return [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('   ').trimEnd()).join('\n');
+  return renderColumns(header, rows, 3);
 }
 
 /** kubectl's short age: 45s, 12m, 3h, 5d. */

@@ -7,7 +7,7 @@ import { SshSession } from '../ssh/ssh-session';
 import { Deadline } from '../waiting/deadline';
 import { runTask } from '../proxmox/run-task';
 import { Evidence } from './evidence';
-import { hostConfigurationScript, lxcCreateParameters, SUITE_TAG } from './lxc-parameters';
+import { hostConfigurationScript, lxcCreateParameters } from './lxc-parameters';
 import { Target } from './target';
 
 /** A container the suite built or adopted, with the host key the Proxmox host reported for it. */
@@ -170,4 +170,3 @@ async function connectWhenReady(target: Target, container: ProvisionedContainer,
   }
 }
 
-export { SUITE_TAG };

@@ -1,6 +1,7 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { InfrastructureError } from '../errors';
 import { ClusterClient, isNotFound, kubernetesErrorMessage } from '../kube/cluster-client';
+import { renderColumns } from '../kube/text-columns';
 import { Deadline } from '../waiting/deadline';
 import { Verdict, watchUntil } from '../waiting/watch-until';
 
@@ -81,9 +82,7 @@ export function renderEvents(events: CoreV1Event[]): string {
   const time = (event: CoreV1Event) => new Date(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp ?? 0).getTime();
   const ordered = events.map((event, index) => ({ event, index })).sort((a, b) => time(a.event) - time(b.event) || a.index - b.index).map(({ event }) => event);
   const rows = ordered.map((event) => [event.type ?? '', event.reason ?? '', event.source?.component ?? event.reportingComponent ?? '', event.message ?? '']);
-  const header = ['Type', 'Reason', 'From', 'Message'];
-  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
-  return [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+  return renderColumns(['Type', 'Reason', 'From', 'Message'], rows, 2);
 }
 
 /** Deletes the test pod and waits until it is gone; a pod already gone is fine. */
