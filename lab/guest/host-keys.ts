@@ -1,17 +1,10 @@
-import { createHash } from 'node:crypto';
 import { utils } from 'ssh2';
 import type { GuestHostKey } from '../contracts/container-runtime';
-import { generateSshKeyPair } from '../pki/ssh-keys';
+import { generateSshKeyPair, publicKeyLineFingerprint } from '../pki/ssh-keys';
 
 export interface GeneratedHostKey extends GuestHostKey {
   /** OpenSSH private key, as in /etc/ssh/ssh_host_<type>_key */
   privateKey: string;
-}
-
-/** OpenSSH's fingerprint: SHA256 over the key blob (the base64 field of the .pub line), unpadded base64. */
-export function openSshFingerprint(publicKeyLine: string): string {
-  const blob = Buffer.from(publicKeyLine.trim().split(/\s+/)[1] ?? '', 'base64');
-  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
 }
 
 export { generateSshKeyPair as generateParsableKeyPair };
@@ -27,6 +20,6 @@ export function generateHostKeys(hostname: string): GeneratedHostKey[] {
   return kinds.map(({ type, make }) => {
     const pair = generateSshKeyPair(make);
     const publicKey = pair.public.trim();
-    return { type, privateKey: pair.private, publicKey, fingerprint: openSshFingerprint(publicKey) };
+    return { type, privateKey: pair.private, publicKey, fingerprint: publicKeyLineFingerprint(publicKey) };
   });
 }

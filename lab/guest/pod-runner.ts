@@ -2,18 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AVAILABLE_IMAGES } from '../contracts/k3s-join';
 import type { LabTiming } from '../timing';
 import type { KubeApi } from './kube-api';
+import { eventName } from '../contracts/event-names';
 
 interface PodState {
   deleting: boolean;
-}
-
-let lastEventNanos = 0n;
-
-/** client-go names an event `<object>.<hex of UnixNano>`, so an object's events list in the order they happened. */
-function eventName(objectName: string): string {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  lastEventNanos = now > lastEventNanos ? now : lastEventNanos + 1n;
-  return `${objectName}.${lastEventNanos.toString(16)}`;
 }
 
 const stamp = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');

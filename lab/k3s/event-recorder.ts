@@ -1,5 +1,6 @@
 import { copy, kubeTime, type KubeObject } from './kube-object';
 import type { ObjectStore } from './object-store';
+import { eventName } from '../contracts/event-names';
 
 export interface EventReport {
   involved: KubeObject;
@@ -13,17 +14,6 @@ export interface EventReport {
   fieldPath?: string;
 }
 
-let lastNanos = 0n;
-
-/**
- * client-go's recorder names an event `<object>.<hex of UnixNano>`, so an object's events list in the order they
- * happened. Strictly increasing here, so two events in the same millisecond keep distinct names.
- */
-export function eventName(objectName: string): string {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  lastNanos = now > lastNanos ? now : lastNanos + 1n;
-  return `${objectName}.${lastNanos.toString(16)}`;
-}
 
 /** The core/v1 Event a component records for `report`, named `<object>.<hex>` as client-go's recorder does. */
 export function eventFor(report: EventReport): KubeObject {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { utils } from 'ssh2';
 
 export interface SshKeyPair {
@@ -18,4 +19,14 @@ export function generateSshKeyPair(make: () => SshKeyPair): SshKeyPair {
 
 export function generateEd25519KeyPair(comment?: string): SshKeyPair {
   return generateSshKeyPair(() => utils.generateKeyPairSync('ed25519', comment ? { comment } : {}));
+}
+
+/** OpenSSH's fingerprint of a public key blob: `SHA256:` + unpadded base64 of its SHA-256. */
+export function openSshFingerprint(publicKeyBlob: Buffer): string {
+  return 'SHA256:' + createHash('sha256').update(publicKeyBlob).digest('base64').replace(/=+$/, '');
+}
+
+/** The fingerprint of an OpenSSH public key line (`ssh-ed25519 AAAA… comment`). */
+export function publicKeyLineFingerprint(publicKeyLine: string): string {
+  return openSshFingerprint(Buffer.from(publicKeyLine.trim().split(/\s+/)[1] ?? '', 'base64'));
 }

@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { Server, utils, type Connection, type ParsedKey } from 'ssh2';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { HostShell } from './host-shell';
 import { stdinScriptRunner } from './stdin-script';
-import { generateEd25519KeyPair } from '../pki/ssh-keys';
+import { generateEd25519KeyPair, openSshFingerprint } from '../pki/ssh-keys';
 import { listenSsh } from '../net/ssh-listener';
 
 export interface HostSshOptions {
@@ -20,11 +20,6 @@ export interface RunningHostSsh {
   /** `ssh-ed25519 AAAA...` */
   hostPublicKey: string;
   close(): Promise<void>;
-}
-
-/** OpenSSH's fingerprint of a public key blob: SHA256 and unpadded base64. */
-export function opensshFingerprint(publicKeyBlob: Buffer): string {
-  return 'SHA256:' + createHash('sha256').update(publicKeyBlob).digest('base64').replace(/=+$/, '');
 }
 
 /**
@@ -94,7 +89,7 @@ export async function startHostSsh(options: HostSshOptions): Promise<RunningHost
   const listener = await listenSsh(server);
   return {
     port: listener.port,
-    hostKeyFingerprint: opensshFingerprint(hostParsed.getPublicSSH()),
+    hostKeyFingerprint: openSshFingerprint(hostParsed.getPublicSSH()),
     hostPublicKey: `${hostParsed.type} ${hostParsed.getPublicSSH().toString('base64')}`,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 import { Client } from 'ssh2';
-import { opensshFingerprint } from '../../../lab/proxmox/host-ssh';
+import { openSshFingerprint } from '../../../lab/pki/ssh-keys';
 import type { TestNode } from './test-node';
 
 /** A real ssh2 client logged in as root, pinning the host key by its SHA256 fingerprint. */
@@ -12,7 +12,7 @@ export async function sshAsRoot(t: TestNode, privateKey = t.operatorKey.private)
       port: t.node.sshPort,
       username: 'root',
       privateKey,
-      hostVerifier: (key: Buffer) => opensshFingerprint(key) === t.node.sshHostKeyFingerprint,
+      hostVerifier: (key: Buffer) => openSshFingerprint(key) === t.node.sshHostKeyFingerprint,
     });
   });
   return client;
