@@ -1,4 +1,5 @@
 import { STORY_PHASES, type RunPhases } from './phase-history';
+import { escapeXml } from './timeline-svg';
 
 const WIDTH = 720;
 const HEIGHT = 260;
@@ -31,7 +32,7 @@ export function renderPhaseTrendSvg(runs: RunPhases[], title: string): string {
   });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="12">`,
-    `<text x="${LEFT}" y="18" font-weight="bold">${title.replace(/[<>&]/g, '')}</text>`,
+    `<text x="${LEFT}" y="18" font-weight="bold">${escapeXml(title)}</text>`,
     `<line x1="${LEFT}" y1="${TOP + plotHeight}" x2="${LEFT + plotWidth}" y2="${TOP + plotHeight}" stroke="#999"/>`,
     `<line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${TOP + plotHeight}" stroke="#999"/>`,
     `<text x="${LEFT - 6}" y="${TOP + 4}" text-anchor="end" fill="#555">${(maxMs / 1000).toFixed(1)}s</text>`,

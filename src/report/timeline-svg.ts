@@ -5,7 +5,8 @@ const LABEL_WIDTH = 420;
 const CHART_WIDTH = 460;
 const MARGIN = 12;
 
-const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Text as SVG shows it literally: markup characters as character references. */
+export const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * The run's phases as a Gantt-like picture: one bar per phase on a shared time axis, green when it ended well and
