@@ -3,9 +3,9 @@ import { InfrastructureError } from '../errors';
 import { asPhase } from '../progress/progress';
 import { SshSession } from '../ssh/ssh-session';
 import { Deadline } from '../waiting/deadline';
+import { suiteTimeouts } from '../waiting/suite-timeouts';
 import { Evidence } from './evidence';
 
-export const INSTALL_TIMEOUT_MS = 5 * 60_000;
 const JOURNAL_LINES = 25;
 
 /** The CA hash a secure token pins (`K10<sha256>::user:password`); undefined for a bare password token. */
@@ -45,7 +45,7 @@ export async function checkControlPlaneReachable(guest: SshSession, server: { ho
  * The installer blocks until the agent is ready and hangs forever on a bad token or unreachable server, so it runs
  * under a deadline; on failure the reason is read from the agent's journal.
  */
-export async function installAgent(guest: SshSession, serverUrl: string, token: string, evidence: Evidence, timeoutMs = INSTALL_TIMEOUT_MS): Promise<void> {
+export async function installAgent(guest: SshSession, serverUrl: string, token: string, evidence: Evidence, timeoutMs = suiteTimeouts.get('install')): Promise<void> {
   const script = `curl -sfL https://get.k3s.io | K3S_URL='${serverUrl}' K3S_TOKEN='${token.replace(/'/g, `'\\''`)}' sh -\n`;
   let result;
   try {

@@ -2,9 +2,8 @@ import type { V1Node } from '@kubernetes/client-node';
 import { ClusterClient } from '../kube/cluster-client';
 import { nodeReadiness } from '../kube/node-readiness';
 import { Deadline } from '../waiting/deadline';
+import { suiteTimeouts } from '../waiting/suite-timeouts';
 import { Verdict, watchUntil } from '../waiting/watch-until';
-
-export const NODE_READY_TIMEOUT_MS = 3 * 60_000;
 
 /** Watches one node until `judge` is satisfied; a deleted node is waited for again (it may re-register). */
 function watchNode(cluster: ClusterClient, name: string, what: string, timeoutMs: number, judge: (node: V1Node) => Verdict<V1Node>): Promise<V1Node> {
@@ -18,7 +17,7 @@ function watchNode(cluster: ClusterClient, name: string, what: string, timeoutMs
 }
 
 /** Waits, by watching, until the named node reports Ready; the timeout names its last condition. */
-export function waitForNodeReady(cluster: ClusterClient, name: string, timeoutMs = NODE_READY_TIMEOUT_MS): Promise<V1Node> {
+export function waitForNodeReady(cluster: ClusterClient, name: string, timeoutMs = suiteTimeouts.get('node-ready')): Promise<V1Node> {
   return watchNode(cluster, name, 'Ready', timeoutMs, (node) => {
     const readiness = nodeReadiness(node);
     if (readiness.ready) return { done: true, value: node };
@@ -28,6 +27,6 @@ export function waitForNodeReady(cluster: ClusterClient, name: string, timeoutMs
 }
 
 /** Waits until the named node's kubelet has registered it with the API server (Ready or not). */
-export function waitForNodeRegistered(cluster: ClusterClient, name: string, timeoutMs = NODE_READY_TIMEOUT_MS): Promise<V1Node> {
+export function waitForNodeRegistered(cluster: ClusterClient, name: string, timeoutMs = suiteTimeouts.get('node-ready')): Promise<V1Node> {
   return watchNode(cluster, name, 'registered', timeoutMs, (node) => ({ done: true, value: node }));
 }

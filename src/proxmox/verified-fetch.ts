@@ -1,6 +1,7 @@
 import tls from 'node:tls';
 import { Agent, buildConnector, fetch } from 'undici';
 import { InfrastructureError } from '../errors';
+import { suiteTimeouts } from '../waiting/suite-timeouts';
 
 export interface TlsTrust {
   /** SHA-256 fingerprint 'AA:BB:…' the server certificate must have (Proxmox's self-signed pve-ssl.pem). */
@@ -15,7 +16,21 @@ export interface TlsTrust {
  */
 export function verifiedFetch(trust: TlsTrust): typeof fetch {
   const dispatcher = new Agent({ connect: trust.fingerprint ? pinnedConnector(trust.fingerprint) : { ca: trust.caPem } });
-  return ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => fetch(input, { ...init, dispatcher })) as typeof fetch;
+  return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    // A node that accepts the connection and never answers would otherwise hold the step until cucumber's backstop.
+    const timeoutMs = suiteTimeouts.get('proxmox-request');
+    try {
+      return await fetch(input, { ...init, dispatcher, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      if ((error as Error).name !== 'TimeoutError') throw error;
+      const url = new URL(typeof input === 'object' && 'url' in input ? input.url : String(input));
+      throw new InfrastructureError(
+        'proxmox',
+        `Proxmox API at ${url.host} did not answer ${init?.method ?? 'GET'} ${url.pathname} within ${timeoutMs / 1000}s. ` +
+          'The node may be overloaded or pveproxy stuck: check `systemctl status pveproxy` and the node\'s load, or allow more time with SUITE_TIMEOUTS=proxmox-request=120s.',
+      );
+    }
+  }) as typeof fetch;
 }
 
 /**
