@@ -1,13 +1,24 @@
 import * as k8s from '@kubernetes/client-node';
 import { InfrastructureError } from '../errors';
 import { secrets } from '../secrets/secret-registry';
+import { retryingHttpLibrary } from './retrying-http';
 
 /** The Kubernetes API of the cluster the worker joins, as the kubeconfig describes it (TLS verified by its CA). */
 export class ClusterClient {
   readonly core: k8s.CoreV1Api;
+  /** Told each time the API server throttles (429) or is briefly unavailable (503) and a call is retried. */
+  onRetry: (message: string) => void = () => {};
 
   constructor(readonly kubeconfig: k8s.KubeConfig) {
-    this.core = kubeconfig.makeApiClient(k8s.CoreV1Api);
+    const cluster = kubeconfig.getCurrentCluster();
+    if (!cluster) throw new InfrastructureError('kubernetes', 'the kubeconfig has no current cluster');
+    // As makeApiClient builds it, with a transport that waits out throttling instead of failing the step.
+    const configuration = k8s.createConfiguration({
+      baseServer: new k8s.ServerConfiguration(cluster.server, {}),
+      authMethods: { default: kubeconfig },
+      httpApi: retryingHttpLibrary((message) => this.onRetry(message)),
+    });
+    this.core = new k8s.CoreV1Api(configuration);
   }
 
   /** Loads a kubeconfig file, or the in-cluster service account when no path is given; registers its credentials as secrets. */

@@ -1,0 +1,38 @@
+import * as k8s from '@kubernetes/client-node';
+
+/** How long the suite keeps retrying an API server that says "later" before reporting it. */
+export const THROTTLE_PATIENCE_MS = 60_000;
+const DEFAULT_RETRY_AFTER_S = 1;
+const MAX_RETRY_AFTER_S = 10;
+
+/** What the suite was told while it waited, so a report can say the API was throttling. */
+export type RetryNotice = (message: string) => void;
+
+/**
+ * The client library's own HTTP transport, retrying the answers a healthy API server gives when it is busy or briefly
+ * unavailable: 429 (API Priority and Fairness) and 503, after the Retry-After they carry, as client-go does.
+ * Anything else, and a server that is still busy after `patienceMs`, goes back to the caller unchanged.
+ */
+export function retryingHttpLibrary(notice: RetryNotice = () => {}, patienceMs = THROTTLE_PATIENCE_MS): k8s.HttpLibrary {
+  const transport = new k8s.IsomorphicFetchHttpLibrary();
+  return k8s.wrapHttpLibrary({
+    async send(request: k8s.RequestContext): Promise<k8s.ResponseContext> {
+      const giveUpAt = Date.now() + patienceMs;
+      for (;;) {
+        const response = await transport.send(request).toPromise();
+        if (response.httpStatusCode !== 429 && response.httpStatusCode !== 503) return response;
+        const waitMs = retryAfterSeconds(response.headers['retry-after']) * 1000;
+        if (Date.now() + waitMs > giveUpAt) return response;
+        // Read the refused answer's body, so its connection goes back to the pool.
+        await response.body.text().catch(() => undefined);
+        notice(`Kubernetes API answered ${response.httpStatusCode} to ${request.getHttpMethod()} ${new URL(request.getUrl()).pathname}; retrying in ${waitMs / 1000}s`);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    },
+  });
+}
+
+function retryAfterSeconds(header: string | undefined): number {
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, MAX_RETRY_AFTER_S) : DEFAULT_RETRY_AFTER_S;
+}
