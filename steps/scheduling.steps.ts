@@ -19,7 +19,7 @@ Given('both master and worker nodes are Ready', async function (this: StoryWorld
 });
 
 When('I deploy a test pod without node selector', async function (this: StoryWorld) {
-  this.testPod = await deployTestPod((await this.target()).cluster, runId);
+  this.testPod = await deployTestPod((await this.target()).cluster, runId, await this.ledger());
 });
 
 Then('the pod schedules to the worker node \\(not master)', async function (this: StoryWorld) {

@@ -1,7 +1,7 @@
 import { After, AfterAll, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
-import { settleHalfBuiltWorkers } from '../src/provisioning/half-built-workers';
 import { removeTestPod } from '../src/provisioning/test-pod';
-import { builtWorkers, closeRun, createdThisRun, enterFeature, featureStartedAt, openedTarget } from './run-state';
+import { suiteTimeouts } from '../src/waiting/suite-timeouts';
+import { closeRun, currentLedger, enterFeature, featureStartedAt, openedTarget, settleFailedRun, takeSweptLeftovers } from './run-state';
 import { phasePictures, recordRun } from './run-report';
 import { StoryWorld } from './world';
 
@@ -9,6 +9,7 @@ import { StoryWorld } from './world';
 setDefaultTimeout(30 * 60_000);
 
 Before(async function (this: StoryWorld, { pickle }) {
+  suiteTimeouts.reset();
   await enterFeature(pickle.uri, this.kind);
 });
 
@@ -16,14 +17,19 @@ Before(async function (this: StoryWorld, { pickle }) {
 After(async function (this: StoryWorld) {
   if (!this.testPod) return;
   await removeTestPod((await this.target()).cluster, this.testPod);
+  (await currentLedger(this.kind)).removed({ kind: 'pod', ...this.testPod });
   this.evidence.note(`removed test pod ${this.testPod.namespace}/${this.testPod.name}`);
 });
 
-// A failed scenario leaves no half-built worker behind, unless asked to (src/provisioning/half-built-workers.ts).
+// A failed scenario leaves nothing behind that the run created and did not keep, unless asked to (src/cleanup/).
 After(async function (this: StoryWorld, { result }) {
   if (result?.status !== Status.FAILED) return;
-  const target = await this.target().catch(() => undefined);
-  if (target) await settleHalfBuiltWorkers(target, builtWorkers(), createdThisRun, target.config.keepOnFailure, this.evidence);
+  await settleFailedRun(this.evidence);
+});
+
+// What the start of the run removed of crashed runs, told in the first scenario that opened the target.
+After(function (this: StoryWorld) {
+  for (const line of takeSweptLeftovers()) this.evidence.note(`cleanup at start: ${line}`);
 });
 
 // Pictures of the feature's phases (the last scenario's shows the whole feature) and of phase durations over runs.

@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CleanupLedger, newLedgerRun } from '../src/cleanup/cleanup-ledger';
+import { settleAfterFailure } from '../src/cleanup/failure-policy';
+import { forgetDeadLabRuns, sweepLeftovers } from '../src/cleanup/sweep-leftovers';
+import { Evidence } from '../src/provisioning/evidence';
 import { Target } from '../src/provisioning/target';
 import { WorkerBuild } from '../src/provisioning/worker-build';
 import { WorkerSpec } from '../src/spec/worker-spec';
@@ -27,8 +31,14 @@ let labFeature: string | undefined;
 let currentFeature: string | undefined;
 let target: Promise<Target> | undefined;
 const workers = new Map<string, WorkerBuild>();
-/** Containers created by this run and not (yet) accepted as finished workers, for the failure policy. */
-export const createdThisRun = new Set<number>();
+/** What this run is creating on the opened target, on disk (src/cleanup/cleanup-ledger.ts). */
+let ledger: CleanupLedger | undefined;
+/** What the start of the run found and removed of crashed runs, for the first scenario's report. */
+let sweptLeftovers: string[] = [];
+
+/** Crash-safe records live next to the reports unless SUITE_LEDGER_DIR says otherwise. */
+export const ledgerDir = process.env.SUITE_LEDGER_DIR || join(process.env.REPORTS_DIR || 'reports', 'cleanup-ledger');
+const LAB_TARGET_PREFIX = 'lab ';
 
 /** When the current feature file's first scenario started, for its timeline. */
 export let featureStartedAt = 0;
@@ -43,11 +53,27 @@ export async function enterFeature(uri: string, kind: TargetKind): Promise<void>
 export function currentTarget(kind: TargetKind): Promise<Target> {
   if (kind === 'lab') labFeature = currentFeature;
   target ??= (async () => {
-    if (kind === 'real') return openTarget(process.env, 'real');
-    lab ??= startEmbeddedLab();
-    return openTarget((await lab).env, 'lab');
+    const opened = kind === 'real' ? await openTarget(process.env, 'real') : await openTarget((await (lab ??= startEmbeddedLab())).env, 'lab');
+    const targetId = `${kind === 'lab' ? LAB_TARGET_PREFIX : ''}${opened.config.proxmox.endpoint.origin}/${opened.proxmox.node} ${opened.cluster.server}`;
+    forgetDeadLabRuns(ledgerDir, (id) => id.startsWith(LAB_TARGET_PREFIX));
+    sweptLeftovers = await sweepLeftovers(opened, ledgerDir, targetId, { note: () => {}, attach: () => {} });
+    ledger = new CleanupLedger(ledgerDir, newLedgerRun(runId, targetId));
+    return opened;
   })();
   return target;
+}
+
+/** This run's ledger; only exists once the target is open, which every creating step needs first. */
+export async function currentLedger(kind: TargetKind): Promise<CleanupLedger> {
+  await currentTarget(kind);
+  return ledger!;
+}
+
+/** Lines about crashed runs' leftovers removed at the start, handed out once. */
+export function takeSweptLeftovers(): string[] {
+  const lines = sweptLeftovers;
+  sweptLeftovers = [];
+  return lines;
 }
 
 async function startEmbeddedLab(): Promise<RunningLabHandle> {
@@ -69,13 +95,24 @@ async function startEmbeddedLab(): Promise<RunningLabHandle> {
 export async function workerBuild(kind: TargetKind, spec: WorkerSpec): Promise<WorkerBuild> {
   const existing = workers.get(spec.hostname);
   if (existing && JSON.stringify(existing.spec) === JSON.stringify(spec)) return existing;
-  const build = new WorkerBuild(spec, await currentTarget(kind), runId, (vmid) => createdThisRun.add(vmid));
+  const build = new WorkerBuild(spec, await currentTarget(kind), runId, await currentLedger(kind));
   workers.set(spec.hostname, build);
   return build;
 }
 
-export function builtWorkers(): WorkerBuild[] {
-  return [...workers.values()];
+/**
+ * The failure policy, for a failed scenario or an interrupted run: what the run created and did not keep is removed
+ * (or kept when asked), and builds that had not finished start over if a later scenario needs them.
+ */
+export async function settleFailedRun(evidence: Evidence): Promise<void> {
+  const opened = await openedTarget();
+  if (!opened || !ledger) return;
+  await settleAfterFailure(opened, ledger, opened.config.keepOnFailure, evidence);
+  for (const [hostname, build] of workers) {
+    if (build.ready) continue;
+    build.close();
+    workers.delete(hostname);
+  }
 }
 
 /** The target if one was opened in this process (for end-of-run reporting), without opening one. */
@@ -85,6 +122,8 @@ export function openedTarget(): Promise<Target | undefined> {
 
 export async function closeRun(): Promise<void> {
   for (const build of workers.values()) build.close();
+  ledger?.finish();
+  ledger = undefined;
   const opened = await target?.catch(() => undefined);
   opened?.proxmoxHost.close();
   await (await lab?.catch(() => undefined))?.stop();
@@ -92,5 +131,4 @@ export async function closeRun(): Promise<void> {
   lab = undefined;
   labFeature = undefined;
   workers.clear();
-  createdThisRun.clear();
 }

@@ -1,11 +1,12 @@
 import { IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
+import { CleanupLedger } from '../src/cleanup/cleanup-ledger';
 import { Evidence } from '../src/provisioning/evidence';
 import { Target } from '../src/provisioning/target';
 import { TestPodRef } from '../src/provisioning/test-pod';
 import { WorkerBuild } from '../src/provisioning/worker-build';
 import { secrets } from '../src/secrets/secret-registry';
 import { parseWorkerSpec, WorkerSpec } from '../src/spec/worker-spec';
-import { currentTarget, TargetKind, workerBuild } from './run-state';
+import { currentLedger, currentTarget, TargetKind, workerBuild } from './run-state';
 
 export interface StoryParameters {
   /** Set by the cucumber.js profile: the embedded lab (default) or the real systems the environment names. */
@@ -43,8 +44,15 @@ export class StoryWorld extends World<StoryParameters> {
     return this.parsed.spec;
   }
 
-  target(): Promise<Target> {
-    return currentTarget(this.kind);
+  async target(): Promise<Target> {
+    const target = await currentTarget(this.kind);
+    // Throttling the suite waited out shows in the scenario that met it.
+    target.cluster.onRetry = (message) => this.evidence.note(message);
+    return target;
+  }
+
+  ledger(): Promise<CleanupLedger> {
+    return currentLedger(this.kind);
   }
 
   worker(): Promise<WorkerBuild> {

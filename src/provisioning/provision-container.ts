@@ -1,10 +1,12 @@
 import { utils } from 'ssh2';
+import { ResourceTracker } from '../cleanup/cleanup-ledger';
 import { InfrastructureError } from '../errors';
 import { WorkerSpec } from '../spec/worker-spec';
 import { publicKeyLineFingerprint } from '../ssh/host-key-fingerprint';
 import { ActivePhase, asPhase } from '../progress/progress';
 import { SshSession } from '../ssh/ssh-session';
 import { Deadline } from '../waiting/deadline';
+import { suiteTimeouts } from '../waiting/suite-timeouts';
 import { runTask } from '../proxmox/run-task';
 import { Evidence } from './evidence';
 import { hostConfigurationScript, lxcCreateParameters } from './lxc-parameters';
@@ -18,13 +20,6 @@ export interface ProvisionedContainer {
   hostKeyFingerprint: string;
   createdThisRun: boolean;
 }
-
-export interface Timeouts {
-  taskMs: number;
-  sshReadyMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: Timeouts = { taskMs: 10 * 60_000, sshReadyMs: 3 * 60_000 };
 
 /** The OpenSSH public key line of a private key, for `ssh-public-keys`. */
 export function publicKeyOf(privateKey: string): string {
@@ -44,8 +39,7 @@ export async function provisionContainer(
   spec: WorkerSpec,
   runId: string,
   evidence: Evidence,
-  onCreated: (vmid: number) => void,
-  timeouts: Timeouts = DEFAULT_TIMEOUTS,
+  tracker: ResourceTracker,
 ): Promise<ProvisionedContainer> {
   const existing = await target.proxmox.containerStatus(spec.vmid);
   let createdThisRun = false;
@@ -61,16 +55,16 @@ export async function provisionContainer(
   } else {
     await requireTemplate(target, spec);
     const parameters = lxcCreateParameters(spec, publicKeyOf(target.config.worker.privateKey), runId);
+    // On record before the request: a crash while Proxmox creates it must still leave a trace to clean up.
+    tracker.intend({ kind: 'container', vmid: spec.vmid, hostname: spec.hostname });
     const created = await runTask(
       target.proxmox,
       async () => {
         const upid = await target.proxmox.createContainer(parameters);
-        // The VMID is reserved from here on: record it before anything else can fail.
         createdThisRun = true;
-        onCreated(spec.vmid);
         return upid;
       },
-      new Deadline(`CT ${spec.vmid} creation`, timeouts.taskMs),
+      new Deadline(`CT ${spec.vmid} creation`, suiteTimeouts.get('task')),
       (message) => evidence.note(message),
     );
     evidence.attach(`Proxmox task log: create CT ${spec.vmid}`, created.log.join('\n'));
@@ -79,7 +73,7 @@ export async function provisionContainer(
 
   const status = existing && !createdThisRun ? existing.status : 'stopped';
   if (status !== 'running') {
-    const started = await runTask(target.proxmox, () => target.proxmox.startContainer(spec.vmid), new Deadline(`CT ${spec.vmid} start`, timeouts.taskMs), (message) => evidence.note(message));
+    const started = await runTask(target.proxmox, () => target.proxmox.startContainer(spec.vmid), new Deadline(`CT ${spec.vmid} start`, suiteTimeouts.get('task')), (message) => evidence.note(message));
     evidence.attach(`Proxmox task log: start CT ${spec.vmid}`, started.log.join('\n'));
   }
   const hostKeyFingerprint = await guestHostKeyFingerprint(target, spec.vmid);
@@ -137,7 +131,7 @@ async function guestHostKeyFingerprint(target: Target, vmid: number): Promise<st
 export async function openGuestSession(
   target: Target,
   container: ProvisionedContainer,
-  timeoutMs = DEFAULT_TIMEOUTS.sshReadyMs,
+  timeoutMs = suiteTimeouts.get('ssh'),
 ): Promise<SshSession> {
   const deadline = new Deadline(`SSH to ${container.hostname} (${container.ip}:22) through the Proxmox host`, timeoutMs);
   return asPhase(deadline.what, timeoutMs, (phase) => connectWhenReady(target, container, deadline, phase));

@@ -1,11 +1,12 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import { ResourceTracker } from '../cleanup/cleanup-ledger';
 import { InfrastructureError } from '../errors';
 import { ClusterClient, isNotFound, kubernetesErrorMessage } from '../kube/cluster-client';
 import { renderColumns } from '../kube/text-columns';
 import { Deadline } from '../waiting/deadline';
+import { suiteTimeouts } from '../waiting/suite-timeouts';
 import { Verdict, watchUntil } from '../waiting/watch-until';
 
-export const POD_TIMEOUT_MS = 3 * 60_000;
 export const TEST_POD_LABEL = 'app.kubernetes.io/managed-by';
 
 export interface TestPodRef {
@@ -14,8 +15,9 @@ export interface TestPodRef {
 }
 
 /** A plain nginx pod with no node selector, affinity or toleration: where it lands is the scheduler's free choice. */
-export async function deployTestPod(cluster: ClusterClient, runId: string, image = 'nginx:alpine'): Promise<TestPodRef> {
+export async function deployTestPod(cluster: ClusterClient, runId: string, tracker: ResourceTracker, image = 'nginx:alpine'): Promise<TestPodRef> {
   const ref = { namespace: 'default', name: `acceptance-nginx-${runId}` };
+  tracker.intend({ kind: 'pod', ...ref });
   try {
     await cluster.core.createNamespacedPod({
       namespace: ref.namespace,
@@ -35,7 +37,7 @@ export async function deployTestPod(cluster: ClusterClient, runId: string, image
 const FATAL_WAITING_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'InvalidImageName', 'CreateContainerConfigError']);
 
 /** Waits until the scheduler has placed the pod; an Unschedulable verdict fails at once with the scheduler's message. */
-export function waitForScheduling(cluster: ClusterClient, ref: TestPodRef, timeoutMs = POD_TIMEOUT_MS): Promise<V1Pod> {
+export function waitForScheduling(cluster: ClusterClient, ref: TestPodRef, timeoutMs = suiteTimeouts.get('pod')): Promise<V1Pod> {
   return watchPod(cluster, ref, `pod ${ref.name} scheduled`, timeoutMs, (pod) => {
     if (pod.spec?.nodeName) return { done: true, value: pod };
     const scheduled = pod.status?.conditions?.find((condition) => condition.type === 'PodScheduled');
@@ -47,7 +49,7 @@ export function waitForScheduling(cluster: ClusterClient, ref: TestPodRef, timeo
 }
 
 /** Waits until the pod is Running; image pull failures and crash loops fail at once with the kubelet's reason. */
-export function waitForRunning(cluster: ClusterClient, ref: TestPodRef, timeoutMs = POD_TIMEOUT_MS): Promise<V1Pod> {
+export function waitForRunning(cluster: ClusterClient, ref: TestPodRef, timeoutMs = suiteTimeouts.get('pod')): Promise<V1Pod> {
   return watchPod(cluster, ref, `pod ${ref.name} Running`, timeoutMs, (pod) => {
     if (pod.status?.phase === 'Running') return { done: true, value: pod };
     const waiting = pod.status?.containerStatuses?.find((status) => status.state?.waiting)?.state?.waiting;
@@ -86,7 +88,7 @@ export function renderEvents(events: CoreV1Event[]): string {
 }
 
 /** Deletes the test pod and waits until it is gone; a pod already gone is fine. */
-export async function removeTestPod(cluster: ClusterClient, ref: TestPodRef, timeoutMs = POD_TIMEOUT_MS): Promise<void> {
+export async function removeTestPod(cluster: ClusterClient, ref: TestPodRef, timeoutMs = suiteTimeouts.get('pod')): Promise<void> {
   try {
     await cluster.core.deleteNamespacedPod({ name: ref.name, namespace: ref.namespace });
   } catch (error) {

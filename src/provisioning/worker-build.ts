@@ -1,4 +1,6 @@
+import { ResourceTracker, TrackedResource } from '../cleanup/cleanup-ledger';
 import { InfrastructureError } from '../errors';
+import { isNotFound } from '../kube/cluster-client';
 import { WorkerSpec } from '../spec/worker-spec';
 import { SshSession } from '../ssh/ssh-session';
 import { Evidence } from './evidence';
@@ -21,8 +23,8 @@ export class WorkerBuild {
     readonly spec: WorkerSpec,
     private readonly target: Target,
     private readonly runId: string,
-    /** Called the moment a container is created, before anything else can fail, so cleanup knows about it. */
-    private readonly onCreated: (vmid: number) => void,
+    /** Told before anything is created, so a failure or a crash can remove it again. */
+    private readonly tracker: ResourceTracker,
   ) {}
 
   get serverUrl(): string {
@@ -30,7 +32,7 @@ export class WorkerBuild {
   }
 
   async ensureContainer(evidence: Evidence): Promise<ProvisionedContainer> {
-    this.container ??= await provisionContainer(this.target, this.spec, this.runId, evidence, this.onCreated);
+    this.container ??= await provisionContainer(this.target, this.spec, this.runId, evidence, this.tracker);
     return this.container;
   }
 
@@ -47,6 +49,7 @@ export class WorkerBuild {
 
   async install(evidence: Evidence): Promise<void> {
     await this.ensureControlPlaneReachable(evidence);
+    await this.trackJoinObjects();
     await installAgent(await this.guestSession(evidence), this.serverUrl, this.target.config.k3s.token, evidence);
     this.installed = true;
   }
@@ -57,11 +60,35 @@ export class WorkerBuild {
     if (!this.installed && !(await this.alreadyReady())) await this.install(evidence);
     await waitForNodeReady(this.target.cluster, this.spec.hostname);
     this.ready = true;
+    // A Ready worker is the story's result, not debris: it stays when a later scenario fails.
+    for (const resource of this.joinObjects()) this.tracker.kept(resource);
+    this.tracker.kept({ kind: 'container', vmid: this.spec.vmid, hostname: this.spec.hostname });
   }
 
   close(): void {
     this.guest?.close();
     this.guest = undefined;
+  }
+
+  /** The Node and node-password secret the join will create, as the ledger names them. */
+  private joinObjects(): TrackedResource[] {
+    return [
+      { kind: 'node', name: this.spec.hostname, ip: this.spec.ip },
+      { kind: 'node-password-secret', name: `${this.spec.hostname}.node-password.k3s` },
+    ];
+  }
+
+  /**
+   * Records the Node and secret the agent is about to create, but only those that do not exist yet: a stale
+   * node-password secret left by an earlier machine is someone else's, and the join's error says what to do with it.
+   */
+  private async trackJoinObjects(): Promise<void> {
+    const exists = (read: () => Promise<unknown>) => read().then(() => true, (error) => (isNotFound(error) ? false : Promise.reject(error)));
+    const [node, secret] = this.joinObjects();
+    if (!(await exists(() => this.target.cluster.core.readNode({ name: this.spec.hostname })))) this.tracker.intend(node);
+    if (!(await exists(() => this.target.cluster.core.readNamespacedSecret({ name: `${this.spec.hostname}.node-password.k3s`, namespace: 'kube-system' })))) {
+      this.tracker.intend(secret);
+    }
   }
 
   private async alreadyReady(): Promise<boolean> {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Node } from '@kubernetes/client-node';
 import { discardEvidence } from '../../src/provisioning/evidence';
+import { untracked } from '../../src/cleanup/cleanup-ledger';
 import { WorkerBuild } from '../../src/provisioning/worker-build';
 import { runTask } from '../../src/proxmox/run-task';
 import { Deadline } from '../../src/waiting/deadline';
@@ -15,7 +16,7 @@ describe('the whole lab: a worker whose container stops', () => {
 
   it('turns Unknown with the unreachable taint (node lifecycle controller: "Kubelet stopped posting node status.")', async () => {
     const { target } = env;
-    const build = new WorkerBuild(storySpec(), target, 'lab', () => {});
+    const build = new WorkerBuild(storySpec(), target, 'lab', untracked);
     await build.ensureReady(discardEvidence);
     build.close();
     await runTask(target.proxmox, () => target.proxmox.stopContainer(102), new Deadline('CT 102 stop', 30_000));

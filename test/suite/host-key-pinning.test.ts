@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { InfrastructureError } from '../../src/errors';
 import { discardEvidence } from '../../src/provisioning/evidence';
 import { openGuestSession } from '../../src/provisioning/provision-container';
+import { untracked } from '../../src/cleanup/cleanup-ledger';
 import { WorkerBuild } from '../../src/provisioning/worker-build';
 import { SshSession } from '../../src/ssh/ssh-session';
 import { storySpec, useLabTarget } from '../support/lab-target';
@@ -26,7 +27,7 @@ describe('SSH host keys are pinned, never trusted on first use', () => {
   });
 
   it('refuses a guest whose host key changed after the Proxmox host reported it', async () => {
-    const build = new WorkerBuild(spec, env.target, 'pin', () => {});
+    const build = new WorkerBuild(spec, env.target, 'pin', untracked);
     const container = await build.ensureContainer(discardEvidence);
     (await openGuestSession(env.target, container)).close();
     const [replaced] = (await env.lab.guests.replaceHostKeys(container.vmid)).filter((key) => key.type === 'ed25519');

@@ -2,12 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InfrastructureError } from '../../src/errors';
 import type { Evidence } from '../../src/provisioning/evidence';
+import { ResourceTracker, untracked } from '../../src/cleanup/cleanup-ledger';
 import { provisionContainer } from '../../src/provisioning/provision-container';
 import type { WorkerSpec } from '../../src/spec/worker-spec';
 import { storySpec, useLabTarget } from '../support/lab-target';
 
 function specFor(vmid: number, hostname: string): WorkerSpec {
   return storySpec({ vmid: String(vmid), hostname, cores: '1', memory: '1GB', disk: '8GB', address: `192.168.2.${vmid - 70}/24` });
+}
+
+/** Records the VMIDs of containers the task announced before creating them. */
+function intents(vmids: number[]): ResourceTracker {
+  return { ...untracked, intend: (resource) => void (resource.kind === 'container' && vmids.push(resource.vmid)) };
 }
 
 function collecting(): Evidence & { notes: string[]; attachments: Map<string, string> } {
@@ -24,16 +30,16 @@ describe('provisioning a container when Proxmox misbehaves', () => {
     env.lab.proxmox.faults.lockTimeouts(171, 2);
     const evidence = collecting();
     const created: number[] = [];
-    const container = await provisionContainer(env.target, specFor(171, 'lock-retry'), 'test', evidence, (vmid) => created.push(vmid));
+    const container = await provisionContainer(env.target, specFor(171, 'lock-retry'), 'test', evidence, intents(created));
     assert.equal(container.vmid, 171);
     assert.equal((await env.target.proxmox.containerStatus(171))?.status, 'running');
     assert.equal(evidence.notes.filter((note) => /config lock is held by another operation/.test(note)).length, 2, evidence.notes.join('\n'));
   });
 
-  it('fails on TASK ERROR with the task log\'s tail, and records the VMID for cleanup first', async () => {
+  it('fails on TASK ERROR with the task log\'s tail, and records the VMID for cleanup before creating', async () => {
     env.lab.proxmox.faults.failNextTask('vzcreate', "unable to create CT 172 - no space left on device");
     const created: number[] = [];
-    await assert.rejects(provisionContainer(env.target, specFor(172, 'task-error'), 'test', collecting(), (vmid) => created.push(vmid)), (error: Error) => {
+    await assert.rejects(provisionContainer(env.target, specFor(172, 'task-error'), 'test', collecting(), intents(created)), (error: Error) => {
       assert.ok(error instanceof InfrastructureError);
       assert.match(error.message, /Proxmox task UPID:pve:[0-9A-F]+:[0-9A-F]+:[0-9A-F]+:vzcreate:172:root@pam!acceptance: failed: unable to create CT 172 - no space left on device/);
       assert.match(error.evidence ?? '', /TASK ERROR: unable to create CT 172 - no space left on device/);
@@ -46,15 +52,15 @@ describe('provisioning a container when Proxmox misbehaves', () => {
   it('counts a start that ends with WARNINGS as success and reports the warnings', async () => {
     env.lab.proxmox.faults.warnNextTask('vzstart', ['WARN: systemd 249 detected, consider upgrading']);
     const evidence = collecting();
-    await provisionContainer(env.target, specFor(173, 'warned'), 'test', evidence, () => {});
+    await provisionContainer(env.target, specFor(173, 'warned'), 'test', evidence, untracked);
     assert.ok(evidence.notes.some((note) => /CT 173 start succeeded with 1 warning\(s\)/.test(note)), evidence.notes.join('\n'));
   });
 
   it('refuses a VMID that holds another container and leaves it untouched', async () => {
-    await provisionContainer(env.target, specFor(174, 'someone-else'), 'test', collecting(), () => {});
+    await provisionContainer(env.target, specFor(174, 'someone-else'), 'test', collecting(), untracked);
     const writesBefore = env.lab.proxmox.writeCount();
     const created: number[] = [];
-    await assert.rejects(provisionContainer(env.target, specFor(174, 'k3s-worker-09'), 'test', collecting(), (vmid) => created.push(vmid)), /VMID 174 is already used by "someone-else" on node pve; the suite will not touch it/);
+    await assert.rejects(provisionContainer(env.target, specFor(174, 'k3s-worker-09'), 'test', collecting(), intents(created)), /VMID 174 is already used by "someone-else" on node pve; the suite will not touch it/);
     assert.deepEqual(created, []);
     assert.equal(env.lab.proxmox.writeCount(), writesBefore, 'no write reached Proxmox');
   });
