@@ -1,6 +1,7 @@
 import type { Evidence } from '../provisioning/evidence';
 import type { Target } from '../provisioning/target';
 import { CleanupLedger, describeResource } from './cleanup-ledger';
+import { createsAnswered } from './in-flight';
 import { Removal, removalInstructions, removeTracked } from './remove-tracked';
 
 /**
@@ -9,6 +10,7 @@ import { Removal, removalInstructions, removeTracked } from './remove-tracked';
  * to remove it, and takes it off the ledger so the next run does not sweep what the operator is looking at.
  */
 export async function settleAfterFailure(target: Target, ledger: CleanupLedger, keep: boolean, evidence: Evidence): Promise<Removal[]> {
+  await createsAnswered();
   const open = ledger.open();
   if (!open.length) return [];
   if (keep) {

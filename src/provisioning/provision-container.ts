@@ -1,5 +1,6 @@
 import { utils } from 'ssh2';
 import { ResourceTracker } from '../cleanup/cleanup-ledger';
+import { creating } from '../cleanup/in-flight';
 import { InfrastructureError } from '../errors';
 import { WorkerSpec } from '../spec/worker-spec';
 import { publicKeyLineFingerprint } from '../ssh/host-key-fingerprint';
@@ -60,7 +61,7 @@ export async function provisionContainer(
     const created = await runTask(
       target.proxmox,
       async () => {
-        const upid = await target.proxmox.createContainer(parameters);
+        const upid = await creating(target.proxmox.createContainer(parameters));
         createdThisRun = true;
         return upid;
       },

@@ -1,5 +1,6 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { ResourceTracker } from '../cleanup/cleanup-ledger';
+import { creating } from '../cleanup/in-flight';
 import { InfrastructureError } from '../errors';
 import { ClusterClient, isNotFound, kubernetesErrorMessage } from '../kube/cluster-client';
 import { renderColumns } from '../kube/text-columns';
@@ -19,7 +20,7 @@ export async function deployTestPod(cluster: ClusterClient, runId: string, track
   const ref = { namespace: 'default', name: `acceptance-nginx-${runId}` };
   tracker.intend({ kind: 'pod', ...ref });
   try {
-    await cluster.core.createNamespacedPod({
+    await creating(cluster.core.createNamespacedPod({
       namespace: ref.namespace,
       body: {
         apiVersion: 'v1',
@@ -27,7 +28,7 @@ export async function deployTestPod(cluster: ClusterClient, runId: string, track
         metadata: { name: ref.name, labels: { [TEST_POD_LABEL]: 'k3s-acceptance', 'k3s-acceptance/run': runId } },
         spec: { containers: [{ name: 'nginx', image, ports: [{ containerPort: 80 }] }] },
       },
-    });
+    }));
   } catch (error) {
     throw new InfrastructureError('kubernetes', `could not create test pod ${ref.namespace}/${ref.name}: ${kubernetesErrorMessage(error)}`);
   }

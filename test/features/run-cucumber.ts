@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,9 +11,17 @@ export interface CucumberRun {
   reportsDir: string;
 }
 
-/** Runs cucumber-js as a user would, with its outputs in a fresh reports folder. */
-/** `signal` (a test's t.signal) kills the run when the test times out. */
-export function runCucumber(args: string[], env: Record<string, string> = {}, signal?: AbortSignal): Promise<CucumberRun> {
+/**
+ * Runs cucumber-js as a user would, with its outputs in a fresh reports folder. `signal` (a test's t.signal) kills
+ * the run when the test times out; `onOutput` sees the output so far as it grows, with the process, so a test can act
+ * at a given moment of the run (say, interrupt it once a container exists).
+ */
+export function runCucumber(
+  args: string[],
+  env: Record<string, string> = {},
+  signal?: AbortSignal,
+  onOutput?: (output: string, child: ChildProcess) => void,
+): Promise<CucumberRun> {
   const reportsDir = mkdtempSync(join(tmpdir(), 'k3s-suite-reports-'));
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(projectRoot, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), ...args], {
@@ -24,8 +32,12 @@ export function runCucumber(args: string[], env: Record<string, string> = {}, si
       killSignal: 'SIGKILL',
     });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      onOutput?.(output, child);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     child.on('error', (error) => (error.name === 'AbortError' ? resolvePromise({ exitCode: -1, output: `${output}\n(killed: ${error.message})`, reportsDir }) : reject(error)));
     child.on('close', (code) => resolvePromise({ exitCode: code ?? -1, output, reportsDir }));
   });
