@@ -104,16 +104,21 @@ export async function workerBuild(kind: TargetKind, spec: WorkerSpec): Promise<W
  * The failure policy, for a failed scenario or an interrupted run: what the run created and did not keep is removed
  * (or kept when asked), and builds that had not finished start over if a later scenario needs them.
  */
-export async function settleFailedRun(evidence: Evidence): Promise<void> {
-  const opened = await openedTarget();
-  if (!opened || !ledger) return;
-  await settleAfterFailure(opened, ledger, opened.config.keepOnFailure, evidence);
-  for (const [hostname, build] of workers) {
-    if (build.ready) continue;
-    build.close();
-    workers.delete(hostname);
-  }
+export function settleFailedRun(evidence: Evidence): Promise<void> {
+  // One settling at a time: an interruption and the failure it causes in the running step ask together.
+  settling ??= (async () => {
+    const opened = await openedTarget();
+    if (!opened || !ledger) return;
+    await settleAfterFailure(opened, ledger, opened.config.keepOnFailure, evidence);
+    for (const [hostname, build] of workers) {
+      if (build.ready) continue;
+      build.close();
+      workers.delete(hostname);
+    }
+  })().finally(() => (settling = undefined));
+  return settling;
 }
+let settling: Promise<void> | undefined;
 
 /** The target if one was opened in this process (for end-of-run reporting), without opening one. */
 export function openedTarget(): Promise<Target | undefined> {
