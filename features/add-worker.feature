@@ -27,6 +27,7 @@ Feature: Add first worker node
       lxc.mount.auto: "proc:rw sys:rw"
       lxc.mount.entry: /dev/kmsg dev/kmsg none defaults,bind,create=file
       """
+    And every input is checked before anything is created
 
   Scenario: AC1 Worker Container Creation
     Given Proxmox host is running with available resources

@@ -1,5 +1,6 @@
 import { IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
 import { CleanupLedger } from '../src/cleanup/cleanup-ledger';
+import { preflight } from '../src/preflight/preflight';
 import { Evidence } from '../src/provisioning/evidence';
 import { Target } from '../src/provisioning/target';
 import { TestPodRef } from '../src/provisioning/test-pod';
@@ -53,6 +54,14 @@ export class StoryWorld extends World<StoryParameters> {
 
   ledger(): Promise<CleanupLedger> {
     return currentLedger(this.kind);
+  }
+
+  /**
+   * Preflight: the specification, the profile's variables, the three endpoints and what the worker needs from them,
+   * checked with reads only and reported as one list of problems, before any step creates anything.
+   */
+  async preflight(): Promise<void> {
+    await preflight({ spec: () => this.spec, target: () => this.target(), worker: async () => (await this.worker()).preflight() });
   }
 
   worker(): Promise<WorkerBuild> {

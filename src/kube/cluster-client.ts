@@ -61,3 +61,8 @@ export function kubernetesErrorMessage(error: unknown): string {
 export function isNotFound(error: unknown): boolean {
   return error instanceof k8s.ApiException && error.code === 404;
 }
+
+/** The object read, or undefined when it does not exist; any other failure is passed on. */
+export function unlessNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+  return read.catch((error) => (isNotFound(error) ? undefined : Promise.reject(error)));
+}

@@ -1,6 +1,7 @@
 import { ResourceTracker, TrackedResource } from '../cleanup/cleanup-ledger';
-import { InfrastructureError } from '../errors';
-import { isNotFound } from '../kube/cluster-client';
+import { ConfigurationError } from '../errors';
+import { workerPreflight } from '../preflight/worker-preflight';
+import { unlessNotFound } from '../kube/cluster-client';
 import { WorkerSpec } from '../spec/worker-spec';
 import { SshSession } from '../ssh/ssh-session';
 import { Evidence } from './evidence';
@@ -17,6 +18,7 @@ export class WorkerBuild {
   container?: ProvisionedContainer;
   private guest?: SshSession;
   private installed = false;
+  private preflighted?: Promise<void>;
   ready = false;
 
   constructor(
@@ -31,7 +33,16 @@ export class WorkerBuild {
     return `https://${this.spec.controlPlane.host}:${this.spec.controlPlane.port}`;
   }
 
+  /** Every check that needs no change to anything (src/preflight/), once per build; problems come all together. */
+  preflight(): Promise<void> {
+    this.preflighted ??= workerPreflight(this.target, this.spec).then((problems) => {
+      if (problems.length) throw new ConfigurationError(problems);
+    });
+    return this.preflighted;
+  }
+
   async ensureContainer(evidence: Evidence): Promise<ProvisionedContainer> {
+    await this.preflight();
     this.container ??= await provisionContainer(this.target, this.spec, this.runId, evidence, this.tracker);
     return this.container;
   }
@@ -43,7 +54,6 @@ export class WorkerBuild {
   }
 
   async ensureControlPlaneReachable(evidence: Evidence): Promise<void> {
-    this.requireK3sUrlAgrees();
     await checkControlPlaneReachable(await this.guestSession(evidence), this.spec.controlPlane, this.target.config.k3s.token, evidence);
   }
 
@@ -83,10 +93,9 @@ export class WorkerBuild {
    * node-password secret left by an earlier machine is someone else's, and the join's error says what to do with it.
    */
   private async trackJoinObjects(): Promise<void> {
-    const exists = (read: () => Promise<unknown>) => read().then(() => true, (error) => (isNotFound(error) ? false : Promise.reject(error)));
     const [node, secret] = this.joinObjects();
-    if (!(await exists(() => this.target.cluster.core.readNode({ name: this.spec.hostname })))) this.tracker.intend(node);
-    if (!(await exists(() => this.target.cluster.core.readNamespacedSecret({ name: `${this.spec.hostname}.node-password.k3s`, namespace: 'kube-system' })))) {
+    if (!(await unlessNotFound(this.target.cluster.core.readNode({ name: this.spec.hostname })))) this.tracker.intend(node);
+    if (!(await unlessNotFound(this.target.cluster.core.readNamespacedSecret({ name: `${this.spec.hostname}.node-password.k3s`, namespace: 'kube-system' })))) {
       this.tracker.intend(secret);
     }
   }
@@ -97,14 +106,6 @@ export class WorkerBuild {
       return node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
     } catch {
       return false;
-    }
-  }
-
-  /** K3S_URL, when the environment sets it, must name the control plane the feature names. */
-  private requireK3sUrlAgrees(): void {
-    const url = this.target.config.k3s.url;
-    if (url && (url.hostname !== this.spec.controlPlane.host || Number(url.port || 443) !== this.spec.controlPlane.port)) {
-      throw new InfrastructureError('join', `K3S_URL ${url.href} names another server than the feature's control plane ${this.spec.controlPlane.host}:${this.spec.controlPlane.port}; make them agree`);
     }
   }
 }
