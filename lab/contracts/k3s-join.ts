@@ -10,10 +10,13 @@
  *      K3s-Node-Name: <hostname>
  *      K3s-Node-Password: <content of /etc/rancher/node/password, created by the agent on first start>
  *    -> 200 text/plain: a client certificate (CN=system:node:<hostname>, O=system:nodes) followed by its key (PEM);
- *    -> 401 `Unauthorized` when the password is wrong (agent logs `Waiting to retrieve agent configuration; server is
- *       not ready: https://<server>/v1-k3s/client-kubelet.crt: 401 Unauthorized` and retries);
- *    -> 403 with the body NODE_PASSWORD_REJECTED when secret kube-system/<hostname>.node-password.k3s exists and
- *       holds another password (the server creates that secret on first join).
+ *    Errors come as a Kubernetes Status (application/json), as k3s's util.SendError writes them:
+ *    -> 401 Status `not authorized` when the password is wrong (agent logs `Waiting to retrieve agent configuration;
+ *       server is not ready: https://<server>/v1-k3s/client-kubelet.crt: 401 Unauthorized` and retries);
+ *    -> 403 Status reason Forbidden, message `unable to verify password for node <hostname>: hash does not match`, when
+ *       secret kube-system/<hostname>.node-password.k3s (type k3s.cattle.io/node-password, created by the server on
+ *       first join) holds another password's hash. The agent ignores that body: on any 403 it logs
+ *       `Waiting to retrieve agent configuration; server is not ready: ` + NODE_PASSWORD_REJECTED and retries.
  * 3. The agent's kubelet then uses the Kubernetes API with that client certificate:
  *    POST /api/v1/nodes (409 AlreadyExists means re-registration: carry on), PATCH /api/v1/nodes/<name>/status
  *    (application/merge-patch+json or strategic-merge-patch+json) for conditions and heartbeats,
@@ -23,6 +26,7 @@
 export const K3S_VERSION = 'v1.34.3+k3s1';
 export const CONTAINERD_VERSION = 'containerd://2.1.5-k3s1';
 
+/** k3s v1.34's agent text for a 403 from the supervisor (pkg/agent/config/config.go, getNodeNamedCrt). */
 export const NODE_PASSWORD_REJECTED =
   "Node password rejected, duplicate hostname or contents of '/etc/rancher/node/password' may not match server node-passwd entry, try enabling a unique node name with the --with-node-id flag";
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LabTiming } from '../timing';
 import { authenticate, authorize, type Caller } from './api-access';
 import { ResourceOperations } from './api-operations';
+import { ApiThrottle } from './api-throttle';
 import { apiGroups, apiVersions, coreResourceList, versionInfo } from './discovery';
 import { openApiV3Document, openApiV3Index } from './openapi';
 import type { KubeObject } from './kube-object';
@@ -33,6 +34,8 @@ const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollecti
 /** The Kubernetes API half of the server: discovery, health, and core/v1 resources behind client-cert auth. */
 export class ApiRouter {
   readonly writes: WriteRecord[] = [];
+  /** Lab fault: refuses the next requests as an overloaded or stopping apiserver does (ahead of any write). */
+  readonly throttle = new ApiThrottle();
   /** Open watch streams: how to end each one cleanly, and its response (whose socket dropWatches destroys). */
   private readonly openWatches = new Map<ServerResponse, () => void>();
 
@@ -41,6 +44,7 @@ export class ApiRouter {
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
       const caller = authenticate(request);
+      if (this.throttle.intercept(request, response, caller)) return;
       if (!caller) throw unauthorized();
       await this.route(caller, request, response);
     } catch (error) {

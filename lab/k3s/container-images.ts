@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { AVAILABLE_IMAGES } from '../contracts/k3s-join';
 
 /** `nginx:alpine` -> `docker.io/library/nginx:alpine`, as containerd resolves short names. */
 export function fullImageName(image: string): string {
@@ -9,11 +8,6 @@ export function fullImageName(image: string): string {
   else if (!firstPart.includes('.') && !firstPart.includes(':') && firstPart !== 'localhost') name = `docker.io/${name}`;
   const last = name.split('/').pop()!;
   return last.includes(':') || last.includes('@') ? name : `${name}:latest`;
-}
-
-export function imageAvailable(image: string): boolean {
-  const wanted = fullImageName(image);
-  return AVAILABLE_IMAGES.some((known) => fullImageName(known) === wanted);
 }
 
 /** A stable digest per image, so imageID reads like `docker.io/library/nginx@sha256:...`. */
@@ -33,10 +27,4 @@ const SIZES: Record<string, number> = {
 
 export function imageSize(image: string): number {
   return SIZES[fullImageName(image)] ?? 10_485_760;
-}
-
-/** containerd's error for an image the registry does not have. */
-export function pullError(image: string): string {
-  const full = fullImageName(image);
-  return `rpc error: code = NotFound desc = failed to pull and unpack image "${full}": failed to resolve reference "${full}": ${full}: not found`;
 }

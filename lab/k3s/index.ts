@@ -11,6 +11,7 @@ import { NodeCleanupController } from './node-cleanup-controller';
 import { NodeLifecycleController } from './node-lifecycle-controller';
 import { ObjectStore } from './object-store';
 import { Scheduler } from './scheduler';
+import { serverFaults, type K3sFaults } from './server-faults';
 import { Supervisor } from './supervisor';
 
 export { ObjectStore } from './object-store';
@@ -19,6 +20,8 @@ export type { KubeObject } from './kube-object';
 export type { WriteRecord } from './api-router';
 export { runPod, terminatePod, podStatusFor, type PodHost, type PodEvent } from './pod-lifecycle';
 export { healthyNodeConditions } from './server-node';
+export { imagePullError } from './image-registry';
+export type { K3sFaults } from './server-faults';
 
 export interface K3sServerOptions {
   network: VirtualNetwork;
@@ -50,6 +53,8 @@ export interface RunningK3sServer {
    * apiserver restart would, and returns how many it ended. Clients must notice and resume their watch.
    */
   dropWatches(): number;
+  /** Lab hooks that make the server misbehave as a real one can (throttling, registry outage, pod capacity). */
+  faults: K3sFaults;
   stop(): Promise<void>;
 }
 
@@ -82,12 +87,9 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
   const loopbackPort = (server.address() as AddressInfo).port;
   const unexpose = options.network.expose(serverIp, port, loopbackPort);
 
-  const controllers = [
-    new NodeLifecycleController(store, options.timing),
-    new NodeCleanupController(store),
-    new Scheduler(store),
-    new MasterKubelet(store, options.timing, { nodeName, hostIp: serverIp, usedPodIps: seeded.podIps, images: seeded.images }),
-  ];
+  const kubelet = new MasterKubelet(store, options.timing, { nodeName, hostIp: serverIp, usedPodIps: seeded.podIps, images: seeded.images });
+  const controllers = [new NodeLifecycleController(store, options.timing), new NodeCleanupController(store), new Scheduler(store), kubelet];
+  const faults = serverFaults(api.throttle, kubelet);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -102,8 +104,11 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
     writeCount: () => api.writes.length,
     writes: () => api.writes,
     dropWatches: () => api.dropWatches(),
+    faults,
     stop() {
       stopped ??= (async () => {
+        // The registry outage is process-wide: a stopped server must not leave it on for the others.
+        faults.clear();
         unexpose();
         for (const controller of controllers) controller.stop();
         api.closeWatches();

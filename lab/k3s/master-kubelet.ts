@@ -17,6 +17,8 @@ export class MasterKubelet {
   private readonly host: PodHost;
   private nextIp: number;
   private stopped = false;
+  /** `pods` in the Node's capacity as started (the kubelet's --max-pods, 110 by default). */
+  private readonly configuredMaxPods: string;
 
   constructor(private readonly store: ObjectStore, timing: LabTiming, options: { nodeName: string; hostIp: string; usedPodIps: string[]; images: string[] }) {
     this.nextIp = options.usedPodIps.length + 2;
@@ -49,6 +51,7 @@ export class MasterKubelet {
         if (current && current.metadata.uid === pod.metadata.uid) store_.remove('pods', pod.metadata.namespace, pod.metadata.name);
       },
     };
+    this.configuredMaxPods = store.get('nodes', undefined, options.nodeName)?.status?.capacity?.pods ?? '110';
     this.unsubscribe = store.subscribe((event) => this.onChange(event));
     this.heartbeat = setInterval(() => this.postNodeStatus(), timing.period(10_000));
   }
@@ -58,6 +61,21 @@ export class MasterKubelet {
     clearInterval(this.heartbeat);
     this.unsubscribe();
     for (const controller of this.running.values()) controller.abort(new Error('kubelet stopped'));
+  }
+
+  /**
+   * Lab fault: the pod capacity a kubelet started with `--max-pods=<count>` reports, in capacity and allocatable, from
+   * now on (a real kubelet needs a restart for it); undefined goes back to the configured value.
+   */
+  setMaxPods(count: number | undefined): void {
+    if (count !== undefined && (!Number.isInteger(count) || count < 0)) throw new RangeError(`max pods must be a whole number, got ${count}`);
+    const name = this.host.nodeName;
+    if (!this.store.get('nodes', undefined, name)) return;
+    const pods = count === undefined ? this.configuredMaxPods : String(count);
+    this.store.mutate('nodes', undefined, name, (node) => {
+      node.status.capacity = { ...node.status.capacity, pods };
+      node.status.allocatable = { ...node.status.allocatable, pods };
+    });
   }
 
   /** kubelet's node status update: every condition's lastHeartbeatTime moves on, and Ready stays True. */

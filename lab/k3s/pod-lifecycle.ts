@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LabTiming } from '../timing';
-import { fullImageName, imageAvailable, imageId, imageSize, pullError } from './container-images';
+import { fullImageName, imageId, imageSize } from './container-images';
+import { imagePullError } from './image-registry';
 import { kubeTime, type KubeObject } from './kube-object';
 
 /**
@@ -89,8 +90,9 @@ export function podStatusFor(pod: KubeObject, host: Pick<PodHost, 'hostIp'>, sta
 }
 
 /**
- * Starts a pod bound to this node: sandbox, image pulls with their events, containers. A missing image stays in
- * ErrImagePull / ImagePullBackOff, retried with back-off until `signal` aborts (pod deleted or kubelet stopped).
+ * Starts a pod bound to this node: sandbox, image pulls with their events, containers. A failed pull (image missing,
+ * registry unreachable) stays in ErrImagePull / ImagePullBackOff, retried with back-off until it succeeds or `signal`
+ * aborts (pod deleted or kubelet stopped).
  */
 export async function runPod(pod: KubeObject, host: PodHost, signal: AbortSignal): Promise<void> {
   const containers = pod.spec.containers as Container[];
@@ -107,12 +109,13 @@ export async function runPod(pod: KubeObject, host: PodHost, signal: AbortSignal
 
   for (const container of containers) {
     let backoff = BACKOFF_INITIAL_MS;
-    while (!(await pullImage(pod, container, host, states, report, signal))) {
+    let failure: string | undefined;
+    while ((failure = await pullImage(pod, container, host, states, report, signal)) !== undefined) {
       // The real kubelet waits 10 s, 20 s, ... between pulls; the floor keeps scale 0 from spinning.
       await sleepPeriod(host.timing, backoff, signal);
       await host.recordEvent(pod, { type: 'Normal', reason: 'BackOff', message: `Back-off pulling image "${container.image}"`, fieldPath: containerPath(container) });
       await host.recordEvent(pod, { type: 'Warning', reason: 'Failed', message: 'Error: ImagePullBackOff', fieldPath: containerPath(container) });
-      states.set(container.name, { kind: 'waiting', reason: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}": ErrImagePull: ${pullError(container.image)}` });
+      states.set(container.name, { kind: 'waiting', reason: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}": ErrImagePull: ${failure}` });
       await report();
       await sleepPeriod(host.timing, backoff, signal);
       backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
@@ -125,22 +128,23 @@ export async function runPod(pod: KubeObject, host: PodHost, signal: AbortSignal
   await report();
 }
 
-async function pullImage(pod: KubeObject, container: Container, host: PodHost, states: Map<string, ContainerState>, report: () => Promise<void>, signal: AbortSignal): Promise<boolean> {
+/** Pulls unless the image is cached (IfNotPresent); returns containerd's error when the pull fails. */
+async function pullImage(pod: KubeObject, container: Container, host: PodHost, states: Map<string, ContainerState>, report: () => Promise<void>, signal: AbortSignal): Promise<string | undefined> {
   const fieldPath = containerPath(container);
   const full = fullImageName(container.image);
   if (container.imagePullPolicy !== 'Always' && host.pulledImages.has(full)) {
     await host.recordEvent(pod, { type: 'Normal', reason: 'Pulled', message: `Container image "${container.image}" already present on machine`, fieldPath });
-    return true;
+    return undefined;
   }
   await host.recordEvent(pod, { type: 'Normal', reason: 'Pulling', message: `Pulling image "${container.image}"`, fieldPath });
   await host.timing.wait(PULL_MS, signal);
-  if (!imageAvailable(container.image)) {
-    const error = pullError(container.image);
+  const error = imagePullError(container.image);
+  if (error !== undefined) {
     await host.recordEvent(pod, { type: 'Warning', reason: 'Failed', message: `Failed to pull image "${container.image}": ${error}`, fieldPath });
     await host.recordEvent(pod, { type: 'Warning', reason: 'Failed', message: 'Error: ErrImagePull', fieldPath });
     states.set(container.name, { kind: 'waiting', reason: 'ErrImagePull', message: error });
     await report();
-    return false;
+    return error;
   }
   host.pulledImages.add(full);
   const seconds = (PULL_MS / 1000).toFixed(1).replace(/\.0$/, '');
@@ -149,7 +153,7 @@ async function pullImage(pod: KubeObject, container: Container, host: PodHost, s
     message: `Successfully pulled image "${container.image}" in ${seconds}s (${seconds}s including waiting). Image size: ${imageSize(container.image)} bytes.`,
     fieldPath,
   });
-  return true;
+  return undefined;
 }
 
 function sleepPeriod(timing: LabTiming, realMs: number, signal: AbortSignal): Promise<void> {

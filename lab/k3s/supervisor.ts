@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { NODE_PASSWORD_REJECTED } from '../contracts/k3s-join';
 import { issueCertificate } from '../pki/certificates';
-import { sendText } from './api-router';
+import { sendJson, sendText } from './api-router';
 import type { ClusterPki } from './cluster-pki';
 import { checkNodePassword } from './node-password';
 import type { ObjectStore } from './object-store';
+import { failure } from './status-errors';
 
 /** Parses `Authorization: Basic base64(user:password)`. */
 function basicAuth(request: IncomingMessage): { user: string; password: string } | undefined {
@@ -41,13 +41,20 @@ export class Supervisor {
   }
 
   private async clientKubeletCertificate(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // k3s sends its errors with util.SendError: a Status whose reason follows the code (pkg/util/apierrors.go).
     // Only the password is checked: `server:<pw>` (secure token) and `node:<pw>` (bare token) both join.
     const credentials = basicAuth(request);
-    if (!credentials || credentials.password !== this.pki.password) return sendText(response, 401, 'Unauthorized');
-    const nodeName = header(request, 'k3s-node-name');
+    // pkg/server/auth/auth.go: no credentials at all is "forbidden", wrong ones "not authorized".
+    if (!credentials) return sendJson(response, 403, failure(403, 'Forbidden', 'forbidden'));
+    if (credentials.password !== this.pki.password) return sendJson(response, 401, failure(401, 'Unauthorized', 'not authorized'));
+    // pkg/nodepassword/validate.go, getNodeInfo: the name is lower-cased, both headers are required.
+    const nodeName = header(request, 'k3s-node-name')?.toLowerCase();
     const nodePassword = header(request, 'k3s-node-password');
-    if (!nodeName || !nodePassword) return sendText(response, 400, 'node name and password headers are required');
-    if (!checkNodePassword(this.store, nodeName, nodePassword)) return sendText(response, 403, NODE_PASSWORD_REJECTED);
+    if (!nodeName) return sendJson(response, 400, failure(400, 'BadRequest', 'node name not set'));
+    if (!nodePassword) return sendJson(response, 400, failure(400, 'BadRequest', 'node password not set'));
+    const rejection = checkNodePassword(this.store, nodeName, nodePassword);
+    // The agent ignores this body and logs NODE_PASSWORD_REJECTED (lab/contracts/k3s-join.ts) for any 403.
+    if (rejection) return sendJson(response, 403, failure(403, 'Forbidden', rejection));
     const issued = await issueCertificate(this.pki.clientCa, { commonName: `system:node:${nodeName}`, organization: 'system:nodes', usage: 'client' });
     sendText(response, 200, issued.certPem + issued.keyPem);
   }

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes, scryptSync } from 'node:crypto';
 import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
-import { NODE_PASSWORD_REJECTED, nodePasswordSecretName } from '../../../lab/contracts/k3s-join';
+import { nodePasswordSecretName } from '../../../lab/contracts/k3s-join';
 import type { RunningK3sServer } from '../../../lab/k3s';
 import { healthyNodeConditions } from '../../../lab/k3s/server-node';
 import type { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { adminCredentials, nginxPod, request, startTestServer, watchUntil, type Credentials } from './lab-client';
 
 /** GET on the server's virtual address, as an agent does over the lab network. */
-function agentGet(network: VirtualNetwork, url: string, options: { ca?: string; auth?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string }> {
+function agentGet(network: VirtualNetwork, url: string, options: { ca?: string; auth?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string; contentType?: string }> {
   const target = new URL(url);
   const port = network.resolve(target.hostname, Number(target.port));
   return new Promise((resolve, reject) => {
@@ -20,9 +20,16 @@ function agentGet(network: VirtualNetwork, url: string, options: { ca?: string; 
     }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, contentType: res.headers['content-type'] }));
     }).on('error', reject);
   });
+}
+
+/** A hash in k3s's own format, computed here as pkg/authenticator/hash/scrypt.go does (N=2^15, r=8, p=1, 64 bytes). */
+function k3sHash(password: string): string {
+  const salt = randomBytes(8);
+  const key = scryptSync(password, salt, 64, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+  return `$1:${salt.toString('hex')}:15:8:1:${key.toString('base64').replace(/=+$/, '')}`;
 }
 
 function workerNode(name: string, ready: boolean) {
@@ -63,6 +70,7 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
       ca: server.caBundlePem, auth: 'server:wrong', headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'p1' },
     });
     assert.equal(response.status, 401);
+    assert.deepEqual(JSON.parse(response.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'not authorized', reason: 'Unauthorized', code: 401 });
   });
 
   it('issues a kubelet client certificate for a bare-password token and records the node password secret', async () => {
@@ -75,14 +83,45 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
     kubelet = { ca: server.caBundlePem, cert, key };
     const secret = server.store.get('secrets', 'kube-system', nodePasswordSecretName('k3s-worker-01'));
     assert.ok(secret, 'node password secret created on first join');
+    assert.equal(secret.type, 'k3s.cattle.io/node-password');
+    assert.match(Buffer.from((secret.data as { hash: string }).hash, 'base64').toString(), /^\$1:[0-9a-f]{16}:15:8:1:[A-Za-z0-9+/]{86}$/);
   });
 
-  it('rejects the same hostname with another node password: 403 with k3s\'s exact message', async () => {
+  it('rejects the same hostname with another node password: 403 Status "unable to verify password ... hash does not match" (k3s pkg/nodepassword)', async () => {
     const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
       ca: server.caBundlePem, auth: `server:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'other' },
     });
     assert.equal(response.status, 403);
-    assert.equal(response.body, NODE_PASSWORD_REJECTED);
+    assert.equal(response.contentType, 'application/json');
+    assert.deepEqual(JSON.parse(response.body), {
+      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
+      message: 'unable to verify password for node k3s-worker-01: hash does not match', reason: 'Forbidden', code: 403,
+    });
+  });
+
+  it('rejects a hostname whose pre-existing node-password secret holds another machine\'s hash, and leaves the secret alone', async () => {
+    const name = nodePasswordSecretName('k3s-worker-02');
+    const hash = Buffer.from(k3sHash('the-old-machine')).toString('base64');
+    const created = await request(server, admin, 'POST', '/api/v1/namespaces/kube-system/secrets', {
+      body: { apiVersion: 'v1', kind: 'Secret', metadata: { name }, type: 'k3s.cattle.io/node-password', immutable: true, data: { hash } },
+    });
+    assert.equal(created.status, 201, created.body);
+    const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
+      ca: server.caBundlePem, auth: `server:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-02', 'K3s-Node-Password': 'the-new-machine' },
+    });
+    assert.equal(response.status, 403);
+    assert.equal(JSON.parse(response.body).message, 'unable to verify password for node k3s-worker-02: hash does not match');
+    assert.equal((server.store.get('secrets', 'kube-system', name)!.data as { hash: string }).hash, hash);
+  });
+
+  it('accepts a pre-existing secret in k3s\'s hash format when the password matches (the same machine re-joining)', async () => {
+    await request(server, admin, 'POST', '/api/v1/namespaces/kube-system/secrets', {
+      body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: nodePasswordSecretName('k3s-worker-03') }, type: 'k3s.cattle.io/node-password', data: { hash: Buffer.from(k3sHash('same-machine')).toString('base64') } },
+    });
+    const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
+      ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-03', 'K3s-Node-Password': 'same-machine' },
+    });
+    assert.equal(response.status, 200, response.body);
   });
 
   it('lets the kubelet register its Node, which carries the not-ready taint until Ready', async () => {
