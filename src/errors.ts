@@ -15,7 +15,7 @@ export class ConfigurationError extends Error {
   constructor(readonly problems: InputProblem[]) {
     super(
       `${problems.length} input problem${problems.length === 1 ? '' : 's'}; nothing was created:\n` +
-        problems.map((p) => `  - ${p.input}: ${p.problem}. Fix: ${p.fix}`).join('\n'),
+        problems.map((p) => `  - ${p.input}: ${p.problem.replace(/\.+$/, '')}. Fix: ${p.fix}`).join('\n'),
     );
     this.name = 'ConfigurationError';
   }

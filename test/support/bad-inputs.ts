@@ -1,0 +1,77 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunningLab } from '../../lab';
+import { untracked } from '../../src/cleanup/cleanup-ledger';
+import { discardEvidence } from '../../src/provisioning/evidence';
+import { provisionContainer } from '../../src/provisioning/provision-container';
+import type { Target } from '../../src/provisioning/target';
+import { storySpec } from './story-spec';
+
+/**
+ * Inputs an operator gets wrong, each with the input the error must name. Every one must be refused by preflight
+ * with no write reaching Proxmox or Kubernetes (test/suite/preflight.test.ts, scripts/safety-proof.ts).
+ */
+export interface BadInput {
+  name: string;
+  /** Changes to the story's specification table. */
+  fields?: Record<string, string>;
+  /** Replaces the raw LXC lines. */
+  rawLxc?: string[];
+  /** Changes to the profile's variables (given the lab's, and a scratch folder for files). */
+  env?: (labEnv: Record<string, string>, scratch: string) => Record<string, string | undefined>;
+  /** State the lab is put in first (someone else's doing; not counted as the suite's writes). */
+  arrange?: (lab: RunningLab, target: Target) => Promise<unknown> | void;
+  /** What the error must say (the input it names). */
+  names: RegExp;
+}
+
+const otherCaToken = (token: string) => token.replace(/^K10[0-9a-f]{64}/, `K10${'ab'.repeat(32)}`);
+
+export const BAD_INPUTS: BadInput[] = [
+  { name: 'VMID under 100', fields: { vmid: '99' }, names: /vmid "99": must be a whole number from 100/ },
+  { name: 'memory written 8 GiB', fields: { memory: '8 GiB' }, names: /memory "8 GiB"/ },
+  { name: 'malformed IP address', fields: { address: '192.168.2.300/24' }, names: /address "192\.168\.2\.300\/24"/ },
+  { name: 'gateway outside the subnet', fields: { gateway: '10.0.0.1' }, names: /gateway "10\.0\.0\.1"/ },
+  { name: 'hostname with capitals and underscore', fields: { hostname: 'K3S_worker' }, names: /hostname "K3S_worker": is not a valid host name/ },
+  { name: 'zero cores', fields: { cores: '0' }, names: /cores "0": must be a whole number from 1/ },
+  { name: 'unknown specification field', fields: { 'cpu units': '1024' }, names: /specification "cpu units": is not a field the suite knows/ },
+  { name: 'API token missing', env: () => ({ PROXMOX_VE_API_TOKEN: undefined }), names: /PROXMOX_VE_API_TOKEN: is not set/ },
+  {
+    name: 'API token secret wrong',
+    env: (labEnv) => ({ PROXMOX_VE_API_TOKEN: labEnv.PROXMOX_VE_API_TOKEN.replace(/=.*/, '=00000000-0000-4000-8000-000000000000') }),
+    names: /PROXMOX_VE_API_TOKEN: .*401/,
+  },
+  // Port 2: nothing listens there, and fetch does not refuse it as a "bad port" (fetch spec, port blocking).
+  { name: 'Proxmox endpoint unreachable', env: () => ({ PROXMOX_VE_ENDPOINT: 'https://127.0.0.1:2/' }), names: /PROXMOX_VE_ENDPOINT "https:\/\/127\.0\.0\.1:2\/": .*ECONNREFUSED/ },
+  { name: 'TLS fingerprint of another certificate', env: () => ({ PROXMOX_VE_TLS_FINGERPRINT: Array(32).fill('AB').join(':') }), names: /PROXMOX_VE_TLS_FINGERPRINT: .*not the pinned/ },
+  { name: 'SSH host key fingerprint of another host', env: () => ({ PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT: `SHA256:${'A'.repeat(43)}` }), names: /PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT: / },
+  {
+    name: 'node token from another cluster',
+    env: (labEnv, scratch) => {
+      const file = join(scratch, 'other-cluster-token');
+      writeFileSync(file, otherCaToken(readFileSync(labEnv.K3S_TOKEN_FILE, 'utf8')));
+      return { K3S_TOKEN_FILE: file };
+    },
+    names: /K3S_TOKEN: was issued by another cluster/,
+  },
+  { name: 'kubeconfig missing', env: (_, scratch) => ({ KUBECONFIG: join(scratch, 'no-such-kubeconfig.yaml') }), names: /KUBECONFIG ".*no-such-kubeconfig\.yaml": cannot load KUBECONFIG/ },
+  { name: 'K3S_URL of another server', env: () => ({ K3S_URL: 'https://192.168.2.99:6443' }), names: /K3S_URL "https:\/\/192\.168\.2\.99:6443\/": names another server/ },
+  { name: 'template not downloaded', fields: { template: 'local:vztmpl/ubuntu-20.04-standard_20.04-1_amd64.tar.gz' }, names: /template "local:vztmpl\/ubuntu-20\.04-standard_20\.04-1_amd64\.tar\.gz": is not on storage "local"/ },
+  { name: 'storage that does not exist', fields: { storage: 'nvme-pool' }, names: /storage "nvme-pool": does not exist on node pve/ },
+  {
+    name: 'stale node-password secret for the hostname',
+    arrange: (lab) => {
+      lab.k3s.store.create('secrets', {
+        apiVersion: 'v1', kind: 'Secret', type: 'k3s.cattle.io/node-password',
+        metadata: { name: 'k3s-worker-01.node-password.k3s', namespace: 'kube-system' },
+        data: { hash: Buffer.from('$1:00:15:8:1:stale').toString('base64') },
+      });
+    },
+    names: /hostname "k3s-worker-01": has a node-password secret kube-system\/k3s-worker-01\.node-password\.k3s left by an earlier node/,
+  },
+  {
+    name: 'VMID held by another container',
+    arrange: (_, target) => provisionContainer(target, storySpec({ hostname: 'other-team-app' }), 'someone-else', discardEvidence, untracked),
+    names: /vmid "102": is already used by "other-team-app"/,
+  },
+];
