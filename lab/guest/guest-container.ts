@@ -7,6 +7,7 @@ import { guestInterfaces } from './guest-interfaces';
 import { createGuestShell, type GuestShell } from './guest-shell';
 import { startGuestSshServer, type GuestSshServer } from './guest-ssh-server';
 import { guestAddress, memoryUsedMiB, type GuestView } from './guest-view';
+import type { GuestFaultPlan } from './guest-faults';
 import { generateHostKeys, type GeneratedHostKey } from './host-keys';
 import { Journal } from './journal';
 import { k3sAgentProgram } from './k3s-agent';
@@ -37,6 +38,7 @@ export class GuestContainer {
     private keys: GeneratedHostKey[],
     private readonly network: VirtualNetwork,
     private readonly timing: LabTiming,
+    private readonly faults: GuestFaultPlan,
   ) {}
 
   /** The host keys in /etc/ssh, as sshd serves them. */
@@ -59,7 +61,7 @@ export class GuestContainer {
     const controller = new AbortController();
     const boot = { config, controller } as Boot;
     const view: GuestView = {
-      vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, timing: this.timing,
+      vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, timing: this.timing, faults: this.faults,
       bootConfig: () => config,
       get systemd() {
         return boot.systemd;
@@ -71,6 +73,7 @@ export class GuestContainer {
     const address = guestAddress(config);
     if (address) {
       boot.ssh = await this.startSsh(boot);
+      this.network.refuseNextConnections(address.ip, 22, this.faults.takeSshRefusals());
       boot.unexpose = this.network.expose(address.ip, 22, boot.ssh.port);
     }
     this.boot = boot;

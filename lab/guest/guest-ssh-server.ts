@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
 import type { GuestShell } from './guest-shell';
+import { runInSshSession, type SshSession } from './ssh-session';
 import { readsStdin } from './stdin-readers';
 import { listenSsh } from '../net/ssh-listener';
 
@@ -44,8 +46,8 @@ export async function startGuestSshServer(options: {
         const session = acceptSession();
         session.on('pty', (accept) => accept?.());
         session.on('env', (accept) => accept?.());
-        session.on('exec', (accept, _reject, info) => void runExec(accept(), info.command, options));
-        session.on('shell', (accept) => runInteractive(accept(), options));
+        session.on('exec', (accept, _reject, info) => void runExec(accept(), info.command, options, droppable(client)));
+        session.on('shell', (accept) => runInteractive(accept(), options, droppable(client)));
       });
     });
   });
@@ -73,7 +75,18 @@ function authorizedKeyFor(text: string, algo: string, data: Buffer) {
   return undefined;
 }
 
-async function runExec(stream: ServerChannel, command: string, options: { shell: GuestShell; signal: AbortSignal }) {
+/** ssh2 has no public way to cut a connection without a disconnect message; its transport socket is `_sock` (1.x). */
+function droppable(client: Connection): SshSession {
+  return {
+    hangUp: () => {
+      const socket = (client as unknown as { _sock?: Socket })._sock;
+      if (!socket) throw new Error('ssh2 Connection has no _sock: cannot drop the connection abruptly');
+      socket.destroy();
+    },
+  };
+}
+
+async function runExec(stream: ServerChannel, command: string, options: { shell: GuestShell; signal: AbortSignal }, session: SshSession) {
   const controller = new AbortController();
   const signal = AbortSignal.any([controller.signal, options.signal]);
   let finished = false;
@@ -90,7 +103,7 @@ async function runExec(stream: ServerChannel, command: string, options: { shell:
     });
   }
   if (signal.aborted) return;
-  const result = await options.shell(command, { stdin: Buffer.concat(chunks).toString('utf8'), signal });
+  const result = await runInSshSession(session, () => options.shell(command, { stdin: Buffer.concat(chunks).toString('utf8'), signal }));
   finished = true;
   if (signal.aborted || stream.destroyed) return;
   if (result.stdout) stream.write(result.stdout);
@@ -100,7 +113,7 @@ async function runExec(stream: ServerChannel, command: string, options: { shell:
 }
 
 /** A minimal interactive shell: one command per line, output with CRLF as a pty gives it. */
-function runInteractive(stream: ServerChannel, options: { shell: GuestShell; hostname: string; signal: AbortSignal }) {
+function runInteractive(stream: ServerChannel, options: { shell: GuestShell; hostname: string; signal: AbortSignal }, session: SshSession) {
   const prompt = () => stream.write(`root@${options.hostname}:~# `);
   let line = '';
   prompt();
@@ -120,7 +133,7 @@ function runInteractive(stream: ServerChannel, options: { shell: GuestShell; hos
         return;
       }
       if (command) {
-        const result = await options.shell(command, { signal: options.signal });
+        const result = await runInSshSession(session, () => options.shell(command, { signal: options.signal }));
         stream.write((result.stdout + result.stderr).replace(/\n/g, '\r\n'));
       }
       prompt();

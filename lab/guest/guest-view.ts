@@ -2,6 +2,7 @@ import type { IFileSystem } from 'just-bash';
 import type { LxcGuestConfig } from '../contracts/container-runtime';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
+import type { GuestFaultPlan } from './guest-faults';
 import type { Journal } from './journal';
 import type { Systemd } from './systemd';
 import type { GuestTemplate } from './templates';
@@ -15,6 +16,8 @@ export interface GuestView {
   readonly systemd: Systemd;
   readonly network: VirtualNetwork;
   readonly timing: LabTiming;
+  /** Lab faults armed for all guests (GuestRuntime.faults). */
+  readonly faults: GuestFaultPlan;
   /** The configuration the container booted with (LXC reads it at start only). */
   bootConfig(): LxcGuestConfig;
 }

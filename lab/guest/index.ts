@@ -2,6 +2,7 @@ import type { ContainerRuntime, CreateGuestRequest, ExecResult, GuestHostKey } f
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
 import { GuestContainer } from './guest-container';
+import { GuestFaultPlan, type GuestFaults } from './guest-faults';
 import { generateHostKeys } from './host-keys';
 import { layDownRootFilesystem } from './root-filesystem';
 import { findTemplate, GUEST_TEMPLATES } from './templates';
@@ -13,11 +14,16 @@ export type GuestRuntime = ContainerRuntime & {
    * address, or a man in the middle). Resolves with the new keys once sshd listens with them.
    */
   replaceHostKeys(vmid: number): Promise<GuestHostKey[]>;
+  /** Lab faults for the guests' SSH sessions and kubelets (see LIMITATIONS.md, "Faults"). */
+  faults: GuestFaults;
 };
+
+export type { GuestFaults } from './guest-faults';
 
 /** The LXC guests behind the emulated Proxmox node: root filesystems, SSH servers, systemd and the k3s agent. */
 export function createGuestRuntime(options: { network: VirtualNetwork; timing: LabTiming }): GuestRuntime {
   const containers = new Map<number, GuestContainer>();
+  const faults = new GuestFaultPlan();
   const container = (vmid: number) => {
     const found = containers.get(vmid);
     if (!found) throw new Error(`CT ${vmid} does not exist`);
@@ -33,7 +39,7 @@ export function createGuestRuntime(options: { network: VirtualNetwork; timing: L
       if (!template) throw new Error(`volume '${ostemplate}' does not exist`);
       const keys = generateHostKeys(config.hostname);
       const fs = await layDownRootFilesystem(template, config, keys, sshPublicKeys);
-      containers.set(config.vmid, new GuestContainer(config.vmid, template, fs, keys, options.network, options.timing));
+      containers.set(config.vmid, new GuestContainer(config.vmid, template, fs, keys, options.network, options.timing, faults));
       const hostKeys: GuestHostKey[] = keys.map(({ type, fingerprint, publicKey }) => ({ type, fingerprint, publicKey }));
       return { hostKeys, architecture: 'amd64' };
     },
@@ -63,6 +69,8 @@ export function createGuestRuntime(options: { network: VirtualNetwork; timing: L
     },
 
     interfaces: (vmid) => containers.get(vmid)?.interfaces() ?? [],
+
+    faults,
 
     async stopAll() {
       await Promise.all([...containers.values()].filter((c) => c.running).map((c) => c.stop()));

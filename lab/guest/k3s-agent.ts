@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { K3S_VERSION } from '../contracts/k3s-join';
+import { K3S_VERSION, NODE_PASSWORD_REJECTED } from '../contracts/k3s-join';
 import { abortableDelay } from './abortable-delay';
 import { guestAddress, type GuestView } from './guest-view';
 import { klogLine, logrusLine } from './journal';
@@ -74,7 +74,10 @@ export function k3sAgentProgram(view: GuestView): ServiceProgram {
     log('info', 'Running containerd -c /var/lib/rancher/k3s/agent/etc/containerd/config.toml');
     log('info', 'containerd is now running');
     const ip = guestAddress(config)?.ip ?? '';
-    log('info', `Running kubelet --address=0.0.0.0 --cgroup-driver=systemd --hostname-override=${nodeName} --kubeconfig=/var/lib/rancher/k3s/agent/kubelet.kubeconfig --node-ip=${ip} --node-labels= --pod-manifest-path=/var/lib/rancher/k3s/agent/pod-manifests`);
+    // Lab fault maxPods stands for `--kubelet-arg=max-pods=N`; k3s logs the kubelet's flags sorted.
+    const maxPods = view.faults.maxPodsSetting;
+    const maxPodsFlag = maxPods === undefined ? '' : ` --max-pods=${maxPods}`;
+    log('info', `Running kubelet --address=0.0.0.0 --cgroup-driver=systemd --hostname-override=${nodeName} --kubeconfig=/var/lib/rancher/k3s/agent/kubelet.kubeconfig${maxPodsFlag} --node-ip=${ip} --node-labels= --pod-manifest-path=/var/lib/rancher/k3s/agent/pod-manifests`);
     if (!(await wait(1500))) return 0;
     if (!(await view.fs.exists('/dev/kmsg'))) {
       // The kubelet's OOM watcher opens /dev/kmsg; LXC only has it with the bind-mount entry.
@@ -88,7 +91,7 @@ export function k3sAgentProgram(view: GuestView): ServiceProgram {
     const logger: AgentLogger = { info: (message) => log('info', message), klog: (severity, source, message) => journal(klogLine(severity, pid, source, message)) };
     const kubeletStop = new AbortController();
     signal.addEventListener('abort', () => kubeletStop.abort(signal.reason), { once: true });
-    const kubelet = new Kubelet(view, api, nodeName, osImage, kubeletStop.signal, logger);
+    const kubelet = new Kubelet(view, api, nodeName, osImage, kubeletStop.signal, logger, maxPods);
     let registered!: () => void;
     const registration = new Promise<void>((resolve) => (registered = resolve));
     const running = kubelet.run(() => {
@@ -166,7 +169,8 @@ async function retrieveAgentConfig(
       const key = response.body.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----\n?/)?.[0] ?? '';
       return { ca, cert: certs.join(''), key };
     }
-    const reason = response.status === 403 && response.body.trim() ? response.body.trim() : `${url}: ${response.status} ${statusText(response.status)}`;
+    // The real agent logs its own text for any 403, whatever the body says (pkg/agent/config, getServingCert).
+    const reason = response.status === 403 ? NODE_PASSWORD_REJECTED : `${url}: ${response.status} ${statusText(response.status)}`;
     log('info', `Waiting to retrieve agent configuration; server is not ready: ${reason}`);
   } catch (error) {
     if (signal.aborted) return undefined;

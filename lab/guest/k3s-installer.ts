@@ -3,6 +3,7 @@ import { defineCommand, type Command } from 'just-bash';
 import { K3S_VERSION } from '../contracts/k3s-join';
 import type { GuestView } from './guest-view';
 import { K3S_BINARY } from './k3s-install-script';
+import { currentSshSession } from './ssh-session';
 
 const BIN_DIR = '/usr/local/bin';
 const GITHUB_URL = 'https://github.com/k3s-io/k3s/releases';
@@ -66,6 +67,7 @@ export function k3sInstallerCommand(view: GuestView): Command {
         info(`Downloading hash ${GITHUB_URL}/download/${version}/sha256sum-amd64.txt`);
         await view.timing.wait(800, ctx.signal);
         info(`Downloading binary ${GITHUB_URL}/download/${version}/k3s`);
+        hangUpIfArmed(view);
         await view.timing.wait(6000, ctx.signal);
         info('Verifying binary download');
         info(`Installing k3s to ${BIN_DIR}/k3s`);
@@ -132,6 +134,17 @@ export function k3sInstallerCommand(view: GuestView): Command {
       throw error;
     }
   });
+}
+
+/**
+ * Lab fault: the SSH connection drops during the binary download (the installer's longest step). The installer
+ * dies with its session (SIGHUP, 128+1) before it has written anything, so a rerun starts from scratch.
+ */
+function hangUpIfArmed(view: GuestView): void {
+  const session = currentSshSession();
+  if (!session || !view.faults.takeDropSshDuringInstall()) return;
+  session.hangUp();
+  throw new InstallerExit(129);
 }
 
 async function installedHashes(view: GuestView, paths: string[]): Promise<string> {

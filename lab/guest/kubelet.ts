@@ -2,7 +2,7 @@ import type { LabTiming } from '../timing';
 import { abortableDelay } from './abortable-delay';
 import { guestAddress, type GuestView } from './guest-view';
 import type { KubeApi } from './kube-api';
-import { nodeConditions, nodeObject, type NodeCondition } from './node-status';
+import { DEFAULT_MAX_PODS, nodeConditions, nodeObject, type NodeCondition } from './node-status';
 import { PodRunner } from './pod-runner';
 
 export interface AgentLogger {
@@ -17,6 +17,14 @@ export interface AgentLogger {
 export class Kubelet {
   private conditions?: NodeCondition[];
   private networkReady = false;
+  /** Lab faults, taken once when this kubelet starts. */
+  private readonly cniNeverReady: boolean;
+  private readonly stopsPostingAfterReady: boolean;
+  /** Set once a hung kubelet has posted its one Ready status: no node status leaves it any more. */
+  private hung = false;
+  /** Aborted when the kubelet hangs: its pod workers stop too, while the containers they started keep running. */
+  private readonly hang = new AbortController();
+  private readonly podWork: AbortSignal;
 
   constructor(
     private readonly view: GuestView,
@@ -25,7 +33,13 @@ export class Kubelet {
     private readonly osImage: string,
     private readonly signal: AbortSignal,
     private readonly logger: AgentLogger,
-  ) {}
+    /** --max-pods */
+    private readonly maxPods = DEFAULT_MAX_PODS,
+  ) {
+    this.cniNeverReady = view.faults.takeKubeletNeverReady();
+    this.stopsPostingAfterReady = view.faults.takeKubeletStopsPosting();
+    this.podWork = AbortSignal.any([signal, this.hang.signal]);
+  }
 
   private klog(severity: 'I' | 'W' | 'E', source: string, message: string): void {
     this.logger.klog(severity, source, message);
@@ -56,7 +70,7 @@ export class Kubelet {
     this.klog('I', 'kubelet_node_status.go:75', `"Attempting to register node" node="${this.nodeName}"`);
     for (;;) {
       this.conditions = nodeConditions(this.networkReady, this.conditions);
-      const node = nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions);
+      const node = nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods);
       try {
         const created = await this.api.request('POST', '/api/v1/nodes', node, 'application/json', this.signal);
         if (created.status === 201 || created.status === 200) break;
@@ -76,8 +90,12 @@ export class Kubelet {
     this.klog('I', 'kubelet_node_status.go:78', `"Successfully registered node" node="${this.nodeName}"`);
   }
 
-  /** flannel writes /run/flannel/subnet.env and the CNI config some seconds after the agent starts. */
+  /**
+   * flannel writes /run/flannel/subnet.env and the CNI config some seconds after the agent starts. Under the
+   * kubeletNeverReady fault it never does, so the runtime's network stays "cni plugin not initialized".
+   */
   private async flannel(): Promise<void> {
+    if (this.cniNeverReady) return;
     try {
       await this.timing.wait(15_000, this.signal);
     } catch {
@@ -91,11 +109,16 @@ export class Kubelet {
   }
 
   private async postStatus(full: boolean): Promise<void> {
-    if (this.signal.aborted) return;
+    if (this.signal.aborted || this.hung) return;
     this.conditions = nodeConditions(this.networkReady, this.conditions);
     const status = full
-      ? nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions).status
+      ? nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods).status
       : { conditions: this.conditions };
+    // kubeletStopsPosting: this Ready post is the last one (the kubelet hangs right after it).
+    if (this.networkReady && this.stopsPostingAfterReady && !this.hung) {
+      this.hung = true;
+      this.hang.abort(new Error('kubelet hung (lab fault)'));
+    }
     try {
       const result = await this.api.request('PATCH', `/api/v1/nodes/${this.nodeName}/status`, { status }, 'application/merge-patch+json', this.signal);
       if (result.status === 404) {
@@ -107,26 +130,27 @@ export class Kubelet {
   }
 
   private async watchPods(): Promise<void> {
+    const podSignal = this.podWork;
     const ip = guestAddress(this.view.bootConfig())?.ip ?? '';
-    const runner = new PodRunner(this.api, this.nodeName, ip, this.timing, this.signal, (message) => this.klog('E', 'pod_workers.go:1301', message));
+    const runner = new PodRunner(this.api, this.nodeName, ip, this.timing, podSignal, (message) => this.klog('E', 'pod_workers.go:1301', message));
     const selector = `fieldSelector=${encodeURIComponent(`spec.nodeName=${this.nodeName}`)}`;
-    while (!this.signal.aborted) {
+    while (!podSignal.aborted) {
       try {
-        const list = await this.api.request('GET', `/api/v1/pods?${selector}`, undefined, 'application/json', this.signal);
+        const list = await this.api.request('GET', `/api/v1/pods?${selector}`, undefined, 'application/json', podSignal);
         for (const pod of list.json?.items ?? []) runner.handle('ADDED', pod);
         let resourceVersion: string = list.json?.metadata?.resourceVersion ?? '';
-        for await (const event of this.api.watch(`/api/v1/pods?${selector}&watch=true&resourceVersion=${resourceVersion}&allowWatchBookmarks=true`, this.signal)) {
+        for await (const event of this.api.watch(`/api/v1/pods?${selector}&watch=true&resourceVersion=${resourceVersion}&allowWatchBookmarks=true`, podSignal)) {
           if (event.type === 'ERROR') break; // e.g. 410 Gone: list again
           resourceVersion = event.object?.metadata?.resourceVersion ?? resourceVersion;
           if (event.type !== 'BOOKMARK') runner.handle(event.type, event.object);
         }
       } catch (error) {
-        if (this.signal.aborted) return;
+        if (podSignal.aborted) return;
         this.klog('W', 'reflector.go:561', `"Failed to watch" err="${(error as Error).message}" reflector="pkg/kubelet/config/apiserver.go:66" type="*v1.Pod"`);
       }
       // A lost watch is re-established after a short pause, as client-go's reflector does.
       try {
-        await abortableDelay(this.timing.period(1000), this.signal);
+        await abortableDelay(this.timing.period(1000), podSignal);
       } catch {
         return;
       }

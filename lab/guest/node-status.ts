@@ -33,12 +33,18 @@ export function nodeConditions(networkReady: boolean, previous: NodeCondition[] 
   });
 }
 
-/** The Node object the k3s agent's kubelet registers (labels and annotations as k3s sets them on an agent). */
-export function nodeObject(nodeName: string, config: LxcGuestConfig, osImage: string, conditions: NodeCondition[]) {
+/** The kubelet's --max-pods default. */
+export const DEFAULT_MAX_PODS = 110;
+
+/**
+ * The Node object the k3s agent's kubelet registers (labels and annotations as k3s sets them on an agent).
+ * `maxPods` is the kubelet's --max-pods: it becomes `pods` in capacity and allocatable.
+ */
+export function nodeObject(nodeName: string, config: LxcGuestConfig, osImage: string, conditions: NodeCondition[], maxPods = DEFAULT_MAX_PODS) {
   const ip = guestAddress(config)?.ip ?? '';
   const memory = `${config.memoryMiB * 1024}Ki`;
   const storage = `${Math.floor(config.rootfsGiB * 1024 * 1024 * 0.984)}Ki`;
-  const capacity = { cpu: String(visibleCores(config)), memory, pods: '110', 'ephemeral-storage': storage, 'hugepages-1Gi': '0', 'hugepages-2Mi': '0' };
+  const capacity = { cpu: String(visibleCores(config)), memory, pods: String(maxPods), 'ephemeral-storage': storage, 'hugepages-1Gi': '0', 'hugepages-2Mi': '0' };
   return {
     apiVersion: 'v1',
     kind: 'Node',

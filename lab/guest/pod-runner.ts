@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { AVAILABLE_IMAGES } from '../contracts/k3s-join';
+import { randomBytes } from 'node:crypto';
+import { imageId } from '../registry/container-images';
+import { imagePullError } from '../registry/image-registry';
 import type { LabTiming } from '../timing';
 import type { KubeApi } from './kube-api';
 import { eventName } from '../contracts/event-names';
@@ -72,15 +73,16 @@ export class PodRunner {
       const fieldPath = `spec.containers{${container.name}}`;
       await this.event(pod, 'Normal', 'Pulling', `Pulling image "${container.image}"`, fieldPath);
       await this.timing.wait(1500, this.signal);
-      if (!AVAILABLE_IMAGES.includes(container.image)) {
-        await this.pullFailure(pod, container, fieldPath, names);
+      const pullError = imagePullError(container.image);
+      if (pullError) {
+        await this.pullFailure(pod, container, fieldPath, names, pullError);
         return;
       }
       await this.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${container.image}" in 1.412s (1.412s including waiting). Image size: 20954583 bytes.`, fieldPath);
       await this.event(pod, 'Normal', 'Created', `Created container: ${container.name}`, fieldPath);
       await this.event(pod, 'Normal', 'Started', `Started container ${container.name}`, fieldPath);
       started.push({
-        name: container.name, image: container.image, imageID: `${qualified(container.image).replace(/:[^:/]+$/, '')}@sha256:${digest(container.image)}`,
+        name: container.name, image: container.image, imageID: imageId(container.image),
         containerID: `containerd://${randomBytes(32).toString('hex')}`, ready: true, restartCount: 0, started: true,
         state: { running: { startedAt: stamp() } },
       });
@@ -89,19 +91,16 @@ export class PodRunner {
     await this.patchStatus(pod, { phase: 'Running', podIP, podIPs: [{ ip: podIP }], conditions: this.conditions(true, names), containerStatuses: started });
   }
 
-  private async pullFailure(pod: any, container: any, fieldPath: string, names: string) {
-    const ref = qualified(container.image);
-    const reason = `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
+  private async pullFailure(pod: any, container: any, fieldPath: string, names: string, reason: string) {
     await this.event(pod, 'Warning', 'Failed', `Failed to pull image "${container.image}": ${reason}`, fieldPath);
     await this.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull', fieldPath);
     const statuses = (waitingReason: string, message: string) =>
       (pod.spec.containers as any[]).map((c) => ({ name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: c.name === container.name ? waitingReason : 'ContainerCreating', ...(c.name === container.name ? { message } : {}) } } }));
     await this.patchStatus(pod, { conditions: this.conditions(false, names), containerStatuses: statuses('ErrImagePull', reason) });
     await this.timing.wait(10_000, this.signal);
-    const backOff = `Back-off pulling image "${container.image}"`;
-    await this.event(pod, 'Normal', 'BackOff', backOff, fieldPath);
+    await this.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${container.image}"`, fieldPath);
     await this.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', fieldPath);
-    await this.patchStatus(pod, { containerStatuses: statuses('ImagePullBackOff', backOff) });
+    await this.patchStatus(pod, { containerStatuses: statuses('ImagePullBackOff', `Back-off pulling image "${container.image}": ErrImagePull: ${reason}`) });
   }
 
   /** Graceful deletion: stop the containers, then remove the object for good (gracePeriodSeconds=0). */
@@ -160,14 +159,3 @@ export class PodRunner {
 }
 
 /** containerd's fully qualified reference: nginx:alpine -> docker.io/library/nginx:alpine. */
-function qualified(image: string): string {
-  let ref = image.includes(':') || image.includes('@') ? image : `${image}:latest`;
-  const first = ref.split('/')[0];
-  if (!ref.includes('/')) ref = `docker.io/library/${ref}`;
-  else if (!first.includes('.') && !first.includes(':') && first !== 'localhost') ref = `docker.io/${ref}`;
-  return ref;
-}
-
-function digest(image: string): string {
-  return createHash('sha256').update(image).digest('hex');
-}

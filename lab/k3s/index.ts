@@ -20,7 +20,7 @@ export type { KubeObject } from './kube-object';
 export type { WriteRecord } from './api-router';
 export { runPod, terminatePod, podStatusFor, type PodHost, type PodEvent } from './pod-lifecycle';
 export { healthyNodeConditions } from './server-node';
-export { imagePullError } from './image-registry';
+export { imagePullError } from '../registry/image-registry';
 export type { K3sFaults } from './server-faults';
 
 export interface K3sServerOptions {

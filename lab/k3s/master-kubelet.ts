@@ -2,7 +2,7 @@ import type { LabTiming } from '../timing';
 import { recordEvent } from './event-recorder';
 import { kubeTime, type Condition, type KubeObject } from './kube-object';
 import type { ObjectStore, StoreEvent } from './object-store';
-import { fullImageName } from './container-images';
+import { fullImageName } from '../registry/container-images';
 import { runPod, terminatePod, type PodHost } from './pod-lifecycle';
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LabTiming } from '../timing';
-import { fullImageName, imageId, imageSize } from './container-images';
-import { imagePullError } from './image-registry';
+import { fullImageName, imageId, imageSize } from '../registry/container-images';
+import { imagePullError } from '../registry/image-registry';
 import { kubeTime, type KubeObject } from './kube-object';
 
 /**

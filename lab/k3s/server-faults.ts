@@ -1,5 +1,5 @@
 import type { ApiThrottle, ThrottleCode } from './api-throttle';
-import { registryOutage } from './image-registry';
+import { registryOutage } from '../registry/image-registry';
 import type { MasterKubelet } from './master-kubelet';
 
 /** Lab hooks that make the server misbehave as a real k3s server can. Each is inert until armed. */

@@ -18,6 +18,7 @@ export class NetworkError extends Error {
 export class VirtualNetwork {
   private readonly hosts = new Map<string, Map<number, number>>();
   private readonly unreachable = new Set<string>();
+  private readonly refusals = new Map<string, number>();
 
   /** A host comes up (its interface is configured): connections to closed ports are refused rather than lost. */
   attachHost(ip: string): void {
@@ -49,9 +50,25 @@ export class VirtualNetwork {
     else this.unreachable.add(ip);
   }
 
+  /**
+   * The next `count` connections to ip:port are refused even though a listener is exposed: the host is up and its
+   * service is not yet (sshd late in a container's boot). A count of 0 disarms it.
+   */
+  refuseNextConnections(ip: string, port: number, count: number): void {
+    const key = `${ip}:${port}`;
+    if (count > 0) this.refusals.set(key, (this.refusals.get(key) ?? 0) + count);
+    else this.refusals.delete(key);
+  }
+
   /** The loopback port behind a virtual address, or the error a real connect would raise. */
   resolve(ip: string, port: number): number {
     if (!this.hasHost(ip)) throw new NetworkError('EHOSTUNREACH', ip, port);
+    const refusalsLeft = this.refusals.get(`${ip}:${port}`) ?? 0;
+    if (refusalsLeft > 0) {
+      this.refuseNextConnections(ip, port, 0);
+      this.refuseNextConnections(ip, port, refusalsLeft - 1);
+      throw new NetworkError('ECONNREFUSED', ip, port);
+    }
     const loopbackPort = this.hosts.get(ip)!.get(port);
     if (loopbackPort === undefined) throw new NetworkError('ECONNREFUSED', ip, port);
     return loopbackPort;

@@ -1,6 +1,6 @@
 import type { ContainerRuntime } from '../contracts/container-runtime';
 import type { VirtualNetwork } from '../net/virtual-network';
-import { createCertificateAuthority, issueCertificate, sha256Fingerprint } from '../pki/certificates';
+import { createCertificateAuthority, sha256Fingerprint } from '../pki/certificates';
 import type { LabTiming } from '../timing';
 import { ApiAuthenticator, type ApiTokenGrant } from './auth';
 import { ConfigLocks } from './config-lock';
@@ -9,6 +9,7 @@ import { FaultPlan, type ProxmoxFaults } from './faults';
 import { HostShell } from './host-shell';
 import { startHostSsh } from './host-ssh';
 import { startApiServer } from './http-server';
+import { issueNodeCertificate } from './node-certificate';
 import type { NodeContext } from './node-context';
 import { accessRoutes } from './routes/access';
 import { clusterRoutes } from './routes/cluster';
@@ -44,8 +45,8 @@ export interface RunningProxmoxNode {
   apiPort: number;
   /** https://127.0.0.1:<port>/ — the API lives under /api2/json. */
   apiUrl: string;
-  /** SHA-256 of pve-ssl.pem, 'AA:BB:...'. */
-  tlsFingerprint: string;
+  /** SHA-256 of the pve-ssl.pem the API serves now, 'AA:BB:...' (faults.replaceTlsCertificate changes it). */
+  readonly tlsFingerprint: string;
   /** pve-root-ca.pem, the CA that signed pve-ssl.pem. */
   caPem: string;
   sshPort: number;
@@ -57,7 +58,7 @@ export interface RunningProxmoxNode {
   writeCount(): number;
   /** Lab-internal: the node's /etc/pve/lxc, for tests and fault injection. */
   containers: ContainerStore;
-  /** Lab-internal: arm lock timeouts and failing or warning tasks (see LIMITATIONS.md, "Faults"). */
+  /** Lab-internal: arm lock timeouts, failing tasks, API outages and more (see LIMITATIONS.md, "Faults"). */
   faults: ProxmoxFaults;
   stop(): Promise<void>;
 }
@@ -78,36 +79,42 @@ export async function startProxmoxNode(options: ProxmoxNodeOptions): Promise<Run
     tasks: new TaskRegistry(nodeName, { timing: options.timing, faults }),
     locks: new ConfigLocks(options.timing, faults),
     faults,
-    storage: new NodeStorage(options.runtime),
+    storage: new NodeStorage(options.runtime, faults),
     startedAt: new Map(),
     countWrite: () => void (writes += 1),
   };
 
   // As pvecm creates them: a cluster CA, and a node certificate for the API (pveproxy serves pve-ssl.pem).
   const ca = await createCertificateAuthority('Proxmox Virtual Environment');
-  const tls = await issueCertificate(ca, {
-    commonName: `${nodeName}.lab`,
-    organization: 'PVE Cluster Node',
-    dnsNames: ['localhost', nodeName, `${nodeName}.lab`],
-    ipAddresses: ['127.0.0.1', hostIp],
-    usage: 'server',
-  });
-  const tlsFingerprint = sha256Fingerprint(tls.certPem);
+  const tls = await issueNodeCertificate(ca, nodeName, hostIp);
+  let tlsFingerprint = sha256Fingerprint(tls.certPem);
+  const currentFingerprint = () => tlsFingerprint;
 
   const auth = new ApiAuthenticator(options.apiTokens, options.rootPassword, options.timing);
   const api = await startApiServer({
     auth,
     tls,
     onWrite: ctx.countWrite,
+    answerDelayMs: () => faults.apiDelayMs,
     routes: [
       ...accessRoutes(auth),
       ...versionRoutes(),
-      ...nodeRoutes(ctx, tlsFingerprint),
-      ...clusterRoutes(ctx, tlsFingerprint),
+      ...nodeRoutes(ctx, currentFingerprint),
+      ...clusterRoutes(ctx, currentFingerprint),
       ...storageRoutes(ctx),
       ...lxcRoutes(ctx),
       ...taskRoutes(ctx),
     ],
+  });
+  faults.attachApi({
+    stopListening: api.stopListening,
+    listenAgain: api.listenAgain,
+    replaceCertificate: async () => {
+      const renewed = await issueNodeCertificate(ca, nodeName, hostIp);
+      api.replaceCertificate(renewed);
+      tlsFingerprint = sha256Fingerprint(renewed.certPem);
+      return tlsFingerprint;
+    },
   });
   let ssh;
   try {
@@ -121,7 +128,9 @@ export async function startProxmoxNode(options: ProxmoxNodeOptions): Promise<Run
   return {
     apiPort: api.port,
     apiUrl: `https://127.0.0.1:${api.port}/`,
-    tlsFingerprint,
+    get tlsFingerprint() {
+      return tlsFingerprint;
+    },
     caPem: ca.certPem,
     sshPort: ssh.port,
     sshHostKeyFingerprint: ssh.hostKeyFingerprint,

@@ -5,6 +5,7 @@ import type { PctConfig } from './conf-file';
 import { toGuestConfig } from './guest-config';
 import { startLocked } from './lxc-power';
 import { CREATE_LOCK_TIMEOUT_MS } from './config-lock';
+import { createForeignContainer } from './foreign-container';
 import { completeNetConfig } from './net-config';
 import type { NodeContext } from './node-context';
 import { parsePropertyString, printPropertyString } from './schema/property-string';
@@ -23,13 +24,17 @@ const NEW_DISK = /^(?:([^\s:]+):)?(\d+(?:\.\d+)?)$/;
  */
 export async function createContainer(ctx: NodeContext, principal: Principal, params: Record<string, string>): Promise<string> {
   const vmid = parseInt(params.vmid, 10);
+  ctx.faults.bindNextCreate(vmid);
+  const takenBy = ctx.faults.takeVmidTaken();
+  if (takenBy) await createForeignContainer(ctx, vmid, takenBy);
+  // pve-cluster Cluster.pm check_vmid_unused, the first check of create_vm in pve-container 5.x (PVE 8).
+  if (ctx.store.has(vmid)) throw new ApiError(500, `CT ${vmid} already exists on node '${ctx.nodeName}'`);
   requirePrivilege(principal, `/vms/${vmid}`, 'VM.Allocate');
   if (params.restore === '1') throw new ApiError(501, 'restore is not emulated by the lab');
 
   // PVE 8 creates privileged containers unless told otherwise (PVE 9 flipped the default to 1).
   const unprivileged = params.unprivileged === '1';
   if (!unprivileged) requirePrivilege(principal, '/', 'Sys.Modify');
-  if (ctx.store.has(vmid)) throw new ApiError(500, `CT ${vmid} already exists on node '${ctx.nodeName}'`);
 
   const options: Record<string, string> = {};
   for (const [key, value] of Object.entries(params)) if (!CREATE_ONLY.includes(key)) options[key] = value;

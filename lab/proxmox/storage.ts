@@ -1,5 +1,6 @@
 import { ApiError } from './envelope';
 import type { ContainerRuntime } from '../contracts/container-runtime';
+import type { FaultPlan } from './faults';
 
 export interface StorageDefinition {
   storage: string;
@@ -24,24 +25,38 @@ export interface TemplateVolume {
   ctime: number;
 }
 
-/** The node's storages as storage.cfg defines them; templates come from what the container runtime can unpack. */
+/**
+ * The node's storages as storage.cfg defines them; templates come from what the container runtime can unpack.
+ * Storages and templates a lab fault removed are gone from both.
+ */
 export class NodeStorage {
   private readonly ctime = Math.floor(Date.now() / 1000) - 86400;
 
-  constructor(private readonly runtime: ContainerRuntime) {}
+  constructor(
+    private readonly runtime: ContainerRuntime,
+    private readonly faults: FaultPlan,
+  ) {}
 
   list(): StorageDefinition[] {
-    return DEFAULT_STORAGES;
+    return DEFAULT_STORAGES.filter((s) => !this.faults.storageRemoved(s.storage));
   }
 
-  /** storage_check_enabled: `storage 'x' does not exist` for an unknown id. */
+  /** pve-storage Storage.pm storage_config: `storage 'x' does not exist` for an id not in storage.cfg. */
   get(storage: string): StorageDefinition {
-    const found = DEFAULT_STORAGES.find((s) => s.storage === storage);
+    const found = this.list().find((s) => s.storage === storage);
     if (!found) throw new ApiError(500, `storage '${storage}' does not exist`);
     return found;
   }
 
   templates(): TemplateVolume[] {
+    return this.allTemplates().filter((t) => !this.faults.templateRemoved(t.volid));
+  }
+
+  templateExists(volid: string): boolean {
+    return this.templates().some((t) => t.volid === volid);
+  }
+
+  private allTemplates(): TemplateVolume[] {
     return this.runtime.templates().map((file) => ({
       volid: `local:vztmpl/${file}`,
       format: templateFormat(file),
@@ -50,10 +65,6 @@ export class NodeStorage {
       content: 'vztmpl',
       ctime: this.ctime,
     }));
-  }
-
-  templateExists(volid: string): boolean {
-    return this.templates().some((t) => t.volid === volid);
   }
 }
 

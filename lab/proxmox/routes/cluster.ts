@@ -10,7 +10,7 @@ import { storageSummary } from './storage';
 /** How long pvestatd takes to notice a new guest; until then /cluster/resources shows it as `unknown`. */
 const STATUS_REFRESH_MS = 10_000;
 
-export function clusterRoutes(ctx: NodeContext, sslFingerprint: string): Route[] {
+export function clusterRoutes(ctx: NodeContext, sslFingerprint: () => string): Route[] {
   return [
     {
       method: 'GET',

@@ -5,7 +5,8 @@ import { requireThisNode } from './path-parameters';
 const GiB = 1024 ** 3;
 
 /** One entry of GET /nodes: a 16-core, 64 GiB host that has been up for a while. */
-export function nodeSummary(ctx: NodeContext, sslFingerprint: string): Record<string, unknown> {
+/** `sslFingerprint` is read per answer: the node's certificate can be replaced while it runs. */
+export function nodeSummary(ctx: NodeContext, sslFingerprint: () => string): Record<string, unknown> {
   return {
     node: ctx.nodeName,
     status: 'online',
@@ -17,11 +18,11 @@ export function nodeSummary(ctx: NodeContext, sslFingerprint: string): Record<st
     maxdisk: 100 * GiB,
     uptime: 864000,
     level: '',
-    ssl_fingerprint: sslFingerprint,
+    ssl_fingerprint: sslFingerprint(),
   };
 }
 
-export function nodeRoutes(ctx: NodeContext, sslFingerprint: string): Route[] {
+export function nodeRoutes(ctx: NodeContext, sslFingerprint: () => string): Route[] {
   return [
     {
       method: 'GET',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { imagePullError, runPod, type PodEvent, type PodHost, type RunningK3sServer } from '../../../lab/k3s';
-import { registryOutage } from '../../../lab/k3s/image-registry';
+import { registryOutage } from '../../../lab/registry/image-registry';
 import type { KubeObject } from '../../../lab/k3s/kube-object';
 import { LabTiming } from '../../../lab/timing';
 import { adminCredentials, nginxPod, request, startTestServer, watchUntil, type Credentials } from './lab-client';
