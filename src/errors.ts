@@ -47,6 +47,13 @@ export class InfrastructureError extends Error {
   }
 }
 
+/** An SSH connection ended under a running command, with no exit status: the command's outcome is unknown. */
+export class SshConnectionLost extends InfrastructureError {
+  constructor(message: string, evidence?: string) {
+    super('ssh', message, evidence);
+  }
+}
+
 /** Something did not happen before its deadline; the message carries the last state observed. */
 export class DeadlineExceededError extends Error {
   constructor(

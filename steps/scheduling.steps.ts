@@ -1,6 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { nodeReadiness, isControlPlane } from '../src/kube/node-readiness';
+import { requireReadyNode } from '../src/provisioning/node-ready';
 import { renderNodeTable } from '../src/kube/node-table';
 import { deployTestPod, podEvents, waitForRunning, waitForScheduling } from '../src/provisioning/test-pod';
 import { explainPlacement } from '../src/provisioning/placement';
@@ -14,8 +15,7 @@ Given('both master and worker nodes are Ready', async function (this: StoryWorld
   this.evidence.attach('kubectl get nodes -o wide (before the test pod)', renderNodeTable(nodes));
   const readyMasters = nodes.filter((node) => isControlPlane(node) && nodeReadiness(node).ready);
   expect(readyMasters.map((node) => node.metadata?.name), 'Ready control-plane nodes').to.not.be.empty;
-  const workerNode = nodes.find((node) => node.metadata?.name === worker.spec.hostname);
-  expect(workerNode && nodeReadiness(workerNode).status, `${worker.spec.hostname} STATUS`).to.equal('Ready');
+  requireReadyNode(nodes, worker.spec.hostname);
 });
 
 When('I deploy a test pod without node selector', async function (this: StoryWorld) {

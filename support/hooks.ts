@@ -1,7 +1,8 @@
 import { After, AfterAll, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
 import { removeTestPod } from '../src/provisioning/test-pod';
 import { suiteTimeouts } from '../src/waiting/suite-timeouts';
-import { closeRun, currentLedger, enterFeature, featureStartedAt, openedTarget, settleFailedRun, takeSweptLeftovers } from './run-state';
+import { closeRun, currentLedger, enterFeature, featureStartedAt, openedTarget, settleFailedRun, takeSweptLeftovers, useFaultsOnNextLab } from './run-state';
+import { specValue } from './pickle-spec';
 import { phasePictures, recordRun } from './run-report';
 import { StoryWorld } from './world';
 
@@ -11,6 +12,16 @@ setDefaultTimeout(30 * 60_000);
 Before(async function (this: StoryWorld, { pickle }) {
   suiteTimeouts.reset();
   await enterFeature(pickle.uri, this.kind);
+});
+
+// A @fault:<name> scenario gets a fresh embedded lab with that fault armed (lab/fault-switches.ts); the real profile
+// skips it, since faults cannot be switched on in real systems.
+Before(async function (this: StoryWorld, { pickle }) {
+  const names = pickle.tags.map((tag) => tag.name).filter((tag) => tag.startsWith('@fault:')).map((tag) => tag.slice('@fault:'.length));
+  if (!names.length) return undefined;
+  if (this.kind !== 'lab') return 'skipped';
+  await useFaultsOnNextLab(names, { hostname: specValue(pickle, 'hostname') ?? 'k3s-worker-01' });
+  return undefined;
 });
 
 // The test pod never outlives its scenario, pass or fail.

@@ -19,7 +19,18 @@ export type TargetKind = 'lab' | 'real';
 
 interface RunningLabHandle {
   env: Record<string, string>;
+  /** Arms the lab's named fault switches (lab/fault-switches.ts). */
+  armFaults(names: string[], story: { hostname: string }): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Faults the next embedded lab is armed with before the suite connects to it (a scenario's @fault: tags). */
+let pendingFaults: { names: string[]; story: { hostname: string } } | undefined;
+
+/** The next lab starts fresh with these faults armed; the current one, if any, is closed first. */
+export async function useFaultsOnNextLab(names: string[], story: { hostname: string }): Promise<void> {
+  await closeRun();
+  pendingFaults = { names, story };
 }
 
 /** Short, unique per run: names test pods and tags what the run creates. */
@@ -53,7 +64,7 @@ export async function enterFeature(uri: string, kind: TargetKind): Promise<void>
 export function currentTarget(kind: TargetKind): Promise<Target> {
   if (kind === 'lab') labFeature = currentFeature;
   target ??= (async () => {
-    const opened = kind === 'real' ? await openTarget(process.env, 'real') : await openTarget((await (lab ??= startEmbeddedLab())).env, 'lab');
+    const opened = kind === 'real' ? await openTarget(process.env, 'real') : await openTarget((await (lab ??= startArmedLab())).env, 'lab');
     const targetId = `${kind === 'lab' ? LAB_TARGET_PREFIX : ''}${opened.config.proxmox.endpoint.origin}/${opened.proxmox.node} ${opened.cluster.server}`;
     forgetDeadLabRuns(ledgerDir, (id) => id.startsWith(LAB_TARGET_PREFIX));
     sweptLeftovers = await sweepLeftovers(opened, ledgerDir, targetId, { note: () => {}, attach: () => {} });
@@ -76,14 +87,26 @@ export function takeSweptLeftovers(): string[] {
   return lines;
 }
 
+async function startArmedLab(): Promise<RunningLabHandle> {
+  const started = await startEmbeddedLab();
+  const faults = pendingFaults;
+  pendingFaults = undefined;
+  if (faults) await started.armFaults(faults.names, faults.story);
+  return started;
+}
+
 async function startEmbeddedLab(): Promise<RunningLabHandle> {
   // Loaded only on the default profile, so a real run never even loads the lab's code.
   const { startLab } = await import('../lab');
   const timingScale = Number(process.env.LAB_TIMING ?? '0');
   const stateDir = mkdtempSync(join(tmpdir(), 'k3s-lab-'));
   const lab = await startLab({ stateDir, timingScale });
+  const { armFault } = await import('../lab/fault-switches');
   return {
     env: lab.env,
+    armFaults: async (names, story) => {
+      for (const name of names) await armFault(lab, name, story);
+    },
     // The lab's keys, token and kubeconfig live only as long as the lab.
     stop: async () => {
       await lab.stop();

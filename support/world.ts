@@ -19,11 +19,21 @@ export class StoryWorld extends World<StoryParameters> {
   specFields?: Record<string, string>;
   rawLxcLines: string[] = [];
   testPod?: TestPodRef;
+  /** How the story ended in a fault scenario: undefined when it succeeded. */
+  outcome?: Error;
+  /** What this scenario put in the report, for steps that check the report says what it should. */
+  readonly reported: Array<{ title: string; text: string }> = [];
 
   /** Evidence goes to the report with every registered secret masked. */
   readonly evidence: Evidence = {
-    attach: (title, text) => this.attach(secrets.mask(text), { mediaType: 'text/plain', fileName: title }),
-    note: (message) => this.log(secrets.mask(message)),
+    attach: (title, text) => {
+      this.reported.push({ title, text: secrets.mask(text) });
+      this.attach(secrets.mask(text), { mediaType: 'text/plain', fileName: title });
+    },
+    note: (message) => {
+      this.reported.push({ title: 'note', text: secrets.mask(message) });
+      this.log(secrets.mask(message));
+    },
   };
 
   constructor(options: IWorldOptions<StoryParameters>) {

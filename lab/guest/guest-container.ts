@@ -72,7 +72,7 @@ export class GuestContainer {
     boot.shell = createGuestShell(view);
     const address = guestAddress(config);
     if (address) {
-      boot.ssh = await this.startSsh(boot);
+      boot.ssh = await this.startSsh(boot, this.faults.takeImpostorHostKey() ? generateHostKeys(config.hostname) : this.keys);
       this.network.refuseNextConnections(address.ip, 22, this.faults.takeSshRefusals());
       boot.unexpose = this.network.expose(address.ip, 22, boot.ssh.port);
     }
@@ -80,9 +80,9 @@ export class GuestContainer {
     await boot.systemd.bootEnabledUnits();
   }
 
-  private startSsh(boot: Boot): Promise<GuestSshServer> {
+  private startSsh(boot: Boot, keys: readonly GeneratedHostKey[] = this.keys): Promise<GuestSshServer> {
     return startGuestSshServer({
-      hostKeys: this.keys.map((key) => key.privateKey),
+      hostKeys: keys.map((key) => key.privateKey),
       hostname: boot.config.hostname,
       authorizedKeys: () => this.fs.readFile('/root/.ssh/authorized_keys').catch(() => ''),
       shell: boot.shell,

@@ -21,6 +21,11 @@ export interface GuestFaults {
    * up, its sshd not yet), then accepts normally.
    */
   sshLateInBoot(refusals: number): void;
+  /**
+   * The next guest to start answers SSH with host keys other than those in its /etc/ssh (what `pct exec … cat
+   * /etc/ssh/ssh_host_ed25519_key.pub` shows): a man in the middle at the guest's address.
+   */
+  impostorHostKeyAfterBoot(): void;
   /** Kubelets that start from now on run with `--max-pods=n`: capacity and allocatable say `pods: n`. */
   maxPods(n: number): void;
   /** Disarms everything not yet fired and drops the max-pods setting (kubelets already running keep theirs). */
@@ -34,6 +39,7 @@ export class GuestFaultPlan implements GuestFaults {
   private stopsPosting = false;
   private pods?: number;
   private sshRefusals = 0;
+  private impostor = false;
 
   dropSshDuringInstall(): void {
     this.dropInstall = true;
@@ -46,6 +52,16 @@ export class GuestFaultPlan implements GuestFaults {
   sshLateInBoot(refusals: number): void {
     if (!Number.isInteger(refusals) || refusals < 0) throw new RangeError(`sshLateInBoot needs a whole number of refusals, got ${refusals}`);
     this.sshRefusals = refusals;
+  }
+
+  impostorHostKeyAfterBoot(): void {
+    this.impostor = true;
+  }
+
+  takeImpostorHostKey(): boolean {
+    const armed = this.impostor;
+    this.impostor = false;
+    return armed;
   }
 
   /** How many SSH connections the guest starting now refuses first (0 unless armed). */
@@ -70,6 +86,7 @@ export class GuestFaultPlan implements GuestFaults {
     this.stopsPosting = false;
     this.pods = undefined;
     this.sshRefusals = 0;
+    this.impostor = false;
   }
 
   takeDropSshDuringInstall(): boolean {

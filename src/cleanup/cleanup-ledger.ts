@@ -86,6 +86,13 @@ export class CleanupLedger implements ResourceTracker {
     return openResources(this.records);
   }
 
+  /** Everything the run ever announced, settled or not, for a check that nothing is left. */
+  intended(): TrackedResource[] {
+    const all: TrackedResource[] = [];
+    for (const record of this.records) if (record.event === 'intent' && !all.some((seen) => sameResource(seen, record.resource))) all.push(record.resource);
+    return all;
+  }
+
   /** Forgets the run's file once nothing is open, so only runs with debris leave a file behind. */
   finish(): void {
     if (this.open().length === 0) rmSync(this.file, { force: true });

@@ -21,6 +21,13 @@ export function nodeReadiness(node: V1Node): NodeReadiness {
   };
 }
 
+/** "k3s-worker-01 is Unknown: NodeStatusUnknown: Kubelet stopped posting node status. (last heartbeat 41s ago)" */
+export function describeReadiness(node: V1Node, now = Date.now()): string {
+  const readiness = nodeReadiness(node);
+  const heartbeat = readiness.lastHeartbeat ? ` (last heartbeat ${Math.round((now - readiness.lastHeartbeat.getTime()) / 1000)}s ago)` : '';
+  return `${node.metadata?.name} is ${readiness.status}: ${readiness.reason}${heartbeat}`;
+}
+
 /** kubectl's ROLES column: the node-role.kubernetes.io/* labels, or <none>. */
 export function nodeRoles(node: V1Node): string {
   const roles = Object.keys(node.metadata?.labels ?? {})

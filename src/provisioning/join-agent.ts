@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InfrastructureError } from '../errors';
+import { InfrastructureError, SshConnectionLost } from '../errors';
 import { asPhase } from '../progress/progress';
 import { SshSession } from '../ssh/ssh-session';
 import { Deadline } from '../waiting/deadline';
@@ -57,6 +57,9 @@ export async function installAgent(guest: SshSession, serverUrl: string, token: 
     throw new InfrastructureError('join', `${(error as Error).message}\nThe agent's journal says:\n${lastLines(journal, 8)}`, journal);
   }
   evidence.attach(`${guest.endpoint.label}: k3s install output`, `${result.stdout}${result.stderr}\nexit ${result.exitCode}`);
+  if (result.exitCode === -1) {
+    throw new SshConnectionLost(`the SSH connection to ${guest.endpoint.label} ended during the k3s installation, without an exit status`, `${result.stdout}${result.stderr}`);
+  }
   if (result.exitCode !== 0) {
     const journal = await agentJournal(guest);
     throw new InfrastructureError('join', `the k3s installer failed on ${guest.endpoint.label} (exit ${result.exitCode}): ${lastLines(result.stderr || result.stdout, 5)}`, journal);

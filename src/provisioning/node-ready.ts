@@ -1,6 +1,7 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { ClusterClient } from '../kube/cluster-client';
-import { nodeReadiness } from '../kube/node-readiness';
+import { describeReadiness, nodeReadiness } from '../kube/node-readiness';
+import { InfrastructureError } from '../errors';
 import { Deadline } from '../waiting/deadline';
 import { suiteTimeouts } from '../waiting/suite-timeouts';
 import { Verdict, watchUntil } from '../waiting/watch-until';
@@ -18,15 +19,20 @@ function watchNode(cluster: ClusterClient, name: string, what: string, timeoutMs
 
 /** Waits, by watching, until the named node reports Ready; the timeout names its last condition. */
 export function waitForNodeReady(cluster: ClusterClient, name: string, timeoutMs = suiteTimeouts.get('node-ready')): Promise<V1Node> {
-  return watchNode(cluster, name, 'Ready', timeoutMs, (node) => {
-    const readiness = nodeReadiness(node);
-    if (readiness.ready) return { done: true, value: node };
-    const heartbeat = readiness.lastHeartbeat ? ` (last heartbeat ${Math.round((Date.now() - readiness.lastHeartbeat.getTime()) / 1000)}s ago)` : '';
-    return { done: false, observed: `${readiness.status}: ${readiness.reason}${heartbeat}` };
-  });
+  return watchNode(cluster, name, 'Ready', timeoutMs, (node) =>
+    nodeReadiness(node).ready ? { done: true, value: node } : { done: false, observed: describeReadiness(node) },
+  );
 }
 
 /** Waits until the named node's kubelet has registered it with the API server (Ready or not). */
 export function waitForNodeRegistered(cluster: ClusterClient, name: string, timeoutMs = suiteTimeouts.get('node-ready')): Promise<V1Node> {
   return watchNode(cluster, name, 'registered', timeoutMs, (node) => ({ done: true, value: node }));
+}
+
+/** The named node from a list, Ready; otherwise the node's own reason (a node that went Unknown says since when). */
+export function requireReadyNode(nodes: V1Node[], name: string): V1Node {
+  const node = nodes.find((candidate) => candidate.metadata?.name === name);
+  if (!node) throw new InfrastructureError('kubernetes', `node ${name} is not in the cluster any more`);
+  if (!nodeReadiness(node).ready) throw new InfrastructureError('kubernetes', `${describeReadiness(node)}. Check the worker: \`journalctl -u k3s-agent\` on it.`);
+  return node;
 }

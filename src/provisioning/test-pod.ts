@@ -1,8 +1,9 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { ResourceTracker } from '../cleanup/cleanup-ledger';
 import { creating } from '../cleanup/in-flight';
-import { InfrastructureError } from '../errors';
-import { ClusterClient, isNotFound, kubernetesErrorMessage } from '../kube/cluster-client';
+import { DeadlineExceededError, InfrastructureError } from '../errors';
+import { describeReadiness, nodeReadiness } from '../kube/node-readiness';
+import { ClusterClient, isNotFound, kubernetesErrorMessage, unlessNotFound } from '../kube/cluster-client';
 import { renderColumns } from '../kube/text-columns';
 import { Deadline } from '../waiting/deadline';
 import { suiteTimeouts } from '../waiting/suite-timeouts';
@@ -49,8 +50,23 @@ export function waitForScheduling(cluster: ClusterClient, ref: TestPodRef, timeo
   });
 }
 
-/** Waits until the pod is Running; image pull failures and crash loops fail at once with the kubelet's reason. */
-export function waitForRunning(cluster: ClusterClient, ref: TestPodRef, timeoutMs = suiteTimeouts.get('pod')): Promise<V1Pod> {
+/**
+ * Waits until the pod is Running; image pull failures and crash loops fail at once with the kubelet's reason. A pod
+ * that simply never starts is explained by its node's state (a kubelet that went silent leaves it Pending).
+ */
+export async function waitForRunning(cluster: ClusterClient, ref: TestPodRef, timeoutMs = suiteTimeouts.get('pod')): Promise<V1Pod> {
+  try {
+    return await watchUntilRunning(cluster, ref, timeoutMs);
+  } catch (error) {
+    if (!(error instanceof DeadlineExceededError)) throw error;
+    const pod = await unlessNotFound(cluster.core.readNamespacedPod(ref));
+    const node = pod?.spec?.nodeName ? await unlessNotFound(cluster.core.readNode({ name: pod.spec.nodeName })) : undefined;
+    if (!node || nodeReadiness(node).ready) throw error;
+    throw new DeadlineExceededError(error.what, error.timeoutMs, `${error.lastObserved}; node ${describeReadiness(node)}`);
+  }
+}
+
+function watchUntilRunning(cluster: ClusterClient, ref: TestPodRef, timeoutMs: number): Promise<V1Pod> {
   return watchPod(cluster, ref, `pod ${ref.name} Running`, timeoutMs, (pod) => {
     if (pod.status?.phase === 'Running') return { done: true, value: pod };
     const waiting = pod.status?.containerStatuses?.find((status) => status.state?.waiting)?.state?.waiting;

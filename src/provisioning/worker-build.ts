@@ -1,5 +1,5 @@
 import { ResourceTracker, TrackedResource } from '../cleanup/cleanup-ledger';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError, SshConnectionLost } from '../errors';
 import { workerPreflight } from '../preflight/worker-preflight';
 import { unlessNotFound } from '../kube/cluster-client';
 import { WorkerSpec } from '../spec/worker-spec';
@@ -60,7 +60,15 @@ export class WorkerBuild {
   async install(evidence: Evidence): Promise<void> {
     await this.ensureControlPlaneReachable(evidence);
     await this.trackJoinObjects();
-    await installAgent(await this.guestSession(evidence), this.serverUrl, this.target.config.k3s.token, evidence);
+    try {
+      await installAgent(await this.guestSession(evidence), this.serverUrl, this.target.config.k3s.token, evidence);
+    } catch (error) {
+      if (!(error instanceof SshConnectionLost)) throw error;
+      // install.sh is idempotent: on a new connection, run it once more rather than guess how far it got.
+      evidence.note(`${error.message}; reconnecting and running the installer again`);
+      this.close();
+      await installAgent(await this.guestSession(evidence), this.serverUrl, this.target.config.k3s.token, evidence);
+    }
     this.installed = true;
   }
 

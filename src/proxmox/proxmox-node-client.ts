@@ -151,6 +151,7 @@ export class ProxmoxNodeClient implements TaskSource {
       const hint =
         apiError.status === 401 ? ' Check PROXMOX_VE_API_TOKEN: the token id and secret must match a token on the node.'
         : apiError.status === 403 ? ' The API token lacks this privilege: grant it on the path named, or uncheck "Privilege Separation" for the token.'
+        : /already exists/.test(apiError.describe()) ? ' Another guest took this VMID after the preflight: pick a free one (`pvesh get /cluster/nextid` suggests one).'
         : '';
       return new InfrastructureError('proxmox', `Proxmox refused to ${what}: ${apiError.status} ${apiError.describe()}.${hint}`);
     }

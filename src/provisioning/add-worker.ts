@@ -1,0 +1,36 @@
+import { ResourceTracker } from '../cleanup/cleanup-ledger';
+import { InfrastructureError } from '../errors';
+import { Evidence } from './evidence';
+import { requireCapacity } from './host-capacity';
+import { requireReadyNode } from './node-ready';
+import { explainPlacement } from './placement';
+import { Target } from './target';
+import { deployTestPod, TestPodRef, waitForRunning, waitForScheduling } from './test-pod';
+import { WorkerBuild } from './worker-build';
+
+export interface AddWorkerRun {
+  build: WorkerBuild;
+  target: Target;
+  runId: string;
+  tracker: ResourceTracker;
+  evidence: Evidence;
+  /** Told the test pod's name as soon as it exists, so it is removed whatever happens next. */
+  onTestPod: (pod: TestPodRef) => void;
+}
+
+/**
+ * The whole story in one task, as an operator runs it: a container with room for it, the agent joined and Ready, and a
+ * plain pod scheduled onto the worker and running. The first thing that goes wrong ends it with its reason.
+ */
+export async function addWorker(run: AddWorkerRun): Promise<void> {
+  const { build, target, evidence } = run;
+  await requireCapacity(target, build.spec, evidence);
+  await build.ensureContainer(evidence);
+  await build.ensureReady(evidence);
+  requireReadyNode((await target.cluster.core.listNode()).items, build.spec.hostname);
+  const pod = await deployTestPod(target.cluster, run.runId, run.tracker);
+  run.onTestPod(pod);
+  const placement = await explainPlacement(target.cluster, await waitForScheduling(target.cluster, pod), build.spec.hostname);
+  if (!placement.onWorker) throw new InfrastructureError('scheduling', placement.summary);
+  await waitForRunning(target.cluster, pod);
+}

@@ -1,0 +1,55 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import { InfrastructureError } from '../src/errors';
+import { addWorker } from '../src/provisioning/add-worker';
+import { leftBehind } from '../src/cleanup/left-behind';
+import { parseDuration, suiteTimeouts, timeoutName } from '../src/waiting/suite-timeouts';
+import { runId, settleFailedRun } from '../support/run-state';
+import { StoryWorld } from '../support/world';
+
+// Steps of features/faults/: the story run end to end while the lab misbehaves, and what the operator is told.
+
+Given('the suite waits at most {word} for {string}', function (this: StoryWorld, duration: string, name: string) {
+  const ms = parseDuration(duration);
+  const timeout = timeoutName(name);
+  if (ms === undefined || !timeout) throw new Error(`"${duration}" for "${name}": write e.g. 3s for one of the SUITE_TIMEOUTS names`);
+  suiteTimeouts.set(timeout, ms);
+});
+
+When('the operator adds the worker', async function (this: StoryWorld) {
+  try {
+    await this.preflight();
+    await addWorker({
+      build: await this.worker(), target: await this.target(), runId, tracker: await this.ledger(), evidence: this.evidence,
+      onTestPod: (pod) => (this.testPod = pod),
+    });
+  } catch (error) {
+    this.outcome = error as Error;
+    this.evidence.attach('what the operator is told', `${this.outcome.name}: ${this.outcome.message}`);
+    if (error instanceof InfrastructureError && error.evidence) this.evidence.attach(`diagnosis (${error.phase})`, error.evidence);
+    // As after a failed scenario: what the run created is removed now, so the next steps can check it is gone.
+    await settleFailedRun(this.evidence);
+  }
+});
+
+Then('the worker is added despite the fault', function (this: StoryWorld) {
+  expect(this.outcome?.message, 'the run\'s failure').to.equal(undefined);
+});
+
+Then('adding the worker fails with a {word} saying:', function (this: StoryWorld, errorName: string, expected: string) {
+  expect(this.outcome, 'the run should have failed').to.be.an('error');
+  expect(this.outcome!.name, `kind of failure (${this.outcome!.message})`).to.equal(errorName);
+  for (const line of expected.split('\n').map((text) => text.trim()).filter(Boolean)) {
+    expect(this.outcome!.message, 'what the operator is told').to.include(line);
+  }
+});
+
+Then('the report carries {string}', function (this: StoryWorld, text: string) {
+  const found = this.reported.some((entry) => entry.title.includes(text) || entry.text.includes(text));
+  expect(found, `"${text}" in the report's attachments and notes: ${this.reported.map((entry) => entry.title).join(', ')}`).to.equal(true);
+});
+
+Then('nothing the run created is left behind', async function (this: StoryWorld) {
+  const remaining = await leftBehind(await this.target(), await this.ledger());
+  expect(remaining, 'resources the run created that still exist').to.deep.equal([]);
+});
