@@ -95,7 +95,9 @@ function createForeignNode(lab: RunningLab, hostname: string): void {
 /** Each node as full as its pods make it: the master now, workers as their kubelets start. */
 function fillEveryNode(lab: RunningLab): void {
   const master = lab.k3s.store.list('nodes')[0].metadata.name;
-  const podsOnMaster = lab.k3s.store.list('pods').filter((pod) => pod.spec?.nodeName === master).length;
+  // Finished pods (k3s's helm-install jobs) hold no place on a node.
+  const holding = (pod: KubeObject) => pod.spec?.nodeName === master && !['Succeeded', 'Failed'].includes(pod.status?.phase);
+  const podsOnMaster = lab.k3s.store.list('pods').filter(holding).length;
   lab.k3s.faults.maxPods(podsOnMaster);
   lab.guests.faults.maxPods(0);
 }

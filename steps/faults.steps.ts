@@ -49,6 +49,13 @@ Then('the report carries {string}', function (this: StoryWorld, text: string) {
   expect(found, `"${text}" in the report's attachments and notes: ${this.reported.map((entry) => entry.title).join(', ')}`).to.equal(true);
 });
 
+// A worker that reached Ready is the story's result (src/cleanup/failure-policy.ts): a later failure does not remove it.
+Then('the worker that had joined stays for the operator to inspect', async function (this: StoryWorld) {
+  const { proxmox, cluster } = await this.target();
+  expect((await proxmox.containerStatus(this.spec.vmid))?.status, `CT ${this.spec.vmid}`).to.equal('running');
+  expect((await cluster.core.readNode({ name: this.spec.hostname })).metadata?.name).to.equal(this.spec.hostname);
+});
+
 Then('nothing the run created is left behind', async function (this: StoryWorld) {
   const remaining = await leftBehind(await this.target(), await this.ledger());
   expect(remaining, 'resources the run created that still exist').to.deep.equal([]);

@@ -86,11 +86,12 @@ export class CleanupLedger implements ResourceTracker {
     return openResources(this.records);
   }
 
-  /** Everything the run ever announced, settled or not, for a check that nothing is left. */
-  intended(): TrackedResource[] {
+  /** Everything the run announced and did not keep as its result, settled or not, for a check that nothing is left. */
+  notKept(): TrackedResource[] {
     const all: TrackedResource[] = [];
     for (const record of this.records) if (record.event === 'intent' && !all.some((seen) => sameResource(seen, record.resource))) all.push(record.resource);
-    return all;
+    const kept = this.records.filter((record) => record.event === 'kept').map((record) => record.resource);
+    return all.filter((resource) => !kept.some((result) => sameResource(result, resource)));
   }
 
   /** Forgets the run's file once nothing is open, so only runs with debris leave a file behind. */

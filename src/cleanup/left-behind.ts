@@ -4,12 +4,13 @@ import { CleanupLedger, describeResource, TrackedResource } from './cleanup-ledg
 import { SUITE_TAG } from '../provisioning/lxc-parameters';
 
 /**
- * What a run announced and still exists with the run's mark on it: the proof that cleanup left nothing. A resource
+ * What a run announced, did not keep as its result (a worker that reached Ready), and still exists with the run's mark
+ * on it: the proof that cleanup left nothing. A resource
  * under the same name that is not the run's (another operator's container at the VMID) does not count.
  */
 export async function leftBehind(target: Target, ledger: CleanupLedger): Promise<string[]> {
   const remaining: string[] = [];
-  for (const resource of ledger.intended()) {
+  for (const resource of ledger.notKept()) {
     if (await stillThere(target, ledger.run.runId, resource)) remaining.push(describeResource(resource));
   }
   return remaining;

@@ -6,8 +6,15 @@ import { retryingHttpLibrary } from './retrying-http';
 /** The Kubernetes API of the cluster the worker joins, as the kubeconfig describes it (TLS verified by its CA). */
 export class ClusterClient {
   readonly core: k8s.CoreV1Api;
+  /** Retries waited out before anyone listened (while connecting), handed to the first listener. */
+  private unheardRetries: string[] = [];
+  private retryListener?: (message: string) => void;
+
   /** Told each time the API server throttles (429) or is briefly unavailable (503) and a call is retried. */
-  onRetry: (message: string) => void = () => {};
+  set onRetry(listener: (message: string) => void) {
+    this.retryListener = listener;
+    for (const message of this.unheardRetries.splice(0)) listener(message);
+  }
 
   constructor(readonly kubeconfig: k8s.KubeConfig) {
     const cluster = kubeconfig.getCurrentCluster();
@@ -16,7 +23,7 @@ export class ClusterClient {
     const configuration = k8s.createConfiguration({
       baseServer: new k8s.ServerConfiguration(cluster.server, {}),
       authMethods: { default: kubeconfig },
-      httpApi: retryingHttpLibrary((message) => this.onRetry(message)),
+      httpApi: retryingHttpLibrary((message) => (this.retryListener ? this.retryListener(message) : this.unheardRetries.push(message))),
     });
     this.core = new k8s.CoreV1Api(configuration);
   }

@@ -5,7 +5,7 @@ import { requireCapacity } from './host-capacity';
 import { requireReadyNode } from './node-ready';
 import { explainPlacement } from './placement';
 import { Target } from './target';
-import { deployTestPod, TestPodRef, waitForRunning, waitForScheduling } from './test-pod';
+import { deployTestPod, podEvents, TestPodRef, waitForRunning, waitForScheduling } from './test-pod';
 import { WorkerBuild } from './worker-build';
 
 export interface AddWorkerRun {
@@ -32,5 +32,9 @@ export async function addWorker(run: AddWorkerRun): Promise<void> {
   run.onTestPod(pod);
   const placement = await explainPlacement(target.cluster, await waitForScheduling(target.cluster, pod), build.spec.hostname);
   if (!placement.onWorker) throw new InfrastructureError('scheduling', placement.summary);
-  await waitForRunning(target.cluster, pod);
+  try {
+    await waitForRunning(target.cluster, pod);
+  } finally {
+    evidence.attach(`events of pod ${pod.name}`, await podEvents(target.cluster, pod));
+  }
 }

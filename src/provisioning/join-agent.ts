@@ -62,7 +62,12 @@ export async function installAgent(guest: SshSession, serverUrl: string, token: 
   }
   if (result.exitCode !== 0) {
     const journal = await agentJournal(guest);
-    throw new InfrastructureError('join', `the k3s installer failed on ${guest.endpoint.label} (exit ${result.exitCode}): ${lastLines(result.stderr || result.stdout, 5)}`, journal);
+    evidence.attach(`${guest.endpoint.label}: journalctl -u k3s-agent`, journal);
+    throw new InfrastructureError(
+      'join',
+      `the k3s installer failed on ${guest.endpoint.label} (exit ${result.exitCode}): ${lastLines(result.stderr || result.stdout, 3)}\nThe agent's journal says:\n${lastLines(journal, 8)}`,
+      journal,
+    );
   }
 }
 

@@ -113,12 +113,15 @@ export async function removeTestPod(cluster: ClusterClient, ref: TestPodRef, tim
     throw new InfrastructureError('kubernetes', `could not delete test pod ${ref.namespace}/${ref.name}: ${kubernetesErrorMessage(error)}`);
   }
   // Read once, then watch from that version: the DELETED event cannot slip between the two.
-  let remaining: V1Pod;
-  try {
-    remaining = await cluster.core.readNamespacedPod({ name: ref.name, namespace: ref.namespace });
-  } catch (error) {
-    if (isNotFound(error)) return;
-    throw error;
+  let remaining = await unlessNotFound(cluster.core.readNamespacedPod({ name: ref.name, namespace: ref.namespace }));
+  if (!remaining) return;
+  // A kubelet that is gone never confirms a graceful deletion; as `kubectl delete --force --grace-period=0` does,
+  // the pod object is removed without it (the test pod holds nothing the node needs).
+  const node = remaining.spec?.nodeName ? await unlessNotFound(cluster.core.readNode({ name: remaining.spec.nodeName })) : undefined;
+  if (node && !nodeReadiness(node).ready) {
+    await unlessNotFound(cluster.core.deleteNamespacedPod({ name: ref.name, namespace: ref.namespace, gracePeriodSeconds: 0 }));
+    remaining = await unlessNotFound(cluster.core.readNamespacedPod({ name: ref.name, namespace: ref.namespace }));
+    if (!remaining) return;
   }
   await watchUntil<V1Pod, void>({
     kubeconfig: cluster.kubeconfig,

@@ -1,0 +1,50 @@
+@fault-injection @epic:k3s-cluster-growth @story:1.2 @owner:cluster-operators
+Feature: When the new container misbehaves over SSH, the operator is told why
+
+  Each scenario runs the whole story on a fresh embedded lab with one fault switched on (lab/fault-switches.ts,
+  named by its @fault: tag), and checks the message the operator reads, the evidence in the report, and that the
+  run removed everything it created.
+
+  Background: The worker as the story's technical specification describes it
+    Given the worker specification:
+      | vmid          | 102                                                      |
+      | hostname      | k3s-worker-01                                            |
+      | cores         | 4                                                        |
+      | memory        | 8GB                                                      |
+      | disk          | 50GB                                                     |
+      | address       | 192.168.2.21/24                                          |
+      | gateway       | 192.168.2.1                                              |
+      | bridge        | vmbr0                                                    |
+      | storage       | local-lvm                                                |
+      | template      | local:vztmpl/ubuntu-22.04-standard_22.04-1_amd64.tar.zst |
+      | features      | nesting=1,keyctl=1,fuse=1                                |
+      | ssh           | key                                                      |
+      | control plane | 192.168.2.20:6443                                        |
+    And its raw LXC configuration:
+      """
+      lxc.apparmor.profile: unconfined
+      lxc.cgroup2.devices.allow: a
+      lxc.cap.drop:
+      lxc.mount.auto: "proc:rw sys:rw"
+      lxc.mount.entry: /dev/kmsg dev/kmsg none defaults,bind,create=file
+      """
+
+  @fault:guest-ssh-late
+  Scenario: sshd comes up late in the container's boot, which the suite waits out
+    When the operator adds the worker
+    Then the worker is added despite the fault
+
+  @fault:guest-ssh-drop-during-install
+  Scenario: The SSH connection drops during the k3s installation, and the installer is run again
+    When the operator adds the worker
+    Then the worker is added despite the fault
+    And the report carries "ended during the k3s installation, without an exit status; reconnecting and running the installer again"
+
+  @fault:guest-host-key-changed
+  Scenario: The worker answers with another host key than the Proxmox host read from its disk (man in the middle)
+    When the operator adds the worker
+    Then adding the worker fails with a SshFailure saying:
+      """
+      presented host key
+      """
+    And nothing the run created is left behind
