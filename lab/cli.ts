@@ -1,24 +1,39 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startLab } from '.';
+import { armFault, FAULT_SWITCHES } from './fault-switches';
 
 /**
  * `npm run lab`: the embedded lab as a standalone process. Once ready it writes reports/lab.env (KEY=value lines the
  * real profile reads) and runs until Ctrl-C or SIGTERM, then stops cleanly.
  *   --timing <0..1>   lab timing scale (default: LAB_TIMING or 0)
  *   --out <dir>       where lab.env and the lab's files go (default: reports)
+ *   --fault <name>    arm a named fault switch (repeatable; lab/fault-switches.ts, `--fault list` lists them)
  */
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
 }
 
+function options(name: string): string[] {
+  return process.argv.flatMap((arg, index) => (arg === `--${name}` && process.argv[index + 1] ? [process.argv[index + 1]] : []));
+}
+
 async function main(): Promise<void> {
+  const faults = options('fault');
+  if (faults.includes('list')) {
+    for (const [name, fault] of Object.entries(FAULT_SWITCHES)) console.log(`${name.padEnd(30)} ${fault.description}`);
+    return;
+  }
+  const unknown = faults.filter((name) => !FAULT_SWITCHES[name]);
+  if (unknown.length) throw new Error(`unknown fault ${unknown.join(', ')}; \`npm run lab -- --fault list\` lists them`);
   const outDir = resolve(option('out', 'reports'));
   const stateDir = resolve(outDir, 'lab');
   mkdirSync(stateDir, { recursive: true });
   const timingScale = Number(option('timing', process.env.LAB_TIMING ?? '0'));
   const lab = await startLab({ stateDir, timingScale });
+  for (const name of faults) await armFault(lab, name);
+  if (faults.length) console.log(`faults armed: ${faults.join(', ')}`);
   const envFile = resolve(outDir, 'lab.env');
   writeFileSync(envFile, Object.entries(lab.env).map(([key, value]) => `${key}=${value}`).join('\n') + '\n', { mode: 0o600 });
   console.log(`k3s lab ready (timing ${timingScale}): Proxmox API ${lab.env.PROXMOX_VE_ENDPOINT}, SSH 127.0.0.1:${lab.env.PROXMOX_VE_SSH_PORT}, k3s ${lab.env.K3S_URL}`);

@@ -37,6 +37,7 @@ Feature: When the test pod cannot be placed or started, the operator reads the s
       0/2 nodes are available: 2 Too many pods.
       """
     And the report carries "Too many pods"
+    And nothing the run created is left behind
 
   @fault:nodes-tainted
   Scenario: Every node has a taint the test pod does not tolerate
@@ -45,6 +46,7 @@ Feature: When the test pod cannot be placed or started, the operator reads the s
       """
       0/2 nodes are available: 2 node(s) had untolerated taint {dedicated: infra}.
       """
+    And nothing the run created is left behind
 
   @fault:worker-tainted
   Scenario: The pod lands on the master because the worker is tainted
@@ -53,6 +55,7 @@ Feature: When the test pod cannot be placed or started, the operator reads the s
       """
       k3s-master
       """
+    And nothing the run created is left behind
 
   @fault:registry-unreachable
   Scenario: No node can pull the nginx image
@@ -63,3 +66,4 @@ Feature: When the test pod cannot be placed or started, the operator reads the s
       dial tcp: lookup registry-1.docker.io
       """
     And the report carries "events of pod"
+    And nothing the run created is left behind

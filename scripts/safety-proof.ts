@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLab } from '../lab';
+import { ConfigurationError } from '../src/errors';
+import { preflight } from '../src/preflight/preflight';
+import { workerPreflight } from '../src/preflight/worker-preflight';
+import { parseWorkerSpec } from '../src/spec/worker-spec';
+import { openTarget } from '../support/open-target';
+import { BAD_INPUTS } from '../test/support/bad-inputs';
+import { STORY_FIELDS, STORY_RAW_LXC } from '../test/support/story-spec';
+import { suiteWrites } from '../test/support/write-counter';
+import { runCucumber } from '../test/features/run-cucumber';
+
+/**
+ * `npm run proof:safety`: tries every bad input against a fresh lab and counts those refused with zero writes, then
+ * runs every fault scenario and counts those that left nothing behind. Prints one line per case and the two counts.
+ */
+async function badInputsWithZeroWrites(): Promise<number> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'k3s-proof-'));
+  const lab = await startLab({ stateDir });
+  const target = await openTarget(lab.env, 'lab');
+  let clean = 0;
+  try {
+    for (const bad of BAD_INPUTS) {
+      await bad.arrange?.(lab, target);
+      const before = suiteWrites(lab);
+      const env = { ...lab.env, ...bad.env?.(lab.env, mkdtempSync(join(tmpdir(), 'bad-input-'))) };
+      const error = await preflight({
+        spec: () => parseWorkerSpec({ ...STORY_FIELDS, ...bad.fields }, bad.rawLxc ?? STORY_RAW_LXC),
+        target: () => openTarget(env, 'lab'),
+        worker: async (opened, spec) => {
+          const problems = await workerPreflight(opened, spec);
+          if (problems.length) throw new ConfigurationError(problems);
+        },
+      }).then(({ target: opened }) => void opened.proxmoxHost.close(), (caught: Error) => caught);
+      const writes = suiteWrites(lab) - before;
+      const refused = error instanceof ConfigurationError && bad.names.test(error.message);
+      if (refused && writes === 0) clean += 1;
+      console.log(`${refused && writes === 0 ? 'ok  ' : 'FAIL'} bad input: ${bad.name} (${writes} writes)`);
+    }
+  } finally {
+    target.proxmoxHost.close();
+    await lab.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+  return clean;
+}
+
+/** Fault scenarios whose "nothing the run created is left behind" step passed, read from cucumber's messages. */
+async function faultsWithZeroLeftovers(): Promise<{ clean: number; total: number }> {
+  const run = await runCucumber(['features/faults/'], { SUITE_PROGRESS: 'quiet' });
+  const messages = readFileSync(join(run.reportsDir, 'cucumber-messages.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  const stepText = new Map<string, string>();
+  const pickles = new Map<string, { name: string; steps: Map<string, string> }>();
+  for (const message of messages) {
+    if (message.pickle) pickles.set(message.pickle.id, { name: message.pickle.name, steps: new Map(message.pickle.steps.map((step: { id: string; text: string }) => [step.id, step.text])) });
+    if (message.testCase) for (const step of message.testCase.testSteps) if (step.pickleStepId) stepText.set(step.id, pickles.get(message.testCase.pickleId)!.steps.get(step.pickleStepId)!);
+  }
+  const caseOf = new Map(messages.filter((m) => m.testCaseStarted).map((m) => [m.testCaseStarted.id, messages.find((c) => c.testCase?.id === m.testCaseStarted.testCaseId).testCase.pickleId]));
+  const verdicts = new Map<string, boolean>();
+  for (const message of messages.filter((m) => m.testStepFinished)) {
+    const text = stepText.get(message.testStepFinished.testStepId);
+    const pickle = caseOf.get(message.testStepFinished.testCaseStartedId) as string;
+    if (text === 'nothing the run created is left behind') verdicts.set(pickle, message.testStepFinished.testStepResult.status === 'PASSED');
+    if (text === 'the worker is added despite the fault') verdicts.set(pickle, message.testStepFinished.testStepResult.status === 'PASSED');
+  }
+  for (const [id, { name }] of pickles) console.log(`${verdicts.get(id) ? 'ok  ' : verdicts.has(id) ? 'FAIL' : '--  '} fault: ${name}${verdicts.has(id) ? '' : ' (fails before anything is created)'}`);
+  return { clean: [...verdicts.values()].filter(Boolean).length, total: verdicts.size };
+}
+
+async function main(): Promise<void> {
+  const clean = await badInputsWithZeroWrites();
+  const faults = await faultsWithZeroLeftovers();
+  console.log(`\n${clean} of ${BAD_INPUTS.length} bad inputs refused before anything was created, with zero writes to Proxmox or Kubernetes`);
+  console.log(`${faults.clean} of ${faults.total} fault scenarios that create something ended with nothing of the run's left behind (or the worker added despite the fault)`);
+  process.exitCode = clean === BAD_INPUTS.length && faults.clean === faults.total ? 0 : 1;
+}
+
+void main();
