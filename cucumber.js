@@ -45,5 +45,6 @@ const common = {
 
 module.exports = {
   default: { ...common, worldParameters: { target: 'lab' } },
-  real: { ...common, worldParameters: { target: 'real' } },
+  // Faults can only be switched on in the embedded lab (features/faults/ are tagged @fault-injection).
+  real: { ...common, worldParameters: { target: 'real' }, tags: 'not @fault-injection' },
 };
