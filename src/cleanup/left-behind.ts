@@ -1,7 +1,7 @@
 import { unlessNotFound } from '../kube/cluster-client';
 import type { Target } from '../provisioning/target';
 import { CleanupLedger, describeResource, TrackedResource } from './cleanup-ledger';
-import { SUITE_TAG } from '../provisioning/lxc-parameters';
+import { containerCarriesMark, nodeAt, podCarriesMark } from './run-mark';
 
 /**
  * What a run announced, did not keep as its result (a worker that reached Ready), and still exists with the run's mark
@@ -19,13 +19,18 @@ export async function leftBehind(target: Target, ledger: CleanupLedger): Promise
 async function stillThere(target: Target, runId: string, resource: TrackedResource): Promise<boolean> {
   const core = target.cluster.core;
   switch (resource.kind) {
-    case 'pod': return (await unlessNotFound(core.readNamespacedPod(resource)))?.metadata?.labels?.['k3s-acceptance/run'] === runId;
-    case 'node': return (await unlessNotFound(core.readNode({ name: resource.name })))?.status?.addresses?.some((address) => address.address === resource.ip) ?? false;
+    case 'pod': {
+      const pod = await unlessNotFound(core.readNamespacedPod(resource));
+      return pod !== undefined && podCarriesMark(pod, runId);
+    }
+    case 'node': {
+      const node = await unlessNotFound(core.readNode({ name: resource.name }));
+      return node !== undefined && nodeAt(node, resource.ip);
+    }
     case 'node-password-secret': return (await unlessNotFound(core.readNamespacedSecret({ name: resource.name, namespace: 'kube-system' }))) !== undefined;
     case 'container': {
       if (!(await target.proxmox.containerStatus(resource.vmid))) return false;
-      const config = await target.proxmox.containerConfig(resource.vmid);
-      return String(config.tags ?? '').split(/[;, ]/).includes(SUITE_TAG) && String(config.description ?? '').includes(`(run ${runId})`);
+      return containerCarriesMark(await target.proxmox.containerConfig(resource.vmid), runId);
     }
   }
 }

@@ -3,9 +3,9 @@ import { runTask } from '../proxmox/run-task';
 import { removeTestPod } from '../provisioning/test-pod';
 import type { Evidence } from '../provisioning/evidence';
 import type { Target } from '../provisioning/target';
-import { SUITE_TAG } from '../provisioning/lxc-parameters';
 import { Deadline } from '../waiting/deadline';
 import { describeResource, TrackedResource } from './cleanup-ledger';
+import { containerCarriesMark, nodeAt, podCarriesMark } from './run-mark';
 
 const TASK_TIMEOUT_MS = 5 * 60_000;
 
@@ -59,7 +59,7 @@ async function removeOne(target: Target, runId: string, resource: TrackedResourc
 async function removePod(target: Target, runId: string, pod: { namespace: string; name: string }): Promise<RemovalOutcome> {
   try {
     const found = await target.cluster.core.readNamespacedPod(pod);
-    if (found.metadata?.labels?.['k3s-acceptance/run'] !== runId) return 'not ours, left alone';
+    if (!podCarriesMark(found, runId)) return 'not ours, left alone';
   } catch (error) {
     if (isNotFound(error)) return 'already gone';
     throw error;
@@ -71,9 +71,8 @@ async function removePod(target: Target, runId: string, pod: { namespace: string
 async function removeNode(target: Target, node: { name: string; ip: string }): Promise<RemovalOutcome> {
   try {
     const found = await target.cluster.core.readNode({ name: node.name });
-    const addresses = found.status?.addresses?.filter((address) => address.type === 'InternalIP').map((address) => address.address) ?? [];
     // A Node registered by another machine under the same name is someone else's.
-    if (addresses.length && !addresses.includes(node.ip)) return 'not ours, left alone';
+    if (found.status?.addresses?.length && !nodeAt(found, node.ip)) return 'not ours, left alone';
   } catch (error) {
     if (isNotFound(error)) return 'already gone';
     throw error;
@@ -94,9 +93,7 @@ async function deleteIgnoringAbsent(remove: () => Promise<unknown>): Promise<Rem
 async function removeContainer(target: Target, runId: string, container: { vmid: number; hostname: string }, evidence: Evidence): Promise<RemovalOutcome> {
   const status = await target.proxmox.containerStatus(container.vmid);
   if (!status) return 'already gone';
-  const config = await target.proxmox.containerConfig(container.vmid);
-  const tags = String(config.tags ?? '').split(/[;, ]/);
-  if (!tags.includes(SUITE_TAG) || !String(config.description ?? '').includes(`(run ${runId})`)) return 'not ours, left alone';
+  if (!containerCarriesMark(await target.proxmox.containerConfig(container.vmid), runId)) return 'not ours, left alone';
   const retrying = (message: string) => evidence.note(message);
   if (status.status === 'running') {
     await runTask(target.proxmox, () => target.proxmox.stopContainer(container.vmid), new Deadline(`CT ${container.vmid} stop`, TASK_TIMEOUT_MS), retrying);
