@@ -1,5 +1,6 @@
 import { IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
 import { CleanupLedger } from '../src/cleanup/cleanup-ledger';
+import type { ClusterSnapshot } from '../src/health/cluster-snapshot';
 import { preflight } from '../src/preflight/preflight';
 import { Evidence } from '../src/provisioning/evidence';
 import { Target } from '../src/provisioning/target';
@@ -19,6 +20,8 @@ export class StoryWorld extends World<StoryParameters> {
   specFields?: Record<string, string>;
   rawLxcLines: string[] = [];
   testPod?: TestPodRef;
+  /** The nightly checks' reading of the cluster. */
+  snapshot?: ClusterSnapshot;
   /** How the story ended in a fault scenario: undefined when it succeeded. */
   outcome?: Error;
   /** What this scenario put in the report, for steps that check the report says what it should. */

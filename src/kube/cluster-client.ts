@@ -8,6 +8,8 @@ export class ClusterClient {
   readonly core: k8s.CoreV1Api;
   /** Retries waited out before anyone listened (while connecting), handed to the first listener. */
   private unheardRetries: string[] = [];
+  /** Requests sent through `core` so far, retries included: what a check costs the API server. */
+  requestCount = 0;
   private retryListener?: (message: string) => void;
 
   /** Told each time the API server throttles (429) or is briefly unavailable (503) and a call is retried. */
@@ -23,7 +25,11 @@ export class ClusterClient {
     const configuration = k8s.createConfiguration({
       baseServer: new k8s.ServerConfiguration(cluster.server, {}),
       authMethods: { default: kubeconfig },
-      httpApi: retryingHttpLibrary((message) => (this.retryListener ? this.retryListener(message) : this.unheardRetries.push(message))),
+      httpApi: retryingHttpLibrary(
+        (message) => (this.retryListener ? this.retryListener(message) : this.unheardRetries.push(message)),
+        undefined,
+        () => void (this.requestCount += 1),
+      ),
     });
     this.core = new k8s.CoreV1Api(configuration);
   }

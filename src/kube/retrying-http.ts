@@ -13,12 +13,13 @@ export type RetryNotice = (message: string) => void;
  * unavailable: 429 (API Priority and Fairness) and 503, after the Retry-After they carry, as client-go does.
  * Anything else, and a server that is still busy after `patienceMs`, goes back to the caller unchanged.
  */
-export function retryingHttpLibrary(notice: RetryNotice = () => {}, patienceMs = THROTTLE_PATIENCE_MS): k8s.HttpLibrary {
+export function retryingHttpLibrary(notice: RetryNotice = () => {}, patienceMs = THROTTLE_PATIENCE_MS, onRequest: () => void = () => {}): k8s.HttpLibrary {
   const transport = new k8s.IsomorphicFetchHttpLibrary();
   return k8s.wrapHttpLibrary({
     async send(request: k8s.RequestContext): Promise<k8s.ResponseContext> {
       const giveUpAt = Date.now() + patienceMs;
       for (;;) {
+        onRequest();
         const response = await transport.send(request).toPromise();
         if (response.httpStatusCode !== 429 && response.httpStatusCode !== 503) return response;
         const waitMs = retryAfterSeconds(response.headers['retry-after']) * 1000;

@@ -1,0 +1,56 @@
+@nightly @epic:k3s-cluster-growth @story:1.3 @severity:critical @owner:cluster-operators
+Feature: Nightly cluster health
+  As a cluster operator
+  I want the cluster the story grew checked every night
+  So that a node or workload that has drifted is caught before the next worker is added
+
+  The checks only read the cluster (two lists, whatever its size), except the probe pods, which are removed again.
+  Run them with `npx cucumber-js --profile nightly` (on the embedded lab), or add `--profile real` for a real cluster.
+
+  Background: The worker as the story's technical specification describes it
+    Given the worker specification:
+      | vmid          | 102                                                      |
+      | hostname      | k3s-worker-01                                            |
+      | cores         | 4                                                        |
+      | memory        | 8GB                                                      |
+      | disk          | 50GB                                                     |
+      | address       | 192.168.2.21/24                                          |
+      | gateway       | 192.168.2.1                                              |
+      | bridge        | vmbr0                                                    |
+      | storage       | local-lvm                                                |
+      | template      | local:vztmpl/ubuntu-22.04-standard_22.04-1_amd64.tar.zst |
+      | features      | nesting=1,keyctl=1,fuse=1                                |
+      | ssh           | key                                                      |
+      | control plane | 192.168.2.20:6443                                        |
+    And its raw LXC configuration:
+      """
+      lxc.apparmor.profile: unconfined
+      lxc.cgroup2.devices.allow: a
+      lxc.cap.drop:
+      lxc.mount.auto: "proc:rw sys:rw"
+      lxc.mount.entry: /dev/kmsg dev/kmsg none defaults,bind,create=file
+      """
+    And on the embedded lab, the story has added its worker
+    And a snapshot of the cluster's nodes and kube-system pods
+
+  Scenario: Every node is Ready and posting status
+    Then every node is Ready with a heartbeat newer than 60s
+
+  Scenario: No node is under pressure
+    Then no node reports memory, disk or PID pressure
+
+  Scenario: Kubelet and k3s versions are consistent
+    Then every node runs the same kubelet and k3s version
+
+  Scenario: kube-system workloads are healthy
+    Then every kube-system pod is Running and ready, or has completed
+
+  Scenario: Every schedulable worker can actually run a pod
+    When a probe pod runs on every schedulable worker
+    Then nothing the run created is left behind
+
+  Scenario: The story's scheduling criterion still holds
+    Given both master and worker nodes are Ready
+    When I deploy a test pod without node selector
+    Then the pod schedules to the worker node (not master)
+    And the pod reaches Running state

@@ -1,0 +1,73 @@
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import { ResourceTracker } from '../cleanup/cleanup-ledger';
+import { creating } from '../cleanup/in-flight';
+import { InfrastructureError } from '../errors';
+import { ClusterClient } from '../kube/cluster-client';
+import { removeTestPod, TestPodRef } from '../provisioning/test-pod';
+import { Deadline } from '../waiting/deadline';
+import { suiteTimeouts } from '../waiting/suite-timeouts';
+import { watchUntil } from '../waiting/watch-until';
+
+const NAMESPACE = 'default';
+const FATAL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'InvalidImageName', 'CreateContainerConfigError']);
+
+/** The probe pod for one worker: pinned by its hostname label, so the scheduler still decides it fits. */
+export function probePodFor(node: V1Node, runId: string, image = 'nginx:alpine'): V1Pod {
+  const name = node.metadata!.name!;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `acceptance-probe-${runId}-${name}`.slice(0, 63).replace(/-+$/, ''),
+      labels: { 'app.kubernetes.io/managed-by': 'k3s-acceptance', 'k3s-acceptance/run': runId, 'k3s-acceptance/probe': 'true' },
+    },
+    spec: { nodeSelector: { 'kubernetes.io/hostname': name }, containers: [{ name: 'probe', image }], terminationGracePeriodSeconds: 0 },
+  };
+}
+
+/**
+ * Proves each worker can run a pod: one probe pod per worker, all watched through one label-selected watch until
+ * every one is Running. A probe the scheduler refuses or whose image cannot start fails at once with its reason; at
+ * the deadline the workers whose probe is not Running are named. The probes are always removed.
+ */
+export async function probeWorkers(cluster: ClusterClient, workers: V1Node[], runId: string, tracker: ResourceTracker): Promise<void> {
+  const probes = workers.map((worker) => probePodFor(worker, runId));
+  const refs: TestPodRef[] = probes.map((probe) => ({ namespace: NAMESPACE, name: probe.metadata!.name! }));
+  try {
+    for (const [index, probe] of probes.entries()) {
+      tracker.intend({ kind: 'pod', ...refs[index] });
+      await creating(cluster.core.createNamespacedPod({ namespace: NAMESPACE, body: probe }));
+    }
+    await waitForProbes(cluster, runId, refs);
+  } finally {
+    for (const ref of refs) {
+      await removeTestPod(cluster, ref);
+      tracker.removed({ kind: 'pod', ...ref });
+    }
+  }
+}
+
+function waitForProbes(cluster: ClusterClient, runId: string, refs: TestPodRef[]): Promise<void> {
+  const state = new Map<string, string>(refs.map((ref) => [ref.name, 'not seen yet']));
+  const describe = () => [...state].filter(([, seen]) => seen !== 'Running').map(([name, seen]) => `${name}: ${seen}`).join('; ');
+  return watchUntil<V1Pod, void>({
+    kubeconfig: cluster.kubeconfig,
+    path: `/api/v1/namespaces/${NAMESPACE}/pods`,
+    query: { labelSelector: `k3s-acceptance/run=${runId},k3s-acceptance/probe=true` },
+    deadline: new Deadline(`probe pods on ${refs.length} worker(s) Running`, suiteTimeouts.get('pod')),
+    judge: (pod) => {
+      const name = pod.metadata!.name!;
+      const node = pod.spec?.nodeSelector?.['kubernetes.io/hostname'];
+      const scheduled = pod.status?.conditions?.find((condition) => condition.type === 'PodScheduled');
+      if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+        return { failed: new InfrastructureError('scheduling', `worker ${node} cannot take a pod: ${scheduled.message}`) };
+      }
+      const waiting = pod.status?.containerStatuses?.find((status) => status.state?.waiting)?.state?.waiting;
+      if (waiting?.reason && FATAL_REASONS.has(waiting.reason)) {
+        return { failed: new InfrastructureError('kubernetes', `worker ${node} cannot start a pod: ${waiting.reason}: ${waiting.message ?? ''}`.trim()) };
+      }
+      state.set(name, pod.status?.phase === 'Running' ? 'Running' : `${pod.status?.phase ?? 'Pending'}${waiting?.reason ? ` (${waiting.reason})` : ''}`);
+      return [...state.values()].every((seen) => seen === 'Running') ? { done: true, value: undefined } : { done: false, observed: describe() };
+    },
+  });
+}
