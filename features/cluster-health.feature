@@ -54,3 +54,10 @@ Feature: Nightly cluster health
     When I deploy a test pod without node selector
     Then the pod schedules to the worker node (not master)
     And the pod reaches Running state
+
+  @ephemeral
+  Scenario: Rehearse growing the cluster by one worker, then remove it the k3s way
+    When the operator adds a rehearsal worker named k3s-rehearsal at a free VMID and address
+    And the rehearsal worker is removed the k3s way
+    Then neither its node, its node-password secret nor its container remain
+    And nothing the run created is left behind

@@ -5,8 +5,12 @@ import { kubeletVersions, nodeFindings, renderVersionSkew, schedulableWorkers } 
 import { probeWorkers } from '../src/health/probe-pods';
 import { systemPodFindings } from '../src/health/system-workloads';
 import { renderNodeTable } from '../src/kube/node-table';
+import { unlessNotFound } from '../src/kube/cluster-client';
+import { addWorker } from '../src/provisioning/add-worker';
+import { rehearsalSpec } from '../src/provisioning/rehearsal-worker';
+import { removeWorkerTheK3sWay } from '../src/provisioning/remove-worker';
 import { parseDuration } from '../src/waiting/suite-timeouts';
-import { runId } from '../support/run-state';
+import { runId, workerBuild as workerBuildFor } from '../support/run-state';
 import { StoryWorld } from '../support/world';
 
 // Steps of features/cluster-health.feature: read-only checks on two lists, plus probe pods that are always removed.
@@ -48,4 +52,28 @@ When('a probe pod runs on every schedulable worker', async function (this: Story
   expect(workers.map((worker) => worker.metadata?.name), 'schedulable workers').to.not.be.empty;
   this.evidence.note(`probing ${workers.length} worker(s): ${workers.map((worker) => worker.metadata?.name).join(', ')}`);
   await probeWorkers((await this.target()).cluster, workers, runId, await this.ledger());
+});
+
+// The ephemeral rehearsal: the story once more at a free VMID and address, then removed the k3s way.
+When('the operator adds a rehearsal worker named {word} at a free VMID and address', async function (this: StoryWorld, hostname: string) {
+  const target = await this.target();
+  const spec = await rehearsalSpec(target, this.spec, hostname);
+  this.evidence.note(`rehearsal worker ${hostname}: CT ${spec.vmid} at ${spec.ip}`);
+  // Not kept once Ready: if the run dies before removing it, the next run's sweep does.
+  this.rehearsal = await workerBuildFor(this.kind, spec, { keepWhenReady: false });
+  await addWorker({ build: this.rehearsal, target, runId, tracker: await this.ledger(), evidence: this.evidence, onTestPod: (pod) => (this.testPod = pod) });
+});
+
+When('the rehearsal worker is removed the k3s way', async function (this: StoryWorld) {
+  const build = this.rehearsal!;
+  build.close();
+  await removeWorkerTheK3sWay(await this.target(), build.spec, await this.ledger(), this.evidence);
+});
+
+Then('neither its node, its node-password secret nor its container remain', async function (this: StoryWorld) {
+  const { proxmox, cluster } = await this.target();
+  const { vmid, hostname } = this.rehearsal!.spec;
+  expect(await unlessNotFound(cluster.core.readNode({ name: hostname })), `node ${hostname}`).to.equal(undefined);
+  expect(await unlessNotFound(cluster.core.readNamespacedSecret({ name: `${hostname}.node-password.k3s`, namespace: 'kube-system' })), 'its node-password secret').to.equal(undefined);
+  expect(await proxmox.containerStatus(vmid), `CT ${vmid}`).to.equal(undefined);
 });

@@ -115,10 +115,10 @@ async function startEmbeddedLab(): Promise<RunningLabHandle> {
   };
 }
 
-export async function workerBuild(kind: TargetKind, spec: WorkerSpec): Promise<WorkerBuild> {
+export async function workerBuild(kind: TargetKind, spec: WorkerSpec, options: { keepWhenReady?: boolean } = {}): Promise<WorkerBuild> {
   const existing = workers.get(spec.hostname);
   if (existing && JSON.stringify(existing.spec) === JSON.stringify(spec)) return existing;
-  const build = new WorkerBuild(spec, await currentTarget(kind), runId, await currentLedger(kind));
+  const build = new WorkerBuild(spec, await currentTarget(kind), runId, await currentLedger(kind), options.keepWhenReady ?? true);
   workers.set(spec.hostname, build);
   return build;
 }

@@ -20,6 +20,8 @@ export class StoryWorld extends World<StoryParameters> {
   specFields?: Record<string, string>;
   rawLxcLines: string[] = [];
   testPod?: TestPodRef;
+  /** The nightly rehearsal's extra worker. */
+  rehearsal?: WorkerBuild;
   /** The nightly checks' reading of the cluster. */
   snapshot?: ClusterSnapshot;
   /** How the story ended in a fault scenario: undefined when it succeeded. */

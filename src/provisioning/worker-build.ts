@@ -27,6 +27,8 @@ export class WorkerBuild {
     private readonly runId: string,
     /** Told before anything is created, so a failure or a crash can remove it again. */
     private readonly tracker: ResourceTracker,
+    /** A worker built to be removed again (the nightly rehearsal) stays on the ledger even once Ready. */
+    private readonly keepWhenReady = true,
   ) {}
 
   get serverUrl(): string {
@@ -79,6 +81,7 @@ export class WorkerBuild {
     await waitForNodeReady(this.target.cluster, this.spec.hostname);
     this.ready = true;
     // A Ready worker is the story's result, not debris: it stays when a later scenario fails.
+    if (!this.keepWhenReady) return;
     for (const resource of this.joinObjects()) this.tracker.kept(resource);
     this.tracker.kept({ kind: 'container', vmid: this.spec.vmid, hostname: this.spec.hostname });
   }

@@ -82,6 +82,23 @@ export class ProxmoxNodeClient implements TaskSource {
     return { status: String(entry.status), maxcpu: Number(entry.maxcpu), maxmem: Number(entry.maxmem), mem: Number(entry.mem) };
   }
 
+  /** The VMID Proxmox would give the next guest (`pvesh get /cluster/nextid`). */
+  async nextFreeVmid(): Promise<number> {
+    return Number(await this.call('ask for the next free VMID', () => this.api.cluster.nextid.$get()));
+  }
+
+  /** The node's containers, with each one's configured addresses (`ip=` of its net* lines). */
+  async containerAddresses(): Promise<Array<{ vmid: number; name: string; ips: string[] }>> {
+    const list = await this.call('list containers', () => this.api.nodes.$(this.node).lxc.$get());
+    return Promise.all(
+      list.map(async (entry) => {
+        const config = await this.containerConfig(Number(entry.vmid));
+        const ips = Object.entries(config).filter(([key]) => /^net\d+$/.test(key)).map(([, value]) => /(?:^|,)ip=([\d.]+)/.exec(String(value))?.[1]).filter((ip): ip is string => Boolean(ip));
+        return { vmid: Number(entry.vmid), name: String(entry.name ?? ''), ips };
+      }),
+    );
+  }
+
   /** Storage sizes in bytes, as GET /nodes/{node}/storage lists them. */
   async storages(): Promise<Array<{ storage: string; active: boolean; avail: number; content: string }>> {
     const list = await this.call('list storages', () => this.api.nodes.$(this.node).storage.$get());

@@ -10,6 +10,10 @@ export function ipv4ToNumber(ip: string): number {
   return ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
 }
 
+export function numberToIpv4(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
+
 /** Whether two addresses share the first `prefix` bits. */
 export function sameSubnet(a: string, b: string, prefix: number): boolean {
   if (prefix === 0) return true;
