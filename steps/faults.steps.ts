@@ -32,7 +32,7 @@ When('the operator adds the worker', async function (this: StoryWorld) {
   }
 });
 
-Then('the worker is added despite the fault', function (this: StoryWorld) {
+Then(/^the worker is added(?: despite the fault)?$/, function (this: StoryWorld) {
   expect(this.outcome?.message, 'the run\'s failure').to.equal(undefined);
 });
 

@@ -64,8 +64,8 @@ When('the operator adds a rehearsal worker named {word} at a free VMID and addre
   await addWorker({ build: this.rehearsal, target, runId, tracker: await this.ledger(), evidence: this.evidence, onTestPod: (pod) => (this.testPod = pod) });
 });
 
-When('the rehearsal worker is removed the k3s way', async function (this: StoryWorld) {
-  const build = this.rehearsal!;
+When(/^the (rehearsal )?worker is removed the k3s way$/, async function (this: StoryWorld, rehearsal?: string) {
+  const build = rehearsal ? this.rehearsal! : await this.worker();
   build.close();
   await removeWorkerTheK3sWay(await this.target(), build.spec, await this.ledger(), this.evidence);
 });
