@@ -1,9 +1,9 @@
 // Profiles: `default` runs the features on the embedded lab started in-process; `real` runs the same steps
 // against the Proxmox VE node and k3s cluster named by the environment (see README, "The real profile").
 // REPORTS_DIR moves every output (tests use it to keep runs apart); default: reports/.
-// STORY_BASE_URL is where the story documents live; a feature's @story:ID tag links to STORY_BASE_URL + ID.
+// STORY_BASE_URL is where the story documents live; a feature's @story:ID tag links to STORY_BASE_URL + ID
+// (support/story-link.ts adds the link: the configuration must hold no functions, since --parallel clones it).
 const reports = process.env.REPORTS_DIR || 'reports';
-const storyBaseUrl = process.env.STORY_BASE_URL || 'https://stories.example.invalid/story/';
 
 // Failures sorted by what broke, as the report's categories: the error names come from src/errors.ts.
 const categories = [
@@ -35,10 +35,6 @@ const common = {
       { pattern: [/@severity:(.*)/], name: 'severity' },
       { pattern: [/@owner:(.*)/], name: 'owner' },
     ],
-    links: {
-      // allure-cucumberjs strips only `@key=` from a link tag; the story's tag is `@story:ID`, so the template does.
-      story: { pattern: [/@story:(.*)/], urlTemplate: (tag) => `${storyBaseUrl}${tag.replace(/^@story:/, '')}` },
-    },
     categories,
   },
 };

@@ -1,0 +1,16 @@
+import { Before } from '@cucumber/cucumber';
+// Registers allure's runtime API for cucumber (its documented setup), so `link` below reaches the report.
+import 'allure-cucumberjs';
+import { link } from 'allure-js-commons';
+
+/**
+ * The report links each scenario to its story document: the feature's `@story:ID` tag, at STORY_BASE_URL + ID. Done
+ * here rather than as allure-cucumberjs's link template, because a template that strips `@story:` would be a function,
+ * and cucumber's --parallel hands its configuration to worker threads, which cannot receive functions.
+ */
+const storyBaseUrl = process.env.STORY_BASE_URL || 'https://stories.example.invalid/story/';
+
+Before(async function ({ pickle }) {
+  const story = pickle.tags.map((tag) => tag.name).find((tag) => tag.startsWith('@story:'));
+  if (story) await link(`${storyBaseUrl}${story.slice('@story:'.length)}`, undefined, 'story');
+});
