@@ -4,7 +4,7 @@ import { InfrastructureError } from '../src/errors';
 import { addWorker } from '../src/provisioning/add-worker';
 import { leftBehind } from '../src/cleanup/left-behind';
 import { parseDuration, suiteTimeouts, timeoutName } from '../src/waiting/suite-timeouts';
-import { runId, settleFailedRun } from '../support/run-state';
+import { runId, settleFailedRun, workerBuild } from '../support/run-state';
 import { StoryWorld } from '../support/world';
 
 // Steps of features/faults/: the story run end to end while the lab misbehaves, and what the operator is told.
@@ -16,12 +16,14 @@ Given('the suite waits at most {word} for {string}', function (this: StoryWorld,
   suiteTimeouts.set(timeout, ms);
 });
 
-When('the operator adds the worker', async function (this: StoryWorld) {
+When(/^the operator adds the worker( alongside the others)?$/, async function (this: StoryWorld, alongside?: string) {
   try {
+    // A worker added alongside others is removed in its own scenario, so a failure removes it too (not kept).
+    if (alongside) await workerBuild(this.kind, this.spec, { keepWhenReady: false });
     await this.preflight();
     await addWorker({
       build: await this.worker(), target: await this.target(), runId, tracker: await this.ledger(), evidence: this.evidence,
-      onTestPod: (pod) => (this.testPod = pod),
+      onTestPod: (pod) => (this.testPod = pod), pinTestPod: Boolean(alongside),
     });
   } catch (error) {
     this.outcome = error as Error;

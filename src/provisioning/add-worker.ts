@@ -1,5 +1,6 @@
 import { ResourceTracker } from '../cleanup/cleanup-ledger';
 import { InfrastructureError } from '../errors';
+import { probeWorkers } from '../health/probe-pods';
 import { Evidence } from './evidence';
 import { requireCapacity } from './host-capacity';
 import { requireReadyNode } from './node-ready';
@@ -16,6 +17,11 @@ export interface AddWorkerRun {
   evidence: Evidence;
   /** Told the test pod's name as soon as it exists, so it is removed whatever happens next. */
   onTestPod: (pod: TestPodRef) => void;
+  /**
+   * Prove the worker with a pod pinned to it instead of the story's free-choice pod: when several new workers join at
+   * once, the scheduler may rightly place a free pod on any of them.
+   */
+  pinTestPod?: boolean;
 }
 
 /**
@@ -27,7 +33,8 @@ export async function addWorker(run: AddWorkerRun): Promise<void> {
   await requireCapacity(target, build.spec, evidence);
   await build.ensureContainer(evidence);
   await build.ensureReady(evidence);
-  requireReadyNode((await target.cluster.core.listNode()).items, build.spec.hostname);
+  const node = requireReadyNode((await target.cluster.core.listNode()).items, build.spec.hostname);
+  if (run.pinTestPod) return probeWorkers(target.cluster, [node], run.runId, run.tracker);
   const pod = await deployTestPod(target.cluster, run.runId, run.tracker);
   run.onTestPod(pod);
   const placement = await explainPlacement(target.cluster, await waitForScheduling(target.cluster, pod), build.spec.hostname);
