@@ -17,13 +17,15 @@ function startLab(outDir: string): Promise<{ child: ChildProcess; env: Record<st
   const child = spawn(process.execPath, ['-r', 'ts-node/register', 'lab/cli.ts', '--out', outDir, '--timing', timing], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolvePromise, reject) => {
     let output = '';
+    let ready = false;
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (!output.includes('variables for --profile real')) return;
+      if (ready || !output.includes('variables for --profile real')) return;
+      ready = true;
       const lines = readFileSync(join(outDir, 'lab.env'), 'utf8').trim().split('\n');
       resolvePromise({ child, env: Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)])) });
     });
-    child.once('exit', (code) => reject(new Error(`the lab exited (${code}):\n${output}`)));
+    child.once('exit', (code) => ready || reject(new Error(`the lab exited (${code}):\n${output}`)));
   });
 }
 
