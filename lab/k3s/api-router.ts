@@ -12,6 +12,7 @@ import { both, fieldSelector, labelSelector } from './selectors';
 import { asTable, includeObjectPolicy, TABLE_CONTENT_TYPE, wantsTable, type IncludeObject } from './table-output';
 import { ApiError, badRequest, failure, methodNotAllowed, unauthorized, unknownPath } from './status-errors';
 import { serveWatch } from './watch';
+import { ServiceAccounts } from './service-accounts';
 
 export interface WriteRecord {
   user: string;
@@ -39,11 +40,15 @@ export class ApiRouter {
   /** Open watch streams: how to end each one cleanly, and its response (whose socket dropWatches destroys). */
   private readonly openWatches = new Map<ServerResponse, () => void>();
 
+  /** ServiceAccount tokens and their grants: how a pod in the cluster authenticates and what it may do. */
+  readonly serviceAccounts = new ServiceAccounts();
+
   constructor(private readonly store: ObjectStore, private readonly timing: LabTiming, private readonly serverAddress: string) {}
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
-      const caller = authenticate(request);
+      // kube-apiserver tries its authenticators in turn: client certificate, then bearer token.
+      const caller = authenticate(request) ?? this.serviceAccounts.authenticate(request.headers.authorization);
       if (this.throttle.intercept(request, response, caller)) return;
       if (!caller) throw unauthorized();
       await this.route(caller, request, response);
@@ -104,7 +109,8 @@ export class ApiRouter {
 
     const body = ['create', 'update', 'patch'].includes(verb) || (verb === 'delete') ? await readBody(request, verb !== 'delete') : undefined;
     const stored = name ? this.store.get(type.plural, namespace, name) : undefined;
-    authorize(caller, { verb, resource, namespace, name: name ?? (verb === 'create' ? (body as KubeObject)?.metadata?.name : undefined), target: stored });
+    const access = { verb, resource, namespace, name: name ?? (verb === 'create' ? (body as KubeObject)?.metadata?.name : undefined), target: stored };
+    if (!(caller.user.startsWith('system:serviceaccount:') && this.serviceAccounts.allows(caller.user, access))) authorize(caller, access);
     if (MUTATING.has(verb)) this.writes.push({ user: caller.user, verb, resource, namespace, name: name ?? (body as KubeObject)?.metadata?.name });
 
     switch (verb) {

@@ -9,6 +9,7 @@ import { renderKubeconfig } from './kubeconfig';
 import { MasterKubelet } from './master-kubelet';
 import { NodeCleanupController } from './node-cleanup-controller';
 import { NodeLifecycleController } from './node-lifecycle-controller';
+import { ServiceAccounts } from './service-accounts';
 import { ObjectStore } from './object-store';
 import { Scheduler } from './scheduler';
 import { serverFaults, type K3sFaults } from './server-faults';
@@ -53,6 +54,8 @@ export interface RunningK3sServer {
    * apiserver restart would, and returns how many it ended. Clients must notice and resume their watch.
    */
   dropWatches(): number;
+  /** ServiceAccount tokens and their RBAC grants, for a client that runs "in the cluster" (a CronJob's pod). */
+  serviceAccounts: ServiceAccounts;
   /** Lab hooks that make the server misbehave as a real one can (throttling, registry outage, pod capacity). */
   faults: K3sFaults;
   stop(): Promise<void>;
@@ -104,6 +107,7 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
     writeCount: () => api.writes.length,
     writes: () => api.writes,
     dropWatches: () => api.dropWatches(),
+    serviceAccounts: api.serviceAccounts,
     faults,
     stop() {
       stopped ??= (async () => {

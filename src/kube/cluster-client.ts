@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { InfrastructureError } from '../errors';
 import { secrets } from '../secrets/secret-registry';
@@ -49,6 +50,22 @@ export class ClusterClient {
       secrets.register(user.password);
     }
     if (!kubeconfig.getCurrentCluster()) throw new InfrastructureError('kubernetes', `KUBECONFIG "${path}" has no current cluster`);
+    return new ClusterClient(kubeconfig);
+  }
+
+  /**
+   * The pod's ServiceAccount, as client-go's in-cluster config reads it: KUBERNETES_SERVICE_HOST/PORT and the token
+   * and CA under /var/run/secrets/kubernetes.io/serviceaccount (below SUITE_SERVICE_ACCOUNT_ROOT, for tests).
+   */
+  static inCluster(root = process.env.SUITE_SERVICE_ACCOUNT_ROOT ?? ''): ClusterClient {
+    const kubeconfig = new k8s.KubeConfig();
+    kubeconfig.loadFromCluster(root);
+    const tokenFile = `${root}/var/run/secrets/kubernetes.io/serviceaccount/token`;
+    try {
+      secrets.register(readFileSync(tokenFile, 'utf8'));
+    } catch (error) {
+      throw new InfrastructureError('kubernetes', `no ServiceAccount token at ${tokenFile} (${(error as NodeJS.ErrnoException).code}): is the pod's automountServiceAccountToken off?`);
+    }
     return new ClusterClient(kubeconfig);
   }
 

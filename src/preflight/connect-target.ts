@@ -29,7 +29,13 @@ export async function connectTarget(config: TargetConfig, kind: string): Promise
   const problems: InputProblem[] = [];
   if (proxmox.status === 'rejected') problems.push(proxmoxProblem(config, proxmox.reason));
   if (proxmoxHost.status === 'rejected') problems.push(sshProblem(config, proxmoxHost.reason));
-  if (cluster.status === 'rejected') problems.push({ input: `KUBECONFIG "${config.kubeconfigPath}"`, problem: (cluster.reason as Error).message, fix: 'point it at this cluster\'s kubeconfig (/etc/rancher/k3s/k3s.yaml on the server, with its server address reachable from here)' });
+  if (cluster.status === 'rejected') {
+    problems.push(
+      config.kubeconfigPath
+        ? { input: `KUBECONFIG "${config.kubeconfigPath}"`, problem: (cluster.reason as Error).message, fix: 'point it at this cluster\'s kubeconfig (/etc/rancher/k3s/k3s.yaml on the server, with its server address reachable from here)' }
+        : { input: 'the pod\'s ServiceAccount (in-cluster config)', problem: (cluster.reason as Error).message, fix: 'bind it the ClusterRole in deploy/nightly-cronjob.yaml, or set KUBECONFIG' },
+    );
+  }
   if (problems.length || proxmox.status !== 'fulfilled' || proxmoxHost.status !== 'fulfilled' || cluster.status !== 'fulfilled') {
     if (proxmoxHost.status === 'fulfilled') proxmoxHost.value.close();
     return { problems };
@@ -38,8 +44,8 @@ export async function connectTarget(config: TargetConfig, kind: string): Promise
 }
 
 /** Loads the kubeconfig and lists one node: the API answers, the credentials work, and reading nodes is allowed. */
-async function readableCluster(path: string): Promise<ClusterClient> {
-  const cluster = ClusterClient.fromFile(path);
+async function readableCluster(path: string | undefined): Promise<ClusterClient> {
+  const cluster = path ? ClusterClient.fromFile(path) : ClusterClient.inCluster();
   try {
     await cluster.core.listNode({ limit: 1 });
   } catch (error) {

@@ -21,7 +21,8 @@ export interface TargetConfig {
   };
   worker: { privateKey: string };
   k3s: { url?: URL; token: string };
-  kubeconfigPath: string;
+  /** undefined: running in the cluster, with the pod's ServiceAccount (KUBERNETES_SERVICE_HOST set, no KUBECONFIG). */
+  kubeconfigPath?: string;
   keepOnFailure: boolean;
 }
 
@@ -41,7 +42,7 @@ export const TARGET_VARIABLES: Record<string, string> = {
   K3S_URL: 'optional: https://SERVER:6443; must agree with the control plane the feature names',
   K3S_TOKEN: 'the cluster\'s node token (/var/lib/rancher/k3s/server/node-token), or use K3S_TOKEN_FILE',
   K3S_TOKEN_FILE: 'path of a file holding that token',
-  KUBECONFIG: 'kubeconfig with rights to read nodes, events and to create/delete pods in default',
+  KUBECONFIG: 'kubeconfig with rights to read nodes, events and to create/delete pods in default (in a pod: leave unset to use its ServiceAccount)',
   SUITE_KEEP_ON_FAILURE: 'optional: 1 keeps a half-built worker for inspection and prints how to remove it',
 };
 
@@ -125,7 +126,9 @@ export function loadTargetConfig(env: Env): TargetConfig {
   // A secure token's password part may be printed on its own by tools; mask it separately.
   secrets.register(/::[^:]+:(.+)$/.exec(k3sToken)?.[1]);
 
-  const kubeconfigPath = required('KUBECONFIG');
+  // In a pod (the nightly CronJob) the ServiceAccount is the credential, as client-go's in-cluster config does it.
+  const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST?.trim()) && !env.KUBECONFIG?.trim();
+  const kubeconfigPath = inCluster ? undefined : required('KUBECONFIG');
 
   if (problems.length) throw new ConfigurationError(problems);
   return {
