@@ -1,9 +1,8 @@
 import { isNotFound, kubernetesErrorMessage } from '../kube/cluster-client';
-import { runTask } from '../proxmox/run-task';
+import { destroyContainer } from '../provisioning/destroy-container';
 import { removeTestPod } from '../provisioning/test-pod';
 import type { Evidence } from '../provisioning/evidence';
 import type { Target } from '../provisioning/target';
-import { Deadline } from '../waiting/deadline';
 import { describeResource, TrackedResource } from './cleanup-ledger';
 import { containerCarriesMark, nodeAt, podCarriesMark } from './run-mark';
 
@@ -94,12 +93,7 @@ async function removeContainer(target: Target, runId: string, container: { vmid:
   const status = await target.proxmox.containerStatus(container.vmid);
   if (!status) return 'already gone';
   if (!containerCarriesMark(await target.proxmox.containerConfig(container.vmid), runId)) return 'not ours, left alone';
-  const retrying = (message: string) => evidence.note(message);
-  if (status.status === 'running') {
-    await runTask(target.proxmox, () => target.proxmox.stopContainer(container.vmid), new Deadline(`CT ${container.vmid} stop`, TASK_TIMEOUT_MS), retrying);
-  }
-  const destroyed = await runTask(target.proxmox, () => target.proxmox.destroyContainer(container.vmid), new Deadline(`CT ${container.vmid} destroy`, TASK_TIMEOUT_MS), retrying);
-  evidence.attach(`Proxmox task log: destroy CT ${container.vmid}`, destroyed.log.join('\n'));
+  await destroyContainer(target, container.vmid, status.status === 'running', TASK_TIMEOUT_MS, evidence);
   return 'removed';
 }
 

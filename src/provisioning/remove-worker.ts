@@ -1,8 +1,7 @@
 import { ResourceTracker, TrackedResource } from '../cleanup/cleanup-ledger';
 import { unlessNotFound } from '../kube/cluster-client';
-import { runTask } from '../proxmox/run-task';
-import { Deadline } from '../waiting/deadline';
 import { suiteTimeouts } from '../waiting/suite-timeouts';
+import { destroyContainer } from './destroy-container';
 import { Evidence } from './evidence';
 import { Target } from './target';
 import { removeTestPod } from './test-pod';
@@ -29,12 +28,7 @@ export async function removeWorkerTheK3sWay(target: Target, worker: { vmid: numb
   tracker.removed({ kind: 'node', name: worker.hostname, ip: worker.ip });
   tracker.removed(secret);
   const status = await target.proxmox.containerStatus(worker.vmid);
-  if (status) {
-    const deadline = () => new Deadline(`CT ${worker.vmid} removal`, suiteTimeouts.get('task'));
-    if (status.status === 'running') await runTask(target.proxmox, () => target.proxmox.stopContainer(worker.vmid), deadline(), (message) => evidence.note(message));
-    const destroyed = await runTask(target.proxmox, () => target.proxmox.destroyContainer(worker.vmid), deadline(), (message) => evidence.note(message));
-    evidence.attach(`Proxmox task log: destroy CT ${worker.vmid}`, destroyed.log.join('\n'));
-  }
+  if (status) await destroyContainer(target, worker.vmid, status.status === 'running', suiteTimeouts.get('task'), evidence);
   tracker.removed({ kind: 'container', vmid: worker.vmid, hostname: worker.hostname });
 }
 
