@@ -3,13 +3,13 @@ import { ResourceTracker } from '../cleanup/cleanup-ledger';
 import { creating } from '../cleanup/in-flight';
 import { InfrastructureError } from '../errors';
 import { ClusterClient } from '../kube/cluster-client';
+import { fatalWaiting, unschedulableMessage, waitingState } from '../kube/pod-state';
 import { removeTestPod, TestPodRef } from '../provisioning/test-pod';
 import { Deadline } from '../waiting/deadline';
 import { suiteTimeouts } from '../waiting/suite-timeouts';
 import { watchUntil } from '../waiting/watch-until';
 
 const NAMESPACE = 'default';
-const FATAL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'InvalidImageName', 'CreateContainerConfigError']);
 
 /** The probe pod for one worker: pinned by its hostname label, so the scheduler still decides it fits. */
 export function probePodFor(node: V1Node, runId: string, image = 'nginx:alpine'): V1Pod {
@@ -58,14 +58,11 @@ function waitForProbes(cluster: ClusterClient, runId: string, refs: TestPodRef[]
     judge: (pod) => {
       const name = pod.metadata!.name!;
       const node = pod.spec?.nodeSelector?.['kubernetes.io/hostname'];
-      const scheduled = pod.status?.conditions?.find((condition) => condition.type === 'PodScheduled');
-      if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
-        return { failed: new InfrastructureError('scheduling', `worker ${node} cannot take a pod: ${scheduled.message}`) };
-      }
-      const waiting = pod.status?.containerStatuses?.find((status) => status.state?.waiting)?.state?.waiting;
-      if (waiting?.reason && FATAL_REASONS.has(waiting.reason)) {
-        return { failed: new InfrastructureError('kubernetes', `worker ${node} cannot start a pod: ${waiting.reason}: ${waiting.message ?? ''}`.trim()) };
-      }
+      const unschedulable = unschedulableMessage(pod);
+      if (unschedulable !== undefined) return { failed: new InfrastructureError('scheduling', `worker ${node} cannot take a pod: ${unschedulable}`) };
+      const fatal = fatalWaiting(pod);
+      if (fatal) return { failed: new InfrastructureError('kubernetes', `worker ${node} cannot start a pod: ${fatal}`) };
+      const waiting = waitingState(pod);
       state.set(name, pod.status?.phase === 'Running' ? 'Running' : `${pod.status?.phase ?? 'Pending'}${waiting?.reason ? ` (${waiting.reason})` : ''}`);
       return [...state.values()].every((seen) => seen === 'Running') ? { done: true, value: undefined } : { done: false, observed: describe() };
     },

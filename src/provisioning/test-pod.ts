@@ -3,6 +3,7 @@ import { ResourceTracker } from '../cleanup/cleanup-ledger';
 import { creating } from '../cleanup/in-flight';
 import { DeadlineExceededError, InfrastructureError } from '../errors';
 import { describeReadiness, nodeReadiness } from '../kube/node-readiness';
+import { fatalWaiting, unschedulableMessage, waitingState } from '../kube/pod-state';
 import { ClusterClient, isNotFound, kubernetesErrorMessage, unlessNotFound } from '../kube/cluster-client';
 import { renderColumns } from '../kube/text-columns';
 import { Deadline } from '../waiting/deadline';
@@ -36,16 +37,15 @@ export async function deployTestPod(cluster: ClusterClient, runId: string, track
   return ref;
 }
 
-const FATAL_WAITING_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'InvalidImageName', 'CreateContainerConfigError']);
-
 /** Waits until the scheduler has placed the pod; an Unschedulable verdict fails at once with the scheduler's message. */
 export function waitForScheduling(cluster: ClusterClient, ref: TestPodRef, timeoutMs = suiteTimeouts.get('pod')): Promise<V1Pod> {
   return watchPod(cluster, ref, `pod ${ref.name} scheduled`, timeoutMs, (pod) => {
     if (pod.spec?.nodeName) return { done: true, value: pod };
-    const scheduled = pod.status?.conditions?.find((condition) => condition.type === 'PodScheduled');
-    if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
-      return { failed: new InfrastructureError('scheduling', `pod ${ref.namespace}/${ref.name} cannot be scheduled: ${scheduled.message}`) };
+    const unschedulable = unschedulableMessage(pod);
+    if (unschedulable !== undefined) {
+      return { failed: new InfrastructureError('scheduling', `pod ${ref.namespace}/${ref.name} cannot be scheduled: ${unschedulable}`) };
     }
+    const scheduled = pod.status?.conditions?.find((condition) => condition.type === 'PodScheduled');
     return { done: false, observed: `Pending, not yet scheduled${scheduled?.message ? `: ${scheduled.message}` : ''}` };
   });
 }
@@ -69,10 +69,9 @@ export async function waitForRunning(cluster: ClusterClient, ref: TestPodRef, ti
 function watchUntilRunning(cluster: ClusterClient, ref: TestPodRef, timeoutMs: number): Promise<V1Pod> {
   return watchPod(cluster, ref, `pod ${ref.name} Running`, timeoutMs, (pod) => {
     if (pod.status?.phase === 'Running') return { done: true, value: pod };
-    const waiting = pod.status?.containerStatuses?.find((status) => status.state?.waiting)?.state?.waiting;
-    if (waiting?.reason && FATAL_WAITING_REASONS.has(waiting.reason)) {
-      return { failed: new InfrastructureError('kubernetes', `pod ${ref.namespace}/${ref.name} on ${pod.spec?.nodeName} cannot start: ${waiting.reason}: ${waiting.message ?? ''}`.trim()) };
-    }
+    const fatal = fatalWaiting(pod);
+    if (fatal) return { failed: new InfrastructureError('kubernetes', `pod ${ref.namespace}/${ref.name} on ${pod.spec?.nodeName} cannot start: ${fatal}`) };
+    const waiting = waitingState(pod);
     return { done: false, observed: `${pod.status?.phase ?? 'Pending'}${waiting?.reason ? ` (${waiting.reason})` : ''} on ${pod.spec?.nodeName ?? 'no node'}` };
   });
 }
