@@ -28,12 +28,12 @@ Given('a snapshot of the cluster\'s nodes and kube-system pods', async function 
 });
 
 Then('every node is Ready with a heartbeat newer than {word}', function (this: StoryWorld, age: string) {
-  const findings = nodeFindings(this.snapshot!.nodes, parseDuration(age) ?? Number.NaN, this.snapshot!.takenAt).filter((finding) => !/Pressure=/.test(finding.problem));
+  const findings = nodeFindings(this.snapshot!.nodes, parseDuration(age) ?? Number.NaN, this.snapshot!.takenAt).filter((finding) => finding.kind === 'readiness');
   expect(findings.map((finding) => finding.problem), 'unhealthy nodes').to.deep.equal([]);
 });
 
 Then('no node reports memory, disk or PID pressure', function (this: StoryWorld) {
-  const findings = nodeFindings(this.snapshot!.nodes, Number.POSITIVE_INFINITY, this.snapshot!.takenAt).filter((finding) => /Pressure=/.test(finding.problem));
+  const findings = nodeFindings(this.snapshot!.nodes, Number.POSITIVE_INFINITY, this.snapshot!.takenAt).filter((finding) => finding.kind === 'pressure');
   expect(findings.map((finding) => finding.problem), 'nodes under pressure').to.deep.equal([]);
 });
 

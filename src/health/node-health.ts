@@ -4,6 +4,8 @@ import { describeReadiness, isControlPlane, nodeReadiness } from '../kube/node-r
 /** One thing wrong with one node, in the operator's words. */
 export interface NodeFinding {
   node: string;
+  /** Which check found it: the node not Ready or silent, or a pressure condition. */
+  kind: 'readiness' | 'pressure';
   problem: string;
 }
 
@@ -18,13 +20,13 @@ export function nodeFindings(nodes: V1Node[], maxHeartbeatAgeMs: number, now = D
   for (const node of nodes) {
     const name = node.metadata?.name ?? '?';
     const readiness = nodeReadiness(node);
-    if (!readiness.ready) findings.push({ node: name, problem: describeReadiness(node, now) });
+    if (!readiness.ready) findings.push({ node: name, kind: 'readiness', problem: describeReadiness(node, now) });
     else if (readiness.lastHeartbeat && now - readiness.lastHeartbeat.getTime() > maxHeartbeatAgeMs) {
-      findings.push({ node: name, problem: `${name} last posted status ${Math.round((now - readiness.lastHeartbeat.getTime()) / 1000)}s ago (more than ${maxHeartbeatAgeMs / 1000}s)` });
+      findings.push({ node: name, kind: 'readiness', problem: `${name} last posted status ${Math.round((now - readiness.lastHeartbeat.getTime()) / 1000)}s ago (more than ${maxHeartbeatAgeMs / 1000}s)` });
     }
     for (const condition of node.status?.conditions ?? []) {
       if (PRESSURES.includes(condition.type) && condition.status !== 'False') {
-        findings.push({ node: name, problem: `${name} has ${condition.type}=${condition.status}: ${condition.reason ?? ''} ${condition.message ?? ''}`.trim() });
+        findings.push({ node: name, kind: 'pressure', problem: `${name} has ${condition.type}=${condition.status}: ${condition.reason ?? ''} ${condition.message ?? ''}`.trim() });
       }
     }
   }

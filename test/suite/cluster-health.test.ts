@@ -30,9 +30,9 @@ describe('the nightly node checks', () => {
       NOW,
     );
     assert.deepEqual(findings, [
-      { node: 'w1', problem: 'w1 is Unknown: NodeStatusUnknown: Kubelet stopped posting node status. (last heartbeat 95s ago)' },
-      { node: 'w2', problem: 'w2 last posted status 75s ago (more than 60s)' },
-      { node: 'w3', problem: 'w3 has DiskPressure=True: KubeletHasDiskPressure' },
+      { node: 'w1', kind: 'readiness', problem: 'w1 is Unknown: NodeStatusUnknown: Kubelet stopped posting node status. (last heartbeat 95s ago)' },
+      { node: 'w2', kind: 'readiness', problem: 'w2 last posted status 75s ago (more than 60s)' },
+      { node: 'w3', kind: 'pressure', problem: 'w3 has DiskPressure=True: KubeletHasDiskPressure' },
     ]);
   });
 
