@@ -3,12 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab } from '../lab';
 import { ConfigurationError } from '../src/errors';
-import { preflight } from '../src/preflight/preflight';
-import { workerPreflight } from '../src/preflight/worker-preflight';
-import { parseWorkerSpec } from '../src/spec/worker-spec';
 import { openTarget } from '../support/open-target';
-import { BAD_INPUTS } from '../test/support/bad-inputs';
-import { STORY_FIELDS, STORY_RAW_LXC } from '../test/support/story-spec';
+import { BAD_INPUTS, preflightWith } from '../test/support/bad-inputs';
 import { suiteWrites } from '../test/support/write-counter';
 import { runCucumber } from '../test/features/run-cucumber';
 
@@ -25,15 +21,7 @@ async function badInputsWithZeroWrites(): Promise<number> {
     for (const bad of BAD_INPUTS) {
       await bad.arrange?.(lab, target);
       const before = suiteWrites(lab);
-      const env = { ...lab.env, ...bad.env?.(lab.env, mkdtempSync(join(tmpdir(), 'bad-input-'))) };
-      const error = await preflight({
-        spec: () => parseWorkerSpec({ ...STORY_FIELDS, ...bad.fields }, bad.rawLxc ?? STORY_RAW_LXC),
-        target: () => openTarget(env, 'lab'),
-        worker: async (opened, spec) => {
-          const problems = await workerPreflight(opened, spec);
-          if (problems.length) throw new ConfigurationError(problems);
-        },
-      }).then(({ target: opened }) => void opened.proxmoxHost.close(), (caught: Error) => caught);
+      const error = await preflightWith(bad, lab.env).then(() => undefined, (caught: Error) => caught);
       const writes = suiteWrites(lab) - before;
       const refused = error instanceof ConfigurationError && bad.names.test(error.message);
       if (refused && writes === 0) clean += 1;

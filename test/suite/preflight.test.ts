@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigurationError } from '../../src/errors';
-import { preflight } from '../../src/preflight/preflight';
-import { workerPreflight } from '../../src/preflight/worker-preflight';
-import { parseWorkerSpec } from '../../src/spec/worker-spec';
-import { openTarget } from '../../support/open-target';
-import { BAD_INPUTS, BadInput } from '../support/bad-inputs';
+import { BAD_INPUTS, preflightWith } from '../support/bad-inputs';
 import { useLabTarget } from '../support/lab-target';
-import { STORY_FIELDS, STORY_RAW_LXC } from '../support/story-spec';
 import { suiteWrites } from '../support/write-counter';
 
 // One lab for all: the inputs that change the lab (someone else's container, a stale secret) come last in the list.
@@ -20,7 +12,7 @@ describe('preflight refuses bad input before anything is created', () => {
     it(`${bad.name}: names the input, says how to fix it, and nothing reaches Proxmox or Kubernetes`, async () => {
       await bad.arrange?.(env.lab, env.target);
       const writesBefore = suiteWrites(env.lab);
-      const error = await runPreflight(bad, env.lab.env).then(() => undefined, (caught: Error) => caught);
+      const error = await preflightWith(bad, env.lab.env).then(() => undefined, (caught: Error) => caught);
       assert.ok(error instanceof ConfigurationError, `a ConfigurationError, got ${error}`);
       assert.match(error.message, bad.names);
       assert.match(error.message, /nothing was created/);
@@ -31,23 +23,10 @@ describe('preflight refuses bad input before anything is created', () => {
 
   it('lists problems in the table and in the variables together', async () => {
     const bad = { name: 'two', fields: { vmid: '99', memory: '8 GiB' }, env: () => ({ PROXMOX_VE_API_TOKEN: undefined }), names: /./ };
-    await assert.rejects(runPreflight(bad, env.lab.env), (error: ConfigurationError) => {
+    await assert.rejects(preflightWith(bad, env.lab.env), (error: ConfigurationError) => {
       assert.deepEqual(error.problems.map((problem) => problem.input.split(' ')[0]), ['vmid', 'memory', 'PROXMOX_VE_API_TOKEN']);
       assert.match(error.message, /^3 input problems; nothing was created:/);
       return true;
     });
   });
 });
-
-async function runPreflight(bad: BadInput, labEnv: Record<string, string>): Promise<void> {
-  const env = { ...labEnv, ...bad.env?.(labEnv, mkdtempSync(join(tmpdir(), 'bad-input-'))) };
-  const { target } = await preflight({
-    spec: () => parseWorkerSpec({ ...STORY_FIELDS, ...bad.fields }, bad.rawLxc ?? STORY_RAW_LXC),
-    target: () => openTarget(env, 'lab'),
-    worker: async (target, spec) => {
-      const problems = await workerPreflight(target, spec);
-      if (problems.length) throw new ConfigurationError(problems);
-    },
-  });
-  target.proxmoxHost.close();
-}

@@ -1,11 +1,17 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningLab } from '../../lab';
 import { untracked } from '../../src/cleanup/cleanup-ledger';
+import { ConfigurationError } from '../../src/errors';
+import { preflight } from '../../src/preflight/preflight';
+import { workerPreflight } from '../../src/preflight/worker-preflight';
+import { parseWorkerSpec } from '../../src/spec/worker-spec';
+import { openTarget } from '../../support/open-target';
 import { discardEvidence } from '../../src/provisioning/evidence';
 import { provisionContainer } from '../../src/provisioning/provision-container';
 import type { Target } from '../../src/provisioning/target';
-import { storySpec } from './story-spec';
+import { STORY_FIELDS, STORY_RAW_LXC, storySpec } from './story-spec';
 
 /**
  * Inputs an operator gets wrong, each with the input the error must name. Every one must be refused by preflight
@@ -75,3 +81,17 @@ export const BAD_INPUTS: BadInput[] = [
     names: /vmid "102": is already used by "other-team-app"/,
   },
 ];
+
+/** Runs the suite's preflight on the story with one bad input, against a lab's variables; resolves if it passes. */
+export async function preflightWith(bad: Pick<BadInput, 'fields' | 'rawLxc' | 'env'>, labEnv: Record<string, string>): Promise<void> {
+  const env = { ...labEnv, ...bad.env?.(labEnv, mkdtempSync(join(tmpdir(), 'bad-input-'))) };
+  const { target } = await preflight({
+    spec: () => parseWorkerSpec({ ...STORY_FIELDS, ...bad.fields }, bad.rawLxc ?? STORY_RAW_LXC),
+    target: () => openTarget(env, 'lab'),
+    worker: async (opened, spec) => {
+      const problems = await workerPreflight(opened, spec);
+      if (problems.length) throw new ConfigurationError(problems);
+    },
+  });
+  target.proxmoxHost.close();
+}
