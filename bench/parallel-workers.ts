@@ -1,4 +1,5 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { startStandaloneLab } from '../test/support/standalone-lab';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,22 +13,6 @@ import { join, resolve } from 'node:path';
 const root = resolve(__dirname, '..');
 const timing = process.argv[2] ?? '1';
 const FEATURE = 'features/parallel/add-workers.feature';
-
-function startLab(outDir: string): Promise<{ child: ChildProcess; env: Record<string, string> }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', 'lab/cli.ts', '--out', outDir, '--timing', timing], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolvePromise, reject) => {
-    let output = '';
-    let ready = false;
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready || !output.includes('variables for --profile real')) return;
-      ready = true;
-      const lines = readFileSync(join(outDir, 'lab.env'), 'utf8').trim().split('\n');
-      resolvePromise({ child, env: Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)])) });
-    });
-    child.once('exit', (code) => ready || reject(new Error(`the lab exited (${code}):\n${output}`)));
-  });
-}
 
 function cucumber(args: string[], env: Record<string, string>, reports: string, ledger: string): { seconds: number; summary: string } {
   const started = process.hrtime.bigint();
@@ -50,7 +35,7 @@ function createdVmids(reports: string): string[] {
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'bench-parallel-'));
-  const lab = await startLab(join(work, 'lab'));
+  const lab = await startStandaloneLab(join(work, 'lab'), timing);
   try {
     const ledger = join(work, 'ledger');
     const firstExample = readFileSync(join(root, FEATURE), 'utf8').split('\n').findIndex((line) => /\| 111 /.test(line)) + 1;

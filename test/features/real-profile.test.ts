@@ -1,35 +1,12 @@
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { projectRoot, runCucumber } from './run-cucumber';
-
-/** Starts `npm run lab`'s program and resolves once it has written lab.env. */
-function startStandaloneLab(outDir: string): Promise<{ child: ChildProcess; env: Record<string, string> }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', 'lab/cli.ts', '--out', outDir], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (!output.includes('variables for --profile real')) return;
-      const env = Object.fromEntries(
-        readFileSync(join(outDir, 'lab.env'), 'utf8').trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-      );
-      resolve({ child, env });
-    });
-    child.once('exit', (code) => reject(new Error(`the lab exited (${code}) before it was ready:\n${output}`)));
-  });
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
+import { findLeaks } from '../../src/secrets/report-scan';
+import { startStandaloneLab } from '../support/standalone-lab';
+import { runCucumber } from './run-cucumber';
 
 describe('the real profile, pointed at a standalone lab', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'k3s-standalone-lab-'));
@@ -59,10 +36,7 @@ describe('the real profile, pointed at a standalone lab', () => {
       readFileSync(lab.env.K3S_TOKEN_FILE, 'utf8').trim(),
       ...readFileSync(lab.env.PROXMOX_VE_SSH_PRIVATE_KEY_FILE, 'utf8').split('\n').filter((line) => line.length > 20 && !line.startsWith('-----')),
     ];
-    for (const file of [...filesUnder(run.reportsDir)]) {
-      const text = readFileSync(file, 'utf8');
-      for (const secret of secrets) assert.ok(!text.includes(secret), `a secret appears in ${file}`);
-    }
+    assert.deepEqual(findLeaks(run.reportsDir, secrets), [], 'secrets in the reports');
     for (const secret of secrets) assert.ok(!run.output.includes(secret), 'a secret appears on the console');
   });
 
