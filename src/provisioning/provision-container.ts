@@ -32,8 +32,10 @@ export function publicKeyOf(privateKey: string): string {
 
 /**
  * Creates the worker's container as the story did: the API (with the token) creates it, the host's root shell adds
- * what only root@pam may set, then the API starts it. An existing container with the same VMID is adopted only if it
- * is the same worker (same hostname); anything else there is refused, never touched.
+ * what only root@pam may set, then the API starts it. The template's presence is the preflight's to check
+ * (src/preflight/worker-preflight.ts); a template gone since then fails in the vzcreate task, with its log. An
+ * existing container with the same VMID is adopted only if it is the same worker (same hostname); anything else there
+ * is refused, never touched.
  */
 export async function provisionContainer(
   target: Target,
@@ -54,7 +56,6 @@ export async function provisionContainer(
     }
     evidence.note(`CT ${spec.vmid} (${spec.hostname}) already exists (${existing.status}); reusing it`);
   } else {
-    await requireTemplate(target, spec);
     const parameters = lxcCreateParameters(spec, publicKeyOf(target.config.worker.privateKey), runId);
     // On record before the request: a crash while Proxmox creates it must still leave a trace to clean up.
     tracker.intend({ kind: 'container', vmid: spec.vmid, hostname: spec.hostname });
@@ -79,18 +80,6 @@ export async function provisionContainer(
   }
   const hostKeyFingerprint = await guestHostKeyFingerprint(target, spec.vmid);
   return { vmid: spec.vmid, hostname: spec.hostname, ip: spec.ip, hostKeyFingerprint, createdThisRun };
-}
-
-async function requireTemplate(target: Target, spec: WorkerSpec): Promise<void> {
-  const storage = spec.template.split(':')[0];
-  const templates = await target.proxmox.templates(storage);
-  if (!templates.includes(spec.template)) {
-    throw new InfrastructureError(
-      'proxmox',
-      `template ${spec.template} is not on storage "${storage}" of node ${target.proxmox.node} (it has: ${templates.join(', ') || 'none'}). ` +
-        `Download it first: \`pveam update && pveam download ${storage} ${spec.template.split('/').pop()}\``,
-    );
-  }
 }
 
 /** Feature flags and raw lxc lines, applied as root on the host, then read back through the API to prove they took. */
