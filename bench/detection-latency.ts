@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { healthyNodeConditions, startK3sServer, type KubeObject, type RunningK3sServer } from '../lab/k3s';
+import { addNodeLikeServer, healthyNodeConditions, startK3sServer, type KubeObject, type RunningK3sServer } from '../lab/k3s';
 import { VirtualNetwork } from '../lab/net/virtual-network';
 import { LabTiming } from '../lab/timing';
 import { ClusterClient } from '../src/kube/cluster-client';
@@ -23,9 +23,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function addNotReadyNode(k3s: RunningK3sServer, name: string): void {
-  const template = k3s.store.list('nodes')[0];
   const conditions = healthyNodeConditions().map((condition) => (condition.type === 'Ready' ? { ...condition, status: 'False', reason: 'KubeletNotReady', message: 'container runtime network not ready' } : condition));
-  k3s.store.create('nodes', { ...structuredClone(template), metadata: { name, labels: { 'kubernetes.io/hostname': name } }, spec: {}, status: { ...structuredClone(template.status), conditions } } as KubeObject);
+  addNodeLikeServer(k3s.store, name, { ip: '10.9.0.1', conditions });
 }
 
 function turnReady(k3s: RunningK3sServer, name: string): bigint {

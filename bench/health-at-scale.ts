@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { healthyNodeConditions, startK3sServer, type KubeObject, type RunningK3sServer } from '../lab/k3s';
+import { addNodeLikeServer, healthyNodeConditions, startK3sServer, type KubeObject, type RunningK3sServer } from '../lab/k3s';
 import { VirtualNetwork } from '../lab/net/virtual-network';
 import { LabTiming } from '../lab/timing';
 import { takeClusterSnapshot } from '../src/health/cluster-snapshot';
@@ -20,20 +20,10 @@ const runs = Number(process.argv[2] ?? 5);
 const PODS_PER_NODE = 30;
 
 function seedNodes(k3s: RunningK3sServer, count: number): void {
-  const template = k3s.store.list('nodes')[0];
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   for (let index = 0; index < count; index++) {
     const name = `bench-worker-${String(index).padStart(4, '0')}`;
-    k3s.store.create('nodes', {
-      ...structuredClone(template),
-      metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' } },
-      spec: { podCIDR: `10.42.${index % 250}.0/24` },
-      status: {
-        ...structuredClone(template.status),
-        conditions: healthyNodeConditions(now),
-        addresses: [{ type: 'InternalIP', address: `10.1.${Math.floor(index / 250)}.${index % 250}` }, { type: 'Hostname', address: name }],
-      },
-    } as KubeObject);
+    addNodeLikeServer(k3s.store, name, { ip: `10.1.${Math.floor(index / 250)}.${index % 250}`, conditions: healthyNodeConditions(now), podCIDR: `10.42.${index % 250}.0/24` });
     for (let pod = 0; pod < PODS_PER_NODE; pod++) {
       k3s.store.create('pods', {
         metadata: { name: `${name}-app-${pod}`, namespace: pod < 2 ? 'kube-system' : 'default', labels: { app: 'bench' } },

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { RunningLab } from '.';
-import type { KubeObject } from './k3s';
+import { addNodeLikeServer, type KubeObject } from './k3s';
 
 /**
  * The lab's named fault switches: one name per way real provisioning goes wrong, armed on a running lab before the
@@ -82,13 +82,7 @@ function createStaleNodePassword(lab: RunningLab, hostname: string): void {
 }
 
 function createForeignNode(lab: RunningLab, hostname: string): void {
-  const master = lab.k3s.store.list('nodes')[0];
-  lab.k3s.store.create('nodes', {
-    ...structuredClone(master),
-    metadata: { name: hostname, labels: { 'kubernetes.io/hostname': hostname, 'kubernetes.io/os': 'linux' } },
-    spec: {},
-    status: { ...structuredClone(master.status), addresses: [{ type: 'InternalIP', address: '192.168.2.99' }, { type: 'Hostname', address: hostname }] },
-  } as KubeObject);
+  addNodeLikeServer(lab.k3s.store, hostname, { ip: '192.168.2.99' });
   createStaleNodePassword(lab, hostname);
 }
 

@@ -21,6 +21,7 @@ export type { KubeObject } from './kube-object';
 export type { WriteRecord } from './api-router';
 export { runPod, terminatePod, podStatusFor, type PodHost, type PodEvent } from './pod-lifecycle';
 export { healthyNodeConditions } from './server-node';
+export { addNodeLikeServer } from './extra-node';
 export { imagePullError } from '../registry/image-registry';
 export type { K3sFaults } from './server-faults';
 
