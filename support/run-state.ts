@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CleanupLedger, newLedgerRun } from '../src/cleanup/cleanup-ledger';
 import { settleAfterFailure } from '../src/cleanup/failure-policy';
 import { forgetDeadLabRuns, sweepLeftovers } from '../src/cleanup/sweep-leftovers';
-import { Evidence } from '../src/provisioning/evidence';
+import { discardEvidence, Evidence } from '../src/provisioning/evidence';
 import { Target } from '../src/provisioning/target';
 import { WorkerBuild } from '../src/provisioning/worker-build';
 import { WorkerSpec } from '../src/spec/worker-spec';
@@ -67,7 +67,7 @@ export function currentTarget(kind: TargetKind): Promise<Target> {
     const opened = kind === 'real' ? await openTarget(process.env, 'real') : await openTarget((await (lab ??= startArmedLab())).env, 'lab');
     const targetId = `${kind === 'lab' ? LAB_TARGET_PREFIX : ''}${opened.config.proxmox.endpoint.origin}/${opened.proxmox.node} ${opened.cluster.server}`;
     forgetDeadLabRuns(ledgerDir, (id) => id.startsWith(LAB_TARGET_PREFIX));
-    sweptLeftovers = await sweepLeftovers(opened, ledgerDir, targetId, { note: () => {}, attach: () => {} });
+    sweptLeftovers = await sweepLeftovers(opened, ledgerDir, targetId, discardEvidence);
     ledger = new CleanupLedger(ledgerDir, newLedgerRun(runId, targetId));
     return opened;
   })();
