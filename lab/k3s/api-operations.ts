@@ -4,11 +4,22 @@ import { nextPodCidr } from './node-ipam';
 import { requireName, validateObject } from './object-validation';
 import type { ObjectStore } from './object-store';
 import { applyPatch } from './patch';
+import { decodePatchedFields, type WriteOptions } from './write-options';
 import { defaultPod } from './pod-defaults';
-import type { ResourceType } from './resource-types';
+import { RESOURCE_TYPES, type ResourceType } from './resource-types';
 import { ApiError, badRequest, conflict, failure, invalid, notFound, type KubeStatus } from './status-errors';
 
-/** The verbs of one resource, as the apiserver's generic registry runs them (validation, defaulting, admission). */
+/** A write's options, and where the warnings it earns go (the response's Warning headers). */
+export interface WriteRequest extends WriteOptions {
+  warnings: string[];
+}
+
+const PERSIST: WriteRequest = { dryRun: false, fieldValidation: 'Warn', warnings: [] };
+
+/**
+ * The verbs of one resource, as the apiserver's generic registry runs them (defaulting, validation, admission). With
+ * dryRun a write runs all of that and answers what it would have stored, but stores nothing.
+ */
 export class ResourceOperations {
   constructor(private readonly store: ObjectStore, readonly type: ResourceType) {}
 
@@ -22,7 +33,7 @@ export class ResourceOperations {
     return object;
   }
 
-  create(namespace: string | undefined, body: KubeObject): KubeObject {
+  create(namespace: string | undefined, body: KubeObject, request: WriteRequest = PERSIST): KubeObject {
     const object = copy(body);
     object.metadata ??= {} as KubeObject['metadata'];
     if (!object.metadata.name && object.metadata.generateName) object.metadata.name = generatedName(object.metadata.generateName);
@@ -35,13 +46,14 @@ export class ResourceOperations {
       object.metadata.namespace = target;
       if (!this.store.get('namespaces', undefined, target)) throw notFound('namespaces', target);
     } else delete object.metadata.namespace;
+    applyDefaults(this.type, object);
     validateObject(this.type, object);
     this.admit(object);
-    return this.store.create(this.resource, object);
+    return request.dryRun ? this.store.previewCreate(this.resource, object) : this.store.create(this.resource, object);
   }
 
   /** PUT: the main endpoint keeps the stored status, /status keeps the stored spec (the status strategies). */
-  update(namespace: string | undefined, name: string, body: KubeObject, subresource?: string): KubeObject {
+  update(namespace: string | undefined, name: string, body: KubeObject, subresource?: string, request: WriteRequest = PERSIST): KubeObject {
     const current = this.get(namespace, name);
     if (body?.metadata?.name && body.metadata.name !== name) {
       throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
@@ -52,30 +64,33 @@ export class ResourceOperations {
       if (subresource === 'status') next.spec = current.spec;
       else next.status = current.status;
     }
-    validateObject(this.type, next);
-    return this.store.update(this.resource, next);
+    applyDefaults(this.type, next);
+    validateObject(this.type, next, current);
+    return request.dryRun ? this.store.previewUpdate(this.resource, next) : this.store.update(this.resource, next);
   }
 
-  patch(namespace: string | undefined, name: string, contentType: string, patch: unknown, subresource?: string): KubeObject {
+  patch(namespace: string | undefined, name: string, contentType: string, patch: unknown, subresource?: string, request: WriteRequest = PERSIST): KubeObject {
     const current = this.get(namespace, name);
     const patched = applyPatch(contentType, current, patch) as KubeObject;
     if (!patched || typeof patched !== 'object' || !patched.metadata) throw badRequest('the patch removed metadata');
+    request.warnings.push(...decodePatchedFields(this.type, patched, patch, request.fieldValidation));
     // A patch that carries a resourceVersion is conditional on it (optimistic locking in patch.go).
     const patchVersion = (patch as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion;
     patched.metadata.resourceVersion = patchVersion ?? current.metadata.resourceVersion;
     if (patched.metadata.name !== name) throw badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`);
-    return this.update(namespace, name, patched, subresource);
+    return this.update(namespace, name, patched, subresource, request);
   }
 
   /**
    * DELETE. A pod on a node is deleted gracefully: it gets deletionTimestamp and stays until its kubelet, having
    * stopped the containers, deletes it again with gracePeriodSeconds=0. Anything else goes at once.
    */
-  delete(namespace: string | undefined, name: string, gracePeriodSeconds?: number, preconditionUid?: string): KubeObject {
+  delete(namespace: string | undefined, name: string, gracePeriodSeconds?: number, preconditionUid?: string, request: WriteRequest = PERSIST): KubeObject {
     const current = this.get(namespace, name);
     if (preconditionUid && current.metadata.uid !== preconditionUid) {
       throw conflict(this.resource, name, `Precondition failed: UID in precondition: ${preconditionUid}, UID in object meta: ${current.metadata.uid}`);
     }
+    if (request.dryRun) return current;
     if (this.resource === 'pods') {
       const finished = current.status?.phase === 'Succeeded' || current.status?.phase === 'Failed';
       const grace = !current.spec?.nodeName || finished ? 0
@@ -113,7 +128,7 @@ export class ResourceOperations {
     });
     // The namespace controller empties a terminating namespace, then removes it.
     setImmediate(() => {
-      for (const resource of ['pods', 'events', 'secrets', 'configmaps', 'services']) {
+      for (const resource of RESOURCE_TYPES.filter((type) => type.namespaced).map((type) => type.plural)) {
         for (const object of this.store.list(resource, name)) this.store.remove(resource, name, object.metadata.name);
       }
       if (this.store.get('namespaces', undefined, name)) this.store.remove('namespaces', undefined, name);
@@ -143,7 +158,28 @@ export class ResourceOperations {
       case 'secrets':
         object.type ??= 'Opaque';
         break;
+      case 'persistentvolumeclaims':
+        // k3s's local-path class binds on first consumer (WaitForFirstConsumer): a new claim waits for its pod.
+        object.status = { phase: 'Pending' };
+        break;
     }
+  }
+}
+
+/** API defaulting (pkg/apis/<group>/v1/defaults.go), before validation sees the object. */
+function applyDefaults(type: ResourceType, object: KubeObject): void {
+  switch (type.kind) {
+    case 'CronJob':
+      object.spec ??= {};
+      object.spec.concurrencyPolicy ??= 'Allow';
+      object.spec.suspend ??= false;
+      object.spec.successfulJobsHistoryLimit ??= 3;
+      object.spec.failedJobsHistoryLimit ??= 1;
+      break;
+    case 'PersistentVolumeClaim':
+      object.spec ??= {};
+      object.spec.volumeMode ??= 'Filesystem';
+      break;
   }
 }
 

@@ -3,16 +3,19 @@ import type { LabTiming } from '../timing';
 import { authenticate, authorize, type Caller } from './api-access';
 import { ResourceOperations } from './api-operations';
 import { ApiThrottle } from './api-throttle';
-import { apiGroups, apiVersions, coreResourceList, versionInfo } from './discovery';
+import { apiGroup, apiGroups, apiVersions, resourceList, versionInfo } from './discovery';
 import { openApiV3Document, openApiV3Index } from './openapi';
 import type { KubeObject } from './kube-object';
 import type { ObjectStore } from './object-store';
-import { resourceType, type ResourceType } from './resource-types';
+import { apiVersionOf, resourceTypeIn, type ResourceType } from './resource-types';
 import { both, fieldSelector, labelSelector } from './selectors';
 import { asTable, includeObjectPolicy, TABLE_CONTENT_TYPE, wantsTable, type IncludeObject } from './table-output';
 import { ApiError, badRequest, failure, methodNotAllowed, unauthorized, unknownPath } from './status-errors';
 import { serveWatch } from './watch';
 import { ServiceAccounts } from './service-accounts';
+import { rbacAllows } from './rbac-authorizer';
+import type { WriteRequest } from './api-operations';
+import { decodeFields, writeOptions } from './write-options';
 
 export interface WriteRecord {
   user: string;
@@ -32,7 +35,10 @@ interface ResourcePath {
 
 const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
-/** The Kubernetes API half of the server: discovery, health, and core/v1 resources behind client-cert auth. */
+/**
+ * The Kubernetes API half of the server: discovery, OpenAPI, health, and the resources of core/v1,
+ * rbac.authorization.k8s.io/v1 and batch/v1, behind client-certificate and ServiceAccount-token authentication.
+ */
 export class ApiRouter {
   readonly writes: WriteRecord[] = [];
   /** Lab fault: refuses the next requests as an overloaded or stopping apiserver does (ahead of any write). */
@@ -40,10 +46,12 @@ export class ApiRouter {
   /** Open watch streams: how to end each one cleanly, and its response (whose socket dropWatches destroys). */
   private readonly openWatches = new Map<ServerResponse, () => void>();
 
-  /** ServiceAccount tokens and their grants: how a pod in the cluster authenticates and what it may do. */
-  readonly serviceAccounts = new ServiceAccounts();
+  /** ServiceAccount tokens: how a pod in the cluster authenticates (what it may do is RBAC's, from the store). */
+  readonly serviceAccounts: ServiceAccounts;
 
-  constructor(private readonly store: ObjectStore, private readonly timing: LabTiming, private readonly serverAddress: string) {}
+  constructor(private readonly store: ObjectStore, private readonly timing: LabTiming, private readonly serverAddress: string) {
+    this.serviceAccounts = new ServiceAccounts(store);
+  }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
@@ -83,7 +91,12 @@ export class ApiRouter {
       if (path === '/version') return sendJson(response, 200, versionInfo());
       if (path === '/api') return sendJson(response, 200, apiVersions(this.serverAddress));
       if (path === '/apis') return sendJson(response, 200, apiGroups());
-      if (path === '/api/v1') return sendJson(response, 200, coreResourceList());
+      const group = /^\/apis\/([^/]+)$/.exec(path)?.[1];
+      const groupVersion = /^\/api\/(v1)$/.exec(path) ?? /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
+      const discovery = group ? apiGroup(group)
+        : groupVersion ? (groupVersion.length === 2 ? resourceList('', groupVersion[1]) : resourceList(groupVersion[1], groupVersion[2]))
+        : undefined;
+      if (discovery) return sendJson(response, 200, discovery);
       if (path === '/openapi/v3') return sendJson(response, 200, openApiV3Index());
       if (path.startsWith('/openapi/v3/')) {
         const document = openApiV3Document(path.slice('/openapi/v3/'.length));
@@ -109,15 +122,19 @@ export class ApiRouter {
 
     const body = ['create', 'update', 'patch'].includes(verb) || (verb === 'delete') ? await readBody(request, verb !== 'delete') : undefined;
     const stored = name ? this.store.get(type.plural, namespace, name) : undefined;
-    const access = { verb, resource, namespace, name: name ?? (verb === 'create' ? (body as KubeObject)?.metadata?.name : undefined), target: stored };
-    if (!(caller.user.startsWith('system:serviceaccount:') && this.serviceAccounts.allows(caller.user, access))) authorize(caller, access);
-    if (MUTATING.has(verb)) this.writes.push({ user: caller.user, verb, resource, namespace, name: name ?? (body as KubeObject)?.metadata?.name });
+    const access = { verb, group: type.group, resource, namespace, name: name ?? (verb === 'create' ? (body as KubeObject)?.metadata?.name : undefined), target: stored };
+    if (!rbacAllows(this.store, caller, access)) authorize(caller, access);
+    const write: WriteRequest = { ...writeOptions(verb, query), warnings: [] };
+    // A dry run stores nothing, so it is not counted among the writes.
+    if (MUTATING.has(verb) && !write.dryRun) this.writes.push({ user: caller.user, verb, resource, namespace, name: name ?? (body as KubeObject)?.metadata?.name });
+    if (verb === 'create' || verb === 'update') write.warnings.push(...decodeFields(type, body as KubeObject, write.fieldValidation));
+    const answer = (code: number, result: unknown) => sendJson(response, code, result, write.warnings);
 
     switch (verb) {
       case 'watch': {
         const selector = both(labelSelector(query.get('labelSelector')), fieldSelector(type.plural, query.get('fieldSelector')));
         const end = serveWatch(this.store, this.timing, {
-          resource: type.plural, kind: type.kind, namespace, selector,
+          resource: type.plural, kind: type.kind, apiVersion: apiVersionOf(type), namespace, selector,
           resourceVersion: query.get('resourceVersion') ?? undefined,
           allowBookmarks: query.get('allowWatchBookmarks') === 'true',
           timeoutSeconds: query.has('timeoutSeconds') ? Number(query.get('timeoutSeconds')) : undefined,
@@ -135,7 +152,7 @@ export class ApiRouter {
         if (wantsTable(request.headers.accept)) return sendTable(response, asTable(type, items, this.store.resourceVersion, includeObjectPolicy(query.get('includeObject'))));
         // Items in a list omit kind and apiVersion, as the real server's list responses do.
         const bare = items.map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest);
-        return sendJson(response, 200, { kind: `${type.kind}List`, apiVersion: 'v1', metadata: { resourceVersion: String(this.store.resourceVersion) }, items: bare });
+        return sendJson(response, 200, { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(this.store.resourceVersion) }, items: bare });
       }
       case 'get': {
         const object = operations.get(namespace, name!);
@@ -143,21 +160,21 @@ export class ApiRouter {
         return sendJson(response, 200, object);
       }
       case 'create':
-        if (subresource === 'binding') return sendJson(response, 201, operations.bind(namespace!, name!, body as KubeObject));
-        return sendJson(response, 201, operations.create(namespace, body as KubeObject));
+        if (subresource === 'binding') return answer(201, operations.bind(namespace!, name!, body as KubeObject));
+        return answer(201, operations.create(namespace, body as KubeObject, write));
       case 'update':
-        return sendJson(response, 200, operations.update(namespace, name!, body as KubeObject, subresource));
+        return answer(200, operations.update(namespace, name!, body as KubeObject, subresource, write));
       case 'patch':
-        return sendJson(response, 200, operations.patch(namespace, name!, request.headers['content-type'] ?? '', body, subresource));
+        return answer(200, operations.patch(namespace, name!, request.headers['content-type'] ?? '', body, subresource, write));
       case 'delete': {
         const options = (body ?? {}) as { gracePeriodSeconds?: number; preconditions?: { uid?: string } };
         const grace = query.has('gracePeriodSeconds') ? Number(query.get('gracePeriodSeconds')) : options.gracePeriodSeconds;
-        return sendJson(response, 200, operations.delete(namespace, name!, grace, options.preconditions?.uid));
+        return answer(200, operations.delete(namespace, name!, grace, options.preconditions?.uid, write));
       }
       case 'deletecollection': {
         const selector = both(labelSelector(query.get('labelSelector')), fieldSelector(type.plural, query.get('fieldSelector')));
-        const deleted = this.store.list(type.plural, namespace).filter(selector).map((o) => operations.delete(o.metadata.namespace, o.metadata.name));
-        return sendJson(response, 200, { kind: `${type.kind}List`, apiVersion: 'v1', metadata: { resourceVersion: String(this.store.resourceVersion) }, items: deleted });
+        const deleted = this.store.list(type.plural, namespace).filter(selector).map((o) => operations.delete(o.metadata.namespace, o.metadata.name, undefined, undefined, write));
+        return answer(200, { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(this.store.resourceVersion) }, items: deleted });
       }
     }
     throw methodNotAllowed();
@@ -175,19 +192,24 @@ function verbFor(method: string, name: string | undefined, subresource: string |
   }
 }
 
-/** `/api/v1[/watch][/namespaces/<ns>]/<resource>[/<name>[/<subresource>]]` */
+/** `/api/v1` or `/apis/<group>/<version>`, then `[/watch][/namespaces/<ns>]/<resource>[/<name>[/<subresource>]]` */
 export function parseResourcePath(path: string): ResourcePath | undefined {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  if (parts[0] !== 'api' || parts[1] !== 'v1') return undefined;
-  let rest = parts.slice(2);
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (parts[0] === 'api') [group, version, rest] = ['', parts[1], parts.slice(2)];
+  else if (parts[0] === 'apis' && parts.length >= 3) [group, version, rest] = [parts[1], parts[2], parts.slice(3)];
+  else return undefined;
+  const typeNamed = (plural: string | undefined) => resourceTypeIn(group, version, plural ?? '');
   const watchPrefix = rest[0] === 'watch';
   if (watchPrefix) rest = rest.slice(1);
   let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3 && resourceType(rest[2])?.namespaced) {
+  if (rest[0] === 'namespaces' && rest.length >= 3 && typeNamed(rest[2])?.namespaced) {
     namespace = rest[1];
     rest = rest.slice(2);
   }
-  const type = resourceType(rest[0] ?? '');
+  const type = typeNamed(rest[0]);
   if (!type || rest.length > 3) return undefined;
   if (type.namespaced && rest.length > 1 && namespace === undefined) return undefined;
   if (rest[2] !== undefined && !type.subresources[rest[2]]) return undefined;
@@ -211,7 +233,9 @@ function readBody(request: IncomingMessage, required: boolean): Promise<unknown>
   });
 }
 
-export function sendJson(response: ServerResponse, code: number, body: unknown): void {
+/** A JSON answer; warnings go out as `Warning: 299 - "<text>"` headers, which kubectl prints as `Warning: <text>`. */
+export function sendJson(response: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+  if (warnings.length) response.setHeader('Warning', warnings.map((warning) => `299 - ${JSON.stringify(warning)}`));
   sendRaw(response, code, 'application/json', JSON.stringify(body));
 }
 

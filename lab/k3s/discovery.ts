@@ -1,5 +1,5 @@
 import { K3S_VERSION } from '../contracts/k3s-join';
-import { RESOURCE_TYPES } from './resource-types';
+import { apiVersionOf, groupVersions, RESOURCE_TYPES } from './resource-types';
 
 /** GET /version of k3s v1.34.3+k3s1 (k8s.io/apimachinery/pkg/version.Info). */
 export function versionInfo(): Record<string, string> {
@@ -24,21 +24,31 @@ export function apiVersions(serverAddress: string) {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
-/** The lab serves no API groups yet; the list is still a valid APIGroupList. */
+/** GET /apis: every group the lab serves besides core, each with its one version (preferred). */
 export function apiGroups() {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [] };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groupVersions().filter(({ group }) => group).map(({ group }) => apiGroup(group)!) };
 }
 
-export function coreResourceList() {
-  const resources = RESOURCE_TYPES.flatMap((type) => [
+/** GET /apis/<group>, or undefined for a group the lab does not serve. */
+export function apiGroup(group: string) {
+  const versions = groupVersions().filter((gv) => gv.group === group && group).map((gv) => ({ groupVersion: apiVersionOf(gv), version: gv.version }));
+  if (!versions.length) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions, preferredVersion: versions[0] };
+}
+
+/** GET /api/v1 or /apis/<group>/<version>: the resources and subresources of one group-version. */
+export function resourceList(group: string, version: string) {
+  const types = RESOURCE_TYPES.filter((type) => type.group === group && type.version === version);
+  if (!types.length) return undefined;
+  const resources = types.flatMap((type) => [
     {
       name: type.plural, singularName: type.singular, namespaced: type.namespaced, kind: type.kind, verbs: type.verbs,
       ...(type.shortNames ? { shortNames: type.shortNames } : {}),
-      ...(type.plural === 'pods' || type.plural === 'services' ? { categories: ['all'] } : {}),
+      ...(type.categories ? { categories: type.categories } : {}),
     },
     ...Object.entries(type.subresources).map(([sub, { kind, verbs }]) => ({
       name: `${type.plural}/${sub}`, singularName: '', namespaced: type.namespaced, kind, verbs,
     })),
   ]);
-  return { kind: 'APIResourceList', groupVersion: 'v1', resources };
+  return { kind: 'APIResourceList', ...(group ? { apiVersion: 'v1' } : {}), groupVersion: apiVersionOf({ group, version }), resources };
 }

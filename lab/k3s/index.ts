@@ -9,7 +9,8 @@ import { renderKubeconfig } from './kubeconfig';
 import { MasterKubelet } from './master-kubelet';
 import { NodeCleanupController } from './node-cleanup-controller';
 import { NodeLifecycleController } from './node-lifecycle-controller';
-import { ServiceAccounts } from './service-accounts';
+import { ServiceAccountController } from './service-account-controller';
+import type { ServiceAccounts } from './service-accounts';
 import { ObjectStore } from './object-store';
 import { Scheduler } from './scheduler';
 import { serverFaults, type K3sFaults } from './server-faults';
@@ -55,7 +56,7 @@ export interface RunningK3sServer {
    * apiserver restart would, and returns how many it ended. Clients must notice and resume their watch.
    */
   dropWatches(): number;
-  /** ServiceAccount tokens and their RBAC grants, for a client that runs "in the cluster" (a CronJob's pod). */
+  /** ServiceAccount tokens, for a client that runs "in the cluster" (a CronJob's pod); RBAC decides what it may do. */
   serviceAccounts: ServiceAccounts;
   /** Lab hooks that make the server misbehave as a real one can (throttling, registry outage, pod capacity). */
   faults: K3sFaults;
@@ -92,7 +93,9 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
   const unexpose = options.network.expose(serverIp, port, loopbackPort);
 
   const kubelet = new MasterKubelet(store, options.timing, { nodeName, hostIp: serverIp, usedPodIps: seeded.podIps, images: seeded.images });
-  const controllers = [new NodeLifecycleController(store, options.timing), new NodeCleanupController(store), new Scheduler(store), kubelet];
+  const controllers = [
+    new NodeLifecycleController(store, options.timing), new NodeCleanupController(store), new ServiceAccountController(store), new Scheduler(store), kubelet,
+  ];
   const faults = serverFaults(api.throttle, kubelet);
 
   let stopped: Promise<void> | undefined;

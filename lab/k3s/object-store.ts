@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { copy, kubeTime, type KubeObject } from './kube-object';
-import { resourceType } from './resource-types';
+import { apiVersionOf, resourceType } from './resource-types';
 import { alreadyExists, conflict, notFound } from './status-errors';
 
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -54,17 +54,46 @@ export class ObjectStore {
     const bucket = this.bucket(resource);
     const id = key(object.metadata.namespace, object.metadata.name);
     if (bucket.has(id)) throw alreadyExists(resource, object.metadata.name);
+    return this.commit('ADDED', resource, this.stamped(object), undefined);
+  }
+
+  /** A new object as the store keeps it: without kind and apiVersion, with the server's uid and creation time. */
+  private stamped(object: KubeObject): KubeObject {
     const stored = copy(object);
     delete stored.kind;
     delete stored.apiVersion;
     stored.metadata.uid = randomUUID();
     stored.metadata.creationTimestamp = kubeTime();
     delete stored.metadata.resourceVersion;
-    return this.commit('ADDED', resource, stored, undefined);
+    return stored;
+  }
+
+  /**
+   * What create would store, storing nothing (dryRun=All): a taken name is still AlreadyExists; the answer has a uid
+   * and a creation time but no resourceVersion, since no revision was written (the registry's DryRunnableStorage).
+   */
+  previewCreate(resource: string, object: KubeObject): KubeObject {
+    if (this.bucket(resource).has(key(object.metadata.namespace, object.metadata.name))) throw alreadyExists(resource, object.metadata.name);
+    const preview = this.stamped(object);
+    delete preview.metadata.resourceVersion;
+    return withKind(resource)(preview);
   }
 
   /** Replaces an object; a stale metadata.resourceVersion is a 409 Conflict, a missing one an unconditional update. */
   update(resource: string, object: KubeObject): KubeObject {
+    const { current, stored } = this.replacement(resource, object);
+    if (JSON.stringify(stripVersion(stored)) === JSON.stringify(stripVersion(current))) return withKind(resource)(current);
+    return this.commit('MODIFIED', resource, stored, current);
+  }
+
+  /** What update would store, storing nothing (dryRun=All); the answer keeps the stored resourceVersion. */
+  previewUpdate(resource: string, object: KubeObject): KubeObject {
+    const { current, stored } = this.replacement(resource, object);
+    stored.metadata.resourceVersion = current.metadata.resourceVersion;
+    return withKind(resource)(stored);
+  }
+
+  private replacement(resource: string, object: KubeObject): { current: KubeObject; stored: KubeObject } {
     const id = key(object.metadata.namespace, object.metadata.name);
     const current = this.objects.get(resource)?.get(id);
     if (!current) throw notFound(resource, object.metadata.name);
@@ -80,8 +109,7 @@ export class ObjectStore {
       stored.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
       stored.metadata.deletionGracePeriodSeconds = current.metadata.deletionGracePeriodSeconds;
     }
-    if (JSON.stringify(stripVersion(stored)) === JSON.stringify(stripVersion(current))) return withKind(resource)(current);
-    return this.commit('MODIFIED', resource, stored, current);
+    return { current, stored };
   }
 
   /** Read-modify-write for the lab's own controllers, which hold no resourceVersion. */
@@ -166,6 +194,6 @@ function stripVersion(object: KubeObject): KubeObject {
 
 /** A copy carrying kind and apiVersion, as get, create and watch events return objects. */
 function withKind(resource: string): (object: KubeObject) => KubeObject {
-  const kind = resourceType(resource)?.kind;
-  return (object) => ({ ...(kind ? { kind, apiVersion: 'v1' } : {}), ...copy(object) });
+  const type = resourceType(resource);
+  return (object) => ({ ...(type ? { kind: type.kind, apiVersion: apiVersionOf(type) } : {}), ...copy(object) });
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { K3S_VERSION } from '../contracts/k3s-join';
-import { RESOURCE_TYPES, type ResourceType } from './resource-types';
+import { apiVersionOf, groupVersions, RESOURCE_TYPES, type ResourceType } from './resource-types';
 
 /**
- * The OpenAPI v3 documents kubectl reads: `/openapi/v3` (the index of group-versions) and `/openapi/v3/api/v1`.
+ * The OpenAPI v3 documents kubectl reads: `/openapi/v3` (the index of group-versions) and one per group-version
+ * (`/openapi/v3/api/v1`, `/openapi/v3/apis/batch/v1`, ...).
  * kubectl apply and the other writers look for the `fieldValidation` query parameter on the PATCH operation of the
  * object's kind (QueryParamVerifierV3); when it is there they leave validation to the server instead of downloading
  * the v2 schema. The lab's document has the real paths, operations and parameters but no schemas and no request
@@ -22,18 +23,24 @@ const LIST = ['allowWatchBookmarks', 'continue', 'fieldSelector', 'labelSelector
   .map((name) => query(name, name, ['allowWatchBookmarks', 'sendInitialEvents', 'watch'].includes(name) ? 'boolean' : ['limit', 'timeoutSeconds'].includes(name) ? 'integer' : 'string'));
 const DELETE = [query('dryRun', 'dryRun'), query('gracePeriodSeconds', 'gracePeriodSeconds', 'integer'), query('orphanDependents', 'orphanDependents', 'boolean'), query('propagationPolicy', 'propagationPolicy')];
 
-function operation(action: string, operationId: string, kind: string, parameters: unknown[]) {
-  return {
-    tags: ['core_v1'], description: `${action} ${kind}`, operationId, parameters,
-    responses: { 200: { description: 'OK' }, 401: { description: 'Unauthorized' } },
-    'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': { group: '', version: 'v1', kind },
-  };
+/** `core_v1`, `rbacAuthorization_v1`, `batch_v1`: the tag, and (capitalised) the operationId prefix, of a group-version. */
+function groupVersionTag({ group, version }: { group: string; version: string }): string {
+  const name = group ? group.replace(/\.k8s\.io$/, '').split('.').map((part, i) => (i ? part[0].toUpperCase() + part.slice(1) : part)).join('') : 'core';
+  return `${name}_${version}`;
 }
 
 function pathsFor(type: ResourceType): Record<string, unknown> {
+  const tag = groupVersionTag(type);
+  const prefix = tag.replace(/_(.)/, (_match, first: string) => first.toUpperCase()).replace(/^./, (first) => first.toUpperCase());
+  const operation = (action: string, operationId: string, kind: string, parameters: unknown[]) => ({
+    tags: [tag], description: `${action} ${kind}`, operationId: operationId.replace('CoreV1', prefix), parameters,
+    responses: { 200: { description: 'OK' }, 401: { description: 'Unauthorized' } },
+    'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': { group: type.group, version: type.version, kind },
+  });
   const scope = type.namespaced ? 'Namespaced' : '';
   const id = `${scope}${type.kind}`;
-  const base = type.namespaced ? `/api/v1/namespaces/{namespace}/${type.plural}` : `/api/v1/${type.plural}`;
+  const root = type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
+  const base = type.namespaced ? `${root}/namespaces/{namespace}/${type.plural}` : `${root}/${type.plural}`;
   const scopeParams = type.namespaced ? [pathParam('namespace', 'object name and auth scope, such as for teams and projects')] : [];
   const nameParam = pathParam('name', `name of the ${type.kind}`);
   const paths: Record<string, unknown> = {
@@ -51,7 +58,7 @@ function pathsFor(type: ResourceType): Record<string, unknown> {
       parameters: [nameParam, ...scopeParams, PRETTY],
     },
   };
-  if (type.namespaced) paths[`/api/v1/${type.plural}`] = { get: operation('list', `listCoreV1${type.kind}ForAllNamespaces`, type.kind, LIST), parameters: [PRETTY] };
+  if (type.namespaced) paths[`${root}/${type.plural}`] = { get: operation('list', `listCoreV1${type.kind}ForAllNamespaces`, type.kind, LIST), parameters: [PRETTY] };
   for (const [sub, { kind }] of Object.entries(type.subresources)) {
     const suffix = sub[0].toUpperCase() + sub.slice(1);
     paths[`${base}/{name}/${sub}`] = sub === 'binding'
@@ -66,18 +73,25 @@ function pathsFor(type: ResourceType): Record<string, unknown> {
   return paths;
 }
 
-const coreV1Document = JSON.stringify({
-  openapi: '3.0.0',
-  info: { title: 'Kubernetes', version: K3S_VERSION },
-  paths: Object.assign({}, ...RESOURCE_TYPES.map(pathsFor)),
-  components: { schemas: {} },
-});
-// The real index names each document with the uppercase hex sha512 of its content, so clients may cache it forever.
-const coreV1Hash = createHash('sha512').update(coreV1Document).digest('hex').toUpperCase();
+/** The index path of a group-version: `api/v1`, `apis/batch/v1`. */
+const documentPath = (gv: { group: string; version: string }) => (gv.group ? `apis/${apiVersionOf(gv)}` : `api/${gv.version}`);
 
-export const openApiV3Index = () => ({ paths: { 'api/v1': { serverRelativeURL: `/openapi/v3/api/v1?hash=${coreV1Hash}` } } });
+const documents = new Map(groupVersions().map((gv) => {
+  const text = JSON.stringify({
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: K3S_VERSION },
+    paths: Object.assign({}, ...RESOURCE_TYPES.filter((type) => type.group === gv.group && type.version === gv.version).map(pathsFor)),
+    components: { schemas: {} },
+  });
+  // The real index names each document with the uppercase hex sha512 of its content, so clients may cache it forever.
+  return [documentPath(gv), { text, hash: createHash('sha512').update(text).digest('hex').toUpperCase() }];
+}));
+
+export const openApiV3Index = () => ({
+  paths: Object.fromEntries([...documents].map(([path, { hash }]) => [path, { serverRelativeURL: `/openapi/v3/${path}?hash=${hash}` }])),
+});
 
 /** The document for `/openapi/v3/<path>`, or undefined for a group-version the lab does not serve. */
 export function openApiV3Document(path: string): string | undefined {
-  return path === 'api/v1' ? coreV1Document : undefined;
+  return documents.get(path)?.text;
 }

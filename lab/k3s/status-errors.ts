@@ -1,3 +1,5 @@
+import { resourceType, resourceTypeOfKind } from './resource-types';
+
 /**
  * Kubernetes API errors as kube-apiserver writes them: a `Status` object whose `reason` and `code` clients switch on
  * (k8s.io/apimachinery/pkg/api/errors). Messages are copied from the real server so tests can compare text.
@@ -10,6 +12,7 @@ export interface StatusCause {
 
 export interface StatusDetails {
   name?: string;
+  group?: string;
   kind?: string;
   causes?: StatusCause[];
 }
@@ -43,20 +46,40 @@ function error(code: number, reason: string, message: string, details?: StatusDe
   return new ApiError(failure(code, reason, message, details));
 }
 
-export const notFound = (resource: string, name: string) =>
-  error(404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+/** A resource as messages name it, `cronjobs.batch` (GroupResource.String()), with the group for the details. */
+function groupResource(resource: string): { text: string; group?: string } {
+  const [plural, sub] = resource.split('/');
+  const group = resourceType(plural)?.group;
+  return group ? { text: `${plural}.${group}${sub ? `/${sub}` : ''}`, group } : { text: resource };
+}
 
-export const alreadyExists = (resource: string, name: string) =>
-  error(409, 'AlreadyExists', `${resource} "${name}" already exists`, { name, kind: resource });
+export function notFound(resource: string, name: string): ApiError {
+  const { text, group } = groupResource(resource);
+  return error(404, 'NotFound', `${text} "${name}" not found`, { name, ...(group ? { group } : {}), kind: resource });
+}
 
-export const conflict = (resource: string, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again') =>
-  error(409, 'Conflict', `Operation cannot be fulfilled on ${resource} "${name}": ${why}`, { name, kind: resource });
+export function alreadyExists(resource: string, name: string): ApiError {
+  const { text, group } = groupResource(resource);
+  return error(409, 'AlreadyExists', `${text} "${name}" already exists`, { name, ...(group ? { group } : {}), kind: resource });
+}
 
-/** 422 with one cause per field, message `Pod "x" is invalid: spec.containers: Required value`. */
+export function conflict(resource: string, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again'): ApiError {
+  const { text, group } = groupResource(resource);
+  return error(409, 'Conflict', `Operation cannot be fulfilled on ${text} "${name}": ${why}`, { name, ...(group ? { group } : {}), kind: resource });
+}
+
+/**
+ * 422 with one cause per field, message `Pod "x" is invalid: spec.containers: Required value` (a kind of a group is
+ * qualified, `CronJob.batch "x"`; an empty kind, as for a bad patch, gives ` "" is invalid: ...`).
+ */
 export function invalid(kind: string, name: string, causes: StatusCause[]): ApiError {
   const summary = causes.map((cause) => `${cause.field}: ${cause.message}`);
   const text = summary.length === 1 ? summary[0] : `[${summary.join(', ')}]`;
-  return error(422, 'Invalid', `${kind} "${name}" is invalid: ${text}`, { name, kind, causes });
+  // A kind may come qualified already (`CreateOptions.meta.k8s.io`); else its group is the served type's.
+  const [bare, ...qualifier] = kind.split('.');
+  const group = qualifier.length ? qualifier.join('.') : bare ? resourceTypeOfKind(bare)?.group : undefined;
+  const qualified = group ? `${bare}.${group}` : bare;
+  return error(422, 'Invalid', `${qualified} "${name}" is invalid: ${text}`, { name, ...(group ? { group } : {}), kind: bare, causes });
 }
 
 export const badRequest = (message: string) => error(400, 'BadRequest', message);
@@ -77,9 +100,11 @@ export const expired = (requested: number, oldest: number) =>
 
 export function forbidden(user: string, verb: string, resource: string, namespace: string | undefined, name?: string): ApiError {
   const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-  const subject = name ? `${resource.split('/')[0]} "${name}"` : resource.split('/')[0];
-  return error(403, 'Forbidden', `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "" ${scope}`, {
+  const { text, group } = groupResource(resource.split('/')[0]);
+  const subject = name ? `${text} "${name}"` : text;
+  return error(403, 'Forbidden', `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group ?? ''}" ${scope}`, {
     ...(name ? { name } : {}),
+    ...(group ? { group } : {}),
     kind: resource.split('/')[0],
   });
 }

@@ -1,5 +1,5 @@
 import { findCondition, type Condition, type KubeObject } from './kube-object';
-import type { ResourceType } from './resource-types';
+import { apiVersionOf, type ResourceType } from './resource-types';
 
 /** kubectl asks for `application/json;as=Table;v=v1;g=meta.k8s.io` and prints the server's columns. */
 export function wantsTable(accept: string | undefined): boolean {
@@ -122,6 +122,22 @@ function serviceRow(service: KubeObject): unknown[] {
 
 const count = (value: unknown) => Object.keys((value ?? {}) as object).length;
 
+const BINDING_COLUMNS = [column('Name', 0, 'string', 'name'), column('Role'), column('Age'), column('Users', 1), column('Groups', 1), column('ServiceAccounts', 1)];
+
+/** A (Cluster)RoleBinding's row: ROLE as `Kind/name`, subjects by kind, ServiceAccounts as `namespace/name`. */
+function bindingRow(binding: KubeObject): unknown[] {
+  const subjects = (binding.subjects ?? []) as Array<{ kind: string; name: string; namespace?: string }>;
+  const ofKind = (kind: string) => subjects.filter((s) => s.kind === kind).map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name)).join(', ');
+  const roleRef = (binding.roleRef ?? {}) as { kind?: string; name?: string };
+  return [binding.metadata.name, `${roleRef.kind}/${roleRef.name}`, age(binding), ofKind('User'), ofKind('Group'), ofKind('ServiceAccount')];
+}
+
+/** GetAccessModesAsString: RWO, ROX, RWX, RWOP, in that order. */
+function accessModes(modes: string[] | undefined): string {
+  const short: Array<[string, string]> = [['ReadWriteOnce', 'RWO'], ['ReadOnlyMany', 'ROX'], ['ReadWriteMany', 'RWX'], ['ReadWriteOncePod', 'RWOP']];
+  return short.filter(([mode]) => modes?.includes(mode)).map(([, abbreviation]) => abbreviation).join(',');
+}
+
 interface Printer {
   columns: Column[];
   row: (object: KubeObject) => unknown[];
@@ -161,6 +177,32 @@ const PRINTERS: Record<string, Printer> = {
       column('Selector', 1)],
     row: serviceRow,
   },
+  serviceaccounts: {
+    columns: [column('Name', 0, 'string', 'name'), column('Secrets', 0, 'string'), column('Age')],
+    row: (sa) => [sa.metadata.name, ((sa.secrets ?? []) as unknown[]).length, age(sa)],
+  },
+  persistentvolumeclaims: {
+    columns: [column('Name', 0, 'string', 'name'), column('Status'), column('Volume'), column('Capacity'), column('Access Modes'), column('StorageClass'),
+      column('VolumeAttributesClass'), column('Age'), column('VolumeMode', 1)],
+    row: (claim) => [claim.metadata.name, claim.metadata.deletionTimestamp ? 'Terminating' : claim.status?.phase ?? '', claim.spec?.volumeName ?? '',
+      claim.status?.capacity?.storage ?? '', accessModes(claim.status?.accessModes), claim.spec?.storageClassName ?? '',
+      claim.spec?.volumeAttributesClassName ?? '<unset>', age(claim), claim.spec?.volumeMode ?? ''],
+  },
+  roles: { columns: [column('Name', 0, 'string', 'name'), column('Created At', 0, 'date')], row: (role) => [role.metadata.name, role.metadata.creationTimestamp ?? ''] },
+  clusterroles: { columns: [column('Name', 0, 'string', 'name'), column('Created At', 0, 'date')], row: (role) => [role.metadata.name, role.metadata.creationTimestamp ?? ''] },
+  rolebindings: { columns: BINDING_COLUMNS, row: bindingRow },
+  clusterrolebindings: { columns: BINDING_COLUMNS, row: bindingRow },
+  cronjobs: {
+    columns: [column('Name', 0, 'string', 'name'), column('Schedule'), column('Timezone'), column('Suspend', 0, 'boolean'), column('Active', 0, 'integer'),
+      column('Last Schedule'), column('Age'), column('Containers', 1), column('Images', 1), column('Selector', 1)],
+    row: (cronJob) => {
+      const containers = (cronJob.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []) as Array<{ name: string; image: string }>;
+      const lastSchedule = cronJob.status?.lastScheduleTime;
+      return [cronJob.metadata.name, cronJob.spec?.schedule ?? '', cronJob.spec?.timeZone ?? '<none>', cronJob.spec?.suspend ? 'True' : 'False',
+        ((cronJob.status?.active ?? []) as unknown[]).length, lastSchedule ? humanDuration(Date.now() - Date.parse(lastSchedule)) : '<none>', age(cronJob),
+        containers.map((c) => c.name).join(','), containers.map((c) => c.image).join(','), '<none>'];
+    },
+  },
 };
 
 /** The apiserver's default table for a resource without a printer (rest/table.go): NAME and CREATED AT. */
@@ -173,7 +215,7 @@ export function asTable(type: ResourceType, objects: KubeObject[], resourceVersi
   const printer = PRINTERS[type.plural] ?? DEFAULT_PRINTER;
   const rowObject = (object: KubeObject) => {
     if (include === 'None') return {};
-    if (include === 'Object') return { object: { kind: type.kind, apiVersion: 'v1', ...object } };
+    if (include === 'Object') return { object: { kind: type.kind, apiVersion: apiVersionOf(type), ...object } };
     return { object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata } };
   };
   return {

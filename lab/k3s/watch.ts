@@ -8,6 +8,8 @@ import { expired } from './status-errors';
 export interface WatchRequest {
   resource: string;
   kind: string;
+  /** The watched type's apiVersion, which its bookmarks carry. */
+  apiVersion: string;
   namespace?: string;
   selector: Selector;
   /** Absent or "0": start with synthetic ADDED events for what exists now. */
@@ -72,7 +74,7 @@ export function serveWatch(store: ObjectStore, timing: LabTiming, request: Watch
   const unsubscribe = store.subscribe(deliver);
   // Bookmarks let informers resume from a recent version after a reconnect (about once a minute on a real server).
   const bookmarks = request.allowBookmarks
-    ? setInterval(() => send('BOOKMARK', { kind: request.kind, apiVersion: 'v1', metadata: { resourceVersion: String(store.resourceVersion) } }), timing.period(60_000, 1_000))
+    ? setInterval(() => send('BOOKMARK', { kind: request.kind, apiVersion: request.apiVersion, metadata: { resourceVersion: String(store.resourceVersion) } }), timing.period(60_000, 1_000))
     : undefined;
   // timeoutSeconds is the client's own deadline in real seconds, not a lab duration.
   const timeout = request.timeoutSeconds !== undefined ? setTimeout(end, request.timeoutSeconds * 1000) : undefined;

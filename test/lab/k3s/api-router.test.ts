@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import https from 'node:https';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { RunningK3sServer } from '../../../lab/k3s';
-import { adminCredentials, nginxPod, request, startTestServer, watchUntil, type Credentials } from './lab-client';
+import { nginxPod, request, useTestServer, watchUntil, type Credentials } from './lab-client';
 
 describe('Kubernetes API (kube-apiserver behaviour)', () => {
   let server: RunningK3sServer;
   let admin: Credentials;
-  before(async () => {
-    ({ server } = await startTestServer());
-    admin = adminCredentials(server);
-  });
-  after(() => server.stop());
+  useTestServer((lab) => ({ server, admin } = lab));
 
   it('serves /version as k3s v1.34.3+k3s1', async () => {
     const version = (await request(server, admin, 'GET', '/version')).json();

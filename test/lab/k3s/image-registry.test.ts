@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import { imagePullError, runPod, type PodEvent, type PodHost, type RunningK3sServer } from '../../../lab/k3s';
 import { registryOutage } from '../../../lab/registry/image-registry';
 import type { KubeObject } from '../../../lab/k3s/kube-object';
 import { LabTiming } from '../../../lab/timing';
-import { adminCredentials, nginxPod, request, startTestServer, watchUntil, type Credentials } from './lab-client';
+import { nginxPod, request, useTestServer, watchUntil, type Credentials } from './lab-client';
 
 // containerd (k3s build, musl resolver) when DNS for the registry fails, as the kubelet reports it: k8s.io/cri-client
 // strips the gRPC Unknown code, so no "rpc error" prefix (containerd/containerd#10709, k3s-io/k3s#1629).
@@ -19,12 +19,8 @@ const eventLines = async (server: RunningK3sServer, admin: Credentials, pod: str
 describe('faults.registryUnreachable: image pulls fail as containerd\'s do when the registry cannot be resolved', () => {
   let server: RunningK3sServer;
   let admin: Credentials;
-  before(async () => {
-    ({ server } = await startTestServer());
-    admin = adminCredentials(server);
-  });
+  useTestServer((lab) => ({ server, admin } = lab));
   afterEach(() => server.faults.clear());
-  after(() => server.stop());
 
   it('is inert until armed', () => {
     assert.equal(imagePullError('nginx:alpine'), undefined);

@@ -1,47 +1,24 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunningK3sServer } from '../../../lab/k3s';
 import type { VirtualNetwork } from '../../../lab/net/virtual-network';
+import { KUBECTL, kubectlFor, kubectlMissing } from '../../support/kubectl';
 import { joinAgentNode, startTestServer } from './lab-client';
-
-// The real binary (scripts/install-test-tools.sh); these tests prove the lab answers what kubectl 1.34 asks.
-const KUBECTL = process.env.KUBECTL ?? resolve(__dirname, '../../../.tools/bin/kubectl');
-const missing = existsSync(KUBECTL) ? false : `kubectl not found at ${KUBECTL}: run scripts/install-test-tools.sh or set KUBECTL`;
-
-interface KubectlResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 const FAILED_SCHEDULING_TAIL = 'no new claims to deallocate, preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
 
-describe('the real kubectl v1.34 against the emulated k3s server', { skip: missing }, () => {
+describe('the real kubectl v1.34 against the emulated k3s server', { skip: kubectlMissing }, () => {
   let server: RunningK3sServer;
   let network: VirtualNetwork;
   let dir: string;
   let stopAgent = () => {};
 
-  /** Runs kubectl with the lab's kubeconfig and a fresh HOME (so its discovery cache is this server's). */
-  function kubectl(...args: string[]): Promise<KubectlResult> {
-    return new Promise((done) => {
-      execFile(KUBECTL, ['--kubeconfig', join(dir, 'k3s.yaml'), ...args], { env: { PATH: process.env.PATH, HOME: dir }, timeout: 60_000 }, (error, stdout, stderr) => {
-        done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      });
-    });
-  }
-
-  /** kubectl that must succeed: its stdout, or an assertion that shows what it printed. */
-  async function ok(...args: string[]): Promise<string> {
-    const result = await kubectl(...args);
-    assert.equal(result.code, 0, `kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr}${result.stdout}`);
-    assert.equal(result.stderr, '', `kubectl ${args.join(' ')} wrote to stderr`);
-    return result.stdout;
-  }
+  let kubectl: ReturnType<typeof kubectlFor>['run'];
+  let ok: ReturnType<typeof kubectlFor>['ok'];
 
   const lines = (text: string) => text.trimEnd().split('\n');
   const columns = (line: string) => line.trim().split(/\s{2,}/);
@@ -50,6 +27,7 @@ describe('the real kubectl v1.34 against the emulated k3s server', { skip: missi
     ({ server, network } = await startTestServer());
     dir = mkdtempSync(join(tmpdir(), 'kubectl-lab-'));
     writeFileSync(join(dir, 'k3s.yaml'), server.kubeconfig(), { mode: 0o600 });
+    ({ run: kubectl, ok } = kubectlFor(join(dir, 'k3s.yaml'), dir));
     stopAgent = (await joinAgentNode(server, network, 'k3s-worker-01', '192.168.2.21')).stop;
   });
   after(async () => {

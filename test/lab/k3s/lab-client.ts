@@ -1,10 +1,25 @@
 import https from 'node:https';
+import { after, before } from 'node:test';
 import { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { LabTiming } from '../../../lab/timing';
 import { startK3sServer, type RunningK3sServer } from '../../../lab/k3s';
 import { CONTAINERD_VERSION, K3S_VERSION } from '../../../lab/contracts/k3s-join';
 import { kubeTime } from '../../../lab/k3s/kube-object';
 import { healthyNodeConditions } from '../../../lab/k3s/server-node';
+
+/**
+ * A server for the enclosing describe: started before its tests (handed to `started`, with the admin identity) and
+ * stopped after them.
+ */
+export function useTestServer(started: (lab: { server: RunningK3sServer; network: VirtualNetwork; admin: Credentials }) => void): void {
+  let server: RunningK3sServer | undefined;
+  before(async () => {
+    const lab = await startTestServer();
+    server = lab.server;
+    started({ ...lab, admin: adminCredentials(lab.server) });
+  });
+  after(() => server?.stop());
+}
 
 /** A started server at scale 0 on its own network, for one test file. */
 export async function startTestServer(): Promise<{ server: RunningK3sServer; network: VirtualNetwork }> {

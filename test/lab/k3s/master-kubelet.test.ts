@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import type { RunningK3sServer } from '../../../lab/k3s';
-import { adminCredentials, nginxPod, request, startTestServer, watchUntil, type Credentials } from './lab-client';
+import { nginxPod, request, useTestServer, watchUntil, type Credentials } from './lab-client';
 
 describe('the server\'s own kubelet (pod lifecycle as kubelet reports it)', () => {
   let server: RunningK3sServer;
   let admin: Credentials;
-  before(async () => {
-    ({ server } = await startTestServer());
-    admin = adminCredentials(server);
-  });
-  after(() => server.stop());
+  useTestServer((lab) => ({ server, admin } = lab));
 
   it('keeps the server node\'s heartbeat fresh (node status update every 10 s, scaled)', async () => {
     const heartbeat = (node: any) => node.status.conditions.find((c: any) => c.type === 'Ready').lastHeartbeatTime;
