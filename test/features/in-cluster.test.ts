@@ -1,32 +1,26 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { startLab, type RunningLab } from '../../lab';
-import type { PolicyRule } from '../../lab/k3s/service-accounts';
 import { untracked } from '../../src/cleanup/cleanup-ledger';
 import { ClusterClient } from '../../src/kube/cluster-client';
 import { discardEvidence } from '../../src/provisioning/evidence';
 import { WorkerBuild } from '../../src/provisioning/worker-build';
 import { openTarget } from '../../support/open-target';
+import { kubectlFor, kubectlMissing } from '../support/kubectl';
 import { storySpec } from '../support/story-spec';
 import { projectRoot, runCucumber } from './run-cucumber';
 
 const ACCOUNT = { namespace: 'k3s-acceptance', name: 'k3s-acceptance' };
 
-/** Grants the lab's ServiceAccount exactly what the manifests' (Cluster)RoleBindings give it. */
-function grantFromManifests(lab: RunningLab): void {
-  const documents = k8s.loadAllYaml(readFileSync(join(projectRoot, 'deploy/nightly-cronjob.yaml'), 'utf8')) as Array<Record<string, any>>;
-  const roles = new Map(documents.filter((d) => d.kind === 'Role' || d.kind === 'ClusterRole').map((d) => [`${d.kind}/${d.metadata.namespace ?? ''}/${d.metadata.name}`, d.rules as PolicyRule[]]));
-  for (const binding of documents.filter((d) => d.kind === 'RoleBinding' || d.kind === 'ClusterRoleBinding')) {
-    if (!binding.subjects.some((s: any) => s.kind === 'ServiceAccount' && s.name === ACCOUNT.name && s.namespace === ACCOUNT.namespace)) continue;
-    const namespace = binding.kind === 'RoleBinding' ? binding.metadata.namespace : undefined;
-    const rules = roles.get(`${binding.roleRef.kind}/${binding.roleRef.kind === 'Role' ? namespace : ''}/${binding.roleRef.name}`);
-    assert.ok(rules, `${binding.kind} ${binding.metadata.name} refers to a role the manifests define`);
-    lab.k3s.serviceAccounts.grant(ACCOUNT.namespace, ACCOUNT.name, { rules, namespace });
-  }
+/** What the README says to do: the namespace, then the manifests, applied with kubectl as the cluster's admin. */
+async function applyManifests(lab: RunningLab, home: string): Promise<void> {
+  const { ok } = kubectlFor(lab.env.KUBECONFIG, home);
+  await ok('apply', '-f', join(projectRoot, 'deploy/namespace.yaml'));
+  await ok('apply', '-f', join(projectRoot, 'deploy/nightly-cronjob.yaml'));
 }
 
 /** The files a pod sees at /var/run/secrets/kubernetes.io/serviceaccount, under a scratch root. */
@@ -38,7 +32,7 @@ function mountServiceAccount(lab: RunningLab, root: string): void {
   writeFileSync(join(dir, 'namespace'), ACCOUNT.namespace);
 }
 
-describe('the nightly as the CronJob runs it: in the cluster, with the ServiceAccount of deploy/nightly-cronjob.yaml', () => {
+describe('the nightly as the CronJob runs it: in the cluster, with the ServiceAccount and RBAC of deploy/nightly-cronjob.yaml', { skip: kubectlMissing }, () => {
   let lab: RunningLab;
   const stateDir = mkdtempSync(join(tmpdir(), 'k3s-lab-in-cluster-'));
   const root = mkdtempSync(join(tmpdir(), 'pod-root-'));
@@ -51,7 +45,7 @@ describe('the nightly as the CronJob runs it: in the cluster, with the ServiceAc
     await build.ensureReady(discardEvidence);
     build.close();
     target.proxmoxHost.close();
-    grantFromManifests(lab);
+    await applyManifests(lab, root);
     mountServiceAccount(lab, root);
   });
   after(async () => {
