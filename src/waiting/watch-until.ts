@@ -57,8 +57,13 @@ export function watchUntil<O extends k8s.KubernetesObject, T>(options: WatchUnti
             } else if (verdict.done) finish('done', () => resolve(verdict.value));
             else phase.observe((lastObserved = verdict.observed));
           },
-          // The watch ended: resume from the current state; after an error, give the server a moment first.
-          (error: unknown) => (error ? setTimeout(start, Math.min(500, options.deadline.remainingMs())) : setImmediate(start)),
+          // The watch ended: resume from the current state; after an error, give the server a moment first. A watch
+          // aborted because the wait settled ends too; arming a retry then would only hold the process open.
+          (error: unknown) => {
+            if (settled) return;
+            if (error) setTimeout(start, Math.min(500, options.deadline.remainingMs()));
+            else setImmediate(start);
+          },
         )
         .then((abort) => {
           controller = abort;

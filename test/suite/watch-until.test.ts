@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import * as k8s from '@kubernetes/client-node';
 import type { V1Node } from '@kubernetes/client-node';
 import { startK3sServer, type RunningK3sServer } from '../../lab/k3s';
 import { VirtualNetwork } from '../../lab/net/virtual-network';
@@ -42,6 +43,46 @@ describe('waiting by watching the Kubernetes API', () => {
     });
     assert.equal(dropped, 1, 'one watch was open and was dropped');
     assert.equal(found, 'late-node');
+  });
+
+  it('arms no retry once it has its answer, so a finished run exits at once', { timeout: 10_000 }, async () => {
+    // The watch it aborts on settling ends with an error; a retry armed then would hold the process open 500 ms.
+    // Both the timer and the watch's end are observed as they happen: the check runs once the aborted watch has ended.
+    const realSetTimeout = globalThis.setTimeout;
+    const realWatch = k8s.Watch.prototype.watch;
+    const armedAfterAnswer: number[] = [];
+    let answered = false;
+    let endedAfterAnswer!: () => void;
+    const watchEnded = new Promise<void>((resolve) => (endedAfterAnswer = resolve));
+    globalThis.setTimeout = ((callback: () => void, ms?: number) => {
+      if (answered) armedAfterAnswer.push(ms ?? 0);
+      return realSetTimeout(callback, ms);
+    }) as typeof setTimeout;
+    k8s.Watch.prototype.watch = function (path, query, callback, done) {
+      return realWatch.call(this, path, query, callback, (error) => {
+        done(error);
+        if (answered) endedAfterAnswer();
+      });
+    };
+    try {
+      const found = await watchUntil<V1Node, string>({
+        kubeconfig: cluster.kubeconfig,
+        path: '/api/v1/nodes',
+        query: {},
+        deadline: new Deadline('node k3s-master registered', 10_000),
+        judge: (node) => {
+          if (node.metadata?.name !== 'k3s-master') return { done: false, observed: `saw ${node.metadata?.name}` };
+          answered = true;
+          return { done: true, value: 'k3s-master' };
+        },
+      });
+      assert.equal(found, 'k3s-master');
+      await watchEnded;
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+      k8s.Watch.prototype.watch = realWatch;
+    }
+    assert.deepEqual(armedAfterAnswer.filter((ms) => ms === 500), [], 'no 500 ms watch retry armed after the answer');
   });
 
   it('fails at its deadline with the last state it observed', async () => {
