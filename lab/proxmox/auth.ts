@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { privilegesOn, TokenAcl, type AclEntry, type Privileges } from './acl';
 import { AuthError, permissionError } from './envelope';
 import type { LabTiming } from '../timing';
 
@@ -8,25 +9,33 @@ export interface ApiTokenGrant {
   tokenId: string;
   /** lower-case UUID */
   secret: string;
-  /** Privileges on every path; 'all' (the default) as for a token of root@pam without privilege separation. */
-  privileges?: 'all' | string[];
+  /**
+   * 'all' (the default): a token of root@pam without privilege separation. Otherwise a privilege-separated token's
+   * ACL entries, or a flat list of privileges, which is one entry on / that propagates (the same on every path).
+   */
+  privileges?: 'all' | readonly string[] | readonly AclEntry[];
 }
 
 /** Who a request acts as. A token acts as `user@realm!tokenid`, which is never `root@pam` itself. */
 export interface Principal {
   userid: string;
-  privileges: 'all' | ReadonlySet<string>;
+  privileges: Privileges;
 }
 
 export const ROOT: Principal = { userid: 'root@pam', privileges: 'all' };
 
 /** $rpcenv->check: `Permission check failed (/vms/102, VM.Allocate)` when the privilege is missing. */
 export function requirePrivilege(principal: Principal, path: string, privilege: string): void {
-  if (!hasPrivilege(principal, privilege)) throw permissionError(`${path}, ${privilege}`);
+  if (!hasPrivilege(principal, path, privilege)) throw permissionError(`${path}, ${privilege}`);
 }
 
-export function hasPrivilege(principal: Principal, privilege: string): boolean {
-  return principal.privileges === 'all' || principal.privileges.has(privilege);
+/** $rpcenv->check_any: `Permission check failed (/storage/local, Datastore.Audit|Datastore.AllocateSpace)`. */
+export function requireAnyPrivilege(principal: Principal, path: string, privileges: string[]): void {
+  if (!privileges.some((privilege) => hasPrivilege(principal, path, privilege))) throw permissionError(`${path}, ${privileges.join('|')}`);
+}
+
+export function hasPrivilege(principal: Principal, path: string, privilege: string): boolean {
+  return privilegesOn(principal.privileges, path).has(privilege);
 }
 
 export interface Ticket {
@@ -42,12 +51,34 @@ export interface Ticket {
 export class ApiAuthenticator {
   private readonly secret = randomBytes(32);
   private readonly tickets = new Map<string, string>(); // ticket -> username
+  private readonly tokens = new Map<string, { secret: string; privileges: Privileges }>();
 
   constructor(
-    private readonly tokens: ApiTokenGrant[],
+    tokens: ApiTokenGrant[],
     private readonly rootPassword: string | undefined,
     private readonly timing: LabTiming,
-  ) {}
+  ) {
+    for (const grant of tokens) this.addToken(grant);
+  }
+
+  /** `pveum user token add` (and its ACL entries); a token of the same id is replaced. */
+  addToken(grant: ApiTokenGrant): void {
+    this.tokens.set(grant.tokenId, { secret: grant.secret, privileges: tokenPrivileges(grant.privileges) });
+  }
+
+  /**
+   * What a user or token may do, for GET /access/permissions. Only root@pam and the tokens exist; an unknown
+   * user or token holds nothing, as RPCEnvironment.pm `permissions` answers for one.
+   */
+  privilegesOf(userid: string): Privileges {
+    if (userid === 'root@pam') return 'all';
+    return this.tokens.get(userid)?.privileges ?? new TokenAcl([]);
+  }
+
+  /** Every path the ACL tree has an entry on, whoever it is for (AccessControl.pm iterate_acl_tree). */
+  aclPaths(): string[] {
+    return [...new Set([...this.tokens.values()].flatMap(({ privileges }) => (privileges === 'all' ? [] : privileges.entries.map((entry) => entry.path))))];
+  }
 
   /** POST /access/ticket: only root@pam exists in the lab's user database. */
   issueTicket(username: string, password: string): Ticket | undefined {
@@ -63,10 +94,9 @@ export class ApiAuthenticator {
     const authorization = headers.authorization;
     if (authorization?.startsWith('PVEAPIToken=')) {
       const match = authorization.slice('PVEAPIToken='.length).match(/^([^=]+@[^=!]+![^=]+)[=:]([0-9a-f-]+)$/);
-      const grant = match && this.tokens.find((t) => t.tokenId === match[1] && t.secret === match[2]);
-      if (!grant) return this.refuse('Authentication failed!');
-      const privileges = grant.privileges === undefined || grant.privileges === 'all' ? 'all' : new Set(grant.privileges);
-      return { userid: grant.tokenId, privileges };
+      const token = match ? this.tokens.get(match[1]) : undefined;
+      if (!match || !token || token.secret !== match[2]) return this.refuse('Authentication failed!');
+      return { userid: match[1], privileges: token.privileges };
     }
     const ticket = cookie(headers.cookie, 'PVEAuthCookie');
     if (ticket === undefined) return this.refuse('No ticket');
@@ -93,6 +123,12 @@ export class ApiAuthenticator {
   }
 }
 
+function tokenPrivileges(granted: ApiTokenGrant['privileges']): Privileges {
+  if (granted === undefined || granted === 'all') return 'all';
+  const flat = granted.filter((item): item is string => typeof item === 'string');
+  return new TokenAcl(flat.length ? [{ path: '/', privileges: flat }] : (granted as readonly AclEntry[]));
+}
+
 function cookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
@@ -102,4 +138,4 @@ function cookie(header: string | undefined, name: string): string | undefined {
 }
 
 /** The caller of the one anonymous call (POST /access/ticket) before it has proven anything. */
-export const ANONYMOUS: Principal = { userid: '', privileges: new Set() };
+export const ANONYMOUS: Principal = { userid: '', privileges: new TokenAcl([]) };

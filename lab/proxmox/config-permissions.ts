@@ -1,7 +1,7 @@
 import { requirePrivilege, type Principal } from './auth';
 import { permissionError } from './envelope';
 import { parsePropertyString } from './schema/property-string';
-import { featuresFormat } from './schema/lxc-options';
+import { featuresFormat, netFormat } from './schema/lxc-options';
 
 /**
  * PVE::LXC::check_ct_modify_config_perm: root@pam may change anything; everyone else needs the matching
@@ -21,9 +21,12 @@ export function checkConfigChangePermission(
     if (opt === 'cores' || opt === 'cpuunits' || opt === 'cpulimit') requirePrivilege(principal, vm, 'VM.Config.CPU');
     else if (opt === 'rootfs' || /^mp\d+$/.test(opt)) requirePrivilege(principal, vm, 'VM.Config.Disk');
     else if (opt === 'memory' || opt === 'swap') requirePrivilege(principal, vm, 'VM.Config.Memory');
-    else if (/^net\d+$/.test(opt) || opt === 'nameserver' || opt === 'searchdomain' || opt === 'hostname') {
+    else if (/^net\d+$/.test(opt)) {
       requirePrivilege(principal, vm, 'VM.Config.Network');
-    } else if (/^dev\d+$/.test(opt)) throw permissionError('configuring device passthrough is only allowed for root@pam');
+      if (oldOptions?.[opt]) checkBridgeAccess(principal, oldOptions[opt]);
+      if (!isDelete && changes[opt]) checkBridgeAccess(principal, changes[opt]);
+    } else if (opt === 'nameserver' || opt === 'searchdomain' || opt === 'hostname') requirePrivilege(principal, vm, 'VM.Config.Network');
+    else if (/^dev\d+$/.test(opt)) throw permissionError('configuring device passthrough is only allowed for root@pam');
     else if (opt === 'features') checkFeatureChange(principal, vm, oldOptions?.features, isDelete ? undefined : changes.features, isDelete, unprivileged);
     else if (opt === 'hookscript') throw permissionError('changing the hookscript is only allowed for root@pam');
     else requirePrivilege(principal, vm, 'VM.Config.Options');
@@ -59,4 +62,27 @@ function checkFeatureChange(
   }
   if (otherChanged) throw permissionError('changing feature flags (except nesting) is only allowed for root@pam');
   if (nestingChanged) requirePrivilege(principal, vm, 'VM.Allocate');
+}
+
+/**
+ * check_bridge_access (pve-container src/PVE/LXC.pm) -> check_vnet_access (pve-guest-common GuestHelpers.pm, PVE 8):
+ * SDN.Use on the bridge's zone path, or on each VLAN the interface uses. The lab has no SDN VNets, so every bridge
+ * is in the zone 'localnetwork'.
+ */
+function checkBridgeAccess(principal: Principal, net: string): void {
+  const { bridge = '', tag, trunks } = parsePropertyString(net, netFormat);
+  const zone = `/sdn/zones/localnetwork/${bridge}`;
+  if (tag) requirePrivilege(principal, `${zone}/${tag}`, 'SDN.Use');
+  for (const vlan of trunkTags(trunks)) requirePrivilege(principal, `${zone}/${vlan}`, 'SDN.Use');
+  if (!tag && !trunks) requirePrivilege(principal, zone, 'SDN.Use');
+}
+
+/** `10;20-22` -> 10, 20, 21, 22, in order (GuestHelpers.pm get_tags_from_trunk; the checks go sorted by text). */
+function trunkTags(trunks: string | undefined): string[] {
+  const tags = new Set<string>();
+  for (const trunk of (trunks ?? '').split(';').filter(Boolean)) {
+    const [start, end] = trunk.split('-').map(Number);
+    for (let t = start; t <= (end > start ? end : start); t += 1) tags.add(String(t));
+  }
+  return [...tags].sort();
 }

@@ -23,6 +23,8 @@ import { TaskRegistry } from './tasks';
 
 export { ContainerStore } from './container-store';
 export type { ApiTokenGrant } from './auth';
+export type { AclEntry } from './acl';
+export { ROLES } from './privileges';
 export type { PctConfig } from './conf-file';
 export type { ProxmoxFaults } from './faults';
 
@@ -60,6 +62,11 @@ export interface RunningProxmoxNode {
   containers: ContainerStore;
   /** Lab-internal: arm lock timeouts, failing tasks, API outages and more (see LIMITATIONS.md, "Faults"). */
   faults: ProxmoxFaults;
+  /**
+   * Lab-internal: an API token and its ACL entries, as an administrator adds them (`pveum user token add`,
+   * `pveum acl modify`); replaces a token of the same id. Not counted as a write: it is not the suite's doing.
+   */
+  addApiToken(grant: ApiTokenGrant): void;
   stop(): Promise<void>;
 }
 
@@ -140,6 +147,7 @@ export async function startProxmoxNode(options: ProxmoxNodeOptions): Promise<Run
     writeCount: () => writes,
     containers: ctx.store,
     faults,
+    addApiToken: (grant) => auth.addToken(grant),
     stop: async () => {
       for (const close of unexpose) close();
       await Promise.all([api.close(), ssh.close()]);

@@ -1,5 +1,5 @@
 import { ApiError, parameterError } from './envelope';
-import { requirePrivilege, type Principal } from './auth';
+import { hasPrivilege, requireAnyPrivilege, requirePrivilege, type Principal } from './auth';
 import { checkConfigChangePermission } from './config-permissions';
 import type { PctConfig } from './conf-file';
 import { toGuestConfig } from './guest-config';
@@ -32,9 +32,10 @@ export async function createContainer(ctx: NodeContext, principal: Principal, pa
   requirePrivilege(principal, `/vms/${vmid}`, 'VM.Allocate');
   if (params.restore === '1') throw new ApiError(501, 'restore is not emulated by the lab');
 
-  // PVE 8 creates privileged containers unless told otherwise (PVE 9 flipped the default to 1).
+  // PVE 8 creates privileged containers unless told otherwise (PVE 9 flipped the default to 1). PVE 8 asks no more
+  // privileges for a privileged CT; PVE 9 (pve-container 6.0, "create/restore: require Sys.Modify for privileged
+  // containers") wants Sys.Modify on / as well, which this PVE 8.4 node does not.
   const unprivileged = params.unprivileged === '1';
-  if (!unprivileged) requirePrivilege(principal, '/', 'Sys.Modify');
 
   const options: Record<string, string> = {};
   for (const [key, value] of Object.entries(params)) if (!CREATE_ONLY.includes(key)) options[key] = value;
@@ -46,7 +47,9 @@ export async function createContainer(ctx: NodeContext, principal: Principal, pa
     if (principal.userid !== 'root@pam') throw new ApiError(500, 'Only root can pass arbitrary filesystem paths.');
   } else {
     ctx.storage.get(templateStorage);
-    requirePrivilege(principal, `/storage/${templateStorage}`, 'Datastore.AllocateSpace');
+    // pve-storage Storage.pm check_volume_access for a vztmpl volume: Datastore.Allocate, or read access at least.
+    const path = `/storage/${templateStorage}`;
+    if (!hasPrivilege(principal, path, 'Datastore.Allocate')) requireAnyPrivilege(principal, path, ['Datastore.AllocateSpace', 'Datastore.Audit']);
   }
 
   const storage = params.storage ?? 'local';

@@ -1,9 +1,16 @@
-import type { ApiAuthenticator } from '../auth';
+import { requirePrivilege, type ApiAuthenticator } from '../auth';
+import { effectivePermissions, permissionsAt, rootCapabilities } from '../effective-permissions';
 import { ApiError } from '../envelope';
 import type { Route } from '../router';
 import { verifyParameters } from '../schema/verify-parameters';
 
-/** POST /access/ticket: the ticket, CSRF token and capabilities of a logged-in user. */
+/** pve-access-control AccessControl.pm $userid_or_token_regex (Auth/Plugin.pm $user_regex, $realm_regex). */
+const USERID_OR_TOKEN = /[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+(?:![A-Za-z][A-Za-z0-9.\-_]+)?/;
+
+/**
+ * POST /access/ticket: the ticket, CSRF token and capabilities of a logged-in user. GET /access/permissions: what a
+ * user or token may do, per ACL path (pve-access-control src/PVE/API2/AccessControl.pm `permissions`).
+ */
 export function accessRoutes(auth: ApiAuthenticator): Route[] {
   return [
     {
@@ -21,18 +28,26 @@ export function accessRoutes(auth: ApiAuthenticator): Route[] {
         const user = params.realm && !params.username.includes('@') ? `${params.username}@${params.realm}` : params.username;
         const ticket = auth.issueTicket(user, params.password);
         if (!ticket) throw new ApiError(401, 'authentication failure');
-        return { ...ticket, cap: rootCapabilities };
+        return { ...ticket, cap: rootCapabilities() };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/access/permissions',
+      handle: ({ params, principal }) => {
+        verifyParameters(params, {
+          userid: { type: 'string', optional: true, pattern: USERID_OR_TOKEN },
+          path: { type: 'string', optional: true },
+        });
+        const userid = params.userid ?? principal.userid;
+        // Anyone may read their own, and a user their tokens'; someone else's needs Sys.Audit on /access.
+        const owner = userid.match(/^(.+)!/)?.[1];
+        if (userid !== principal.userid && owner !== principal.userid) requirePrivilege(principal, '/access', 'Sys.Audit');
+        const privileges = auth.privilegesOf(userid);
+        // With a path, that path alone, even when nothing is held there.
+        if (params.path) return { [params.path]: permissionsAt(privileges, params.path) };
+        return effectivePermissions(privileges, auth.aclPaths());
       },
     },
   ];
 }
-
-const all = (...privs: string[]) => Object.fromEntries(privs.map((p) => [p, 1]));
-const rootCapabilities = {
-  vms: all('VM.Allocate', 'VM.Audit', 'VM.Backup', 'VM.Clone', 'VM.Config.CPU', 'VM.Config.Disk', 'VM.Config.Memory', 'VM.Config.Network', 'VM.Config.Options', 'VM.Console', 'VM.Migrate', 'VM.PowerMgmt', 'VM.Snapshot', 'Permissions.Modify'),
-  storage: all('Datastore.Allocate', 'Datastore.AllocateSpace', 'Datastore.AllocateTemplate', 'Datastore.Audit', 'Permissions.Modify'),
-  nodes: all('Sys.Audit', 'Sys.Console', 'Sys.Modify', 'Sys.PowerMgmt', 'Sys.Syslog', 'Permissions.Modify'),
-  access: all('Group.Allocate', 'Realm.Allocate', 'User.Modify', 'Permissions.Modify'),
-  dc: all('Sys.Audit', 'Sys.Modify', 'SDN.Audit', 'SDN.Allocate'),
-  sdn: all('SDN.Allocate', 'SDN.Audit', 'SDN.Use', 'Permissions.Modify'),
-};

@@ -1,4 +1,4 @@
-import { requirePrivilege } from '../auth';
+import { hasPrivilege, requirePrivilege } from '../auth';
 import { createContainer } from '../lxc-create';
 import { readContainerConfig, updateContainerConfig } from '../lxc-config';
 import { destroyContainer } from '../lxc-destroy';
@@ -34,9 +34,8 @@ export function lxcRoutes(ctx: NodeContext): Route[] {
       handle: ({ params, principal }) => {
         verifyParameters(params, { node: { type: 'string' } });
         requireThisNode(ctx, params.node);
-        // The real list silently leaves out CTs the caller may not audit.
-        if (principal.privileges !== 'all' && !principal.privileges.has('VM.Audit')) return [];
-        return ctx.store.vmids().map((vmid) => containerStatus(ctx, vmid));
+        // The real list silently leaves out CTs the caller may not audit (API2/LXC.pm vmlist).
+        return ctx.store.vmids().filter((vmid) => hasPrivilege(principal, `/vms/${vmid}`, 'VM.Audit')).map((vmid) => containerStatus(ctx, vmid));
       },
     },
     {

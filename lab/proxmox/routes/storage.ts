@@ -1,4 +1,4 @@
-import { requirePrivilege } from '../auth';
+import { requireAnyPrivilege } from '../auth';
 import type { NodeContext } from '../node-context';
 import type { Route } from '../router';
 import type { StorageDefinition } from '../storage';
@@ -55,7 +55,8 @@ export function storageRoutes(ctx: NodeContext): Route[] {
         });
         requireThisNode(ctx, params.node);
         const st = ctx.storage.get(params.storage);
-        requirePrivilege(principal, `/storage/${st.storage}`, 'Datastore.Audit');
+        // pve-storage API2/Storage/Content.pm index: either privilege will do.
+        requireAnyPrivilege(principal, `/storage/${st.storage}`, ['Datastore.Audit', 'Datastore.AllocateSpace']);
         const volumes: Array<Record<string, unknown>> = [];
         if (st.content.includes('vztmpl')) volumes.push(...ctx.storage.templates().map((t) => ({ ...t })));
         if (st.content.includes('rootdir')) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ROLES } from '../../../lab/proxmox';
 import { createWorker, LIMITED_SECRET, LIMITED_TOKEN_ID, startTestNode, WORKER_CREATE, type TestNode } from './test-node';
 
 describe('lxc-create (POST /nodes/{node}/lxc, pve-container src/PVE/API2/LXC.pm create_vm)', () => {
@@ -42,6 +43,33 @@ describe('lxc-create (POST /nodes/{node}/lxc, pve-container src/PVE/API2/LXC.pm 
     assert.equal(r.status, 403);
     assert.equal(r.statusText, 'Permission check failed (/vms/102, VM.Allocate)');
     assert.deepEqual(r.json, { data: null, message: 'Permission check failed (/vms/102, VM.Allocate)\n' });
+  });
+
+  it('lets a privilege-separated token create a privileged CT with its roles on /vms, the storages and the bridge: PVE 8 wants no Sys.Modify', async () => {
+    const token = { tokenId: 'root@pam!least', secret: '55555555-6666-4777-8888-999999999999' };
+    t.node.addApiToken({
+      ...token,
+      privileges: [
+        { path: '/vms/120', privileges: ROLES.PVEVMAdmin },
+        { path: '/storage/local-lvm', privileges: ['Datastore.AllocateSpace'] },
+        // Read access is enough for a template (pve-storage Storage.pm check_volume_access).
+        { path: '/storage/local', privileges: ['Datastore.Audit'] },
+        { path: '/sdn/zones/localnetwork/vmbr0', privileges: ['SDN.Use'] },
+      ],
+    });
+    const r = await create({ ...WORKER_CREATE, vmid: '120', unprivileged: '0' }, `${token.tokenId}=${token.secret}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await t.waitTask(r.json.data)).exitstatus, 'OK');
+    const other = await create({ ...WORKER_CREATE, vmid: '121' }, `${token.tokenId}=${token.secret}`);
+    assert.equal(other.statusText, 'Permission check failed (/vms/121, VM.Allocate)');
+  });
+
+  it('refuses a template on a storage the token may not read, naming both privileges that would do (check_any)', async () => {
+    const token = { tokenId: 'root@pam!no-template', secret: '66666666-7777-4888-8999-aaaaaaaaaaaa' };
+    t.node.addApiToken({ ...token, privileges: [{ path: '/', privileges: [...ROLES.PVEVMAdmin, 'SDN.Use'] }, { path: '/storage/local-lvm', privileges: ['Datastore.AllocateSpace'] }] });
+    const r = await create({ ...WORKER_CREATE, vmid: '122' }, `${token.tokenId}=${token.secret}`);
+    assert.equal(r.status, 403);
+    assert.equal(r.statusText, 'Permission check failed (/storage/local, Datastore.AllocateSpace|Datastore.Audit)');
   });
 
   it('answers 500 for an unknown storage and 400 for one without container directories (storage_check_enabled)', async () => {
