@@ -5,21 +5,26 @@ import { unlessNotFound } from '../kube/cluster-client';
 import { tokenCaHash } from '../provisioning/join-agent';
 import type { Target } from '../provisioning/target';
 import type { WorkerSpec } from '../spec/worker-spec';
+import { checkTokenPrivileges } from './token-privileges';
 
 /**
- * What can be known about this worker before anything is created, all checked and reported together: the template and
- * storage it needs, a free VMID, a hostname the cluster will accept, a join token and K3S_URL that belong to this
- * cluster. Only reads.
+ * What can be known about this worker before anything is created, all checked and reported together: the API token's
+ * privileges, the template and storage it needs, a free VMID, a hostname the cluster will accept, a join token and
+ * K3S_URL that belong to this cluster. Only reads.
  */
 export async function workerPreflight(target: Target, spec: WorkerSpec): Promise<InputProblem[]> {
+  const privileges = await checkTokenPrivileges(target, spec);
+  // The Proxmox reads below need some of those privileges: without them Proxmox would answer a 403 (or leave the
+  // storage out of its list), which says less than the missing privileges already found.
+  const proxmoxReadable = privileges.length === 0;
   const checks = await Promise.all([
     checkK3sUrl(target, spec),
     checkTokenCluster(target),
-    checkStorageAndTemplate(target, spec),
-    checkVmid(target, spec),
-    checkHostnameInCluster(target, spec),
+    proxmoxReadable ? checkStorageAndTemplate(target, spec) : [],
+    proxmoxReadable ? checkVmid(target, spec) : [],
+    proxmoxReadable ? checkHostnameInCluster(target, spec) : [],
   ]);
-  return checks.flat();
+  return [...privileges, ...checks.flat()];
 }
 
 async function checkK3sUrl(target: Target, spec: WorkerSpec): Promise<InputProblem[]> {

@@ -74,6 +74,14 @@ export class ProxmoxNodeClient implements TaskSource {
     return this.call('read version', () => this.api.version.$get()) as Promise<{ version: string; release: string }>;
   }
 
+  /**
+   * What the token may do, as GET /access/permissions lists it: ACL path -> privilege -> 1 if it also holds below that
+   * path, 0 if only on it. Paths no ACL names are not listed (see src/preflight/token-privileges.ts).
+   */
+  async permissions(): Promise<Record<string, Record<string, number>>> {
+    return (await this.call('read the API token\'s permissions', () => this.api.access.permissions.$get())) as Record<string, Record<string, number>>;
+  }
+
   /** The node's size and load, as GET /nodes lists it. */
   async nodeUsage(): Promise<{ status: string; maxcpu: number; maxmem: number; mem: number }> {
     const nodes = await this.call('list nodes', () => this.api.nodes.$get());

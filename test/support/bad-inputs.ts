@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningLab } from '../../lab';
+import { ROLES } from '../../lab/proxmox';
 import { untracked } from '../../src/cleanup/cleanup-ledger';
 import { ConfigurationError } from '../../src/errors';
 import { preflight } from '../../src/preflight/preflight';
@@ -30,6 +31,17 @@ export interface BadInput {
   /** What the error must say (the input it names). */
   names: RegExp;
 }
+
+/** Everything the story needs on the paths it touches, but VM.Allocate. */
+const NO_ALLOCATE = {
+  tokenId: 'root@pam!no-allocate',
+  secret: '7e0c2b1a-3d4f-4a5b-8c6d-9e0f1a2b3c4d',
+  acl: [
+    { path: '/vms', privileges: ROLES.PVEVMAdmin.filter((privilege) => privilege !== 'VM.Allocate') },
+    { path: '/storage', privileges: ROLES.PVEDatastoreUser },
+    { path: '/sdn/zones/localnetwork/vmbr0', privileges: ROLES.PVESDNUser },
+  ],
+};
 
 const otherCaToken = (token: string) => token.replace(/^K10[0-9a-f]{64}/, `K10${'ab'.repeat(32)}`);
 
@@ -62,6 +74,13 @@ export const BAD_INPUTS: BadInput[] = [
   },
   { name: 'kubeconfig missing', env: (_, scratch) => ({ KUBECONFIG: join(scratch, 'no-such-kubeconfig.yaml') }), names: /KUBECONFIG ".*no-such-kubeconfig\.yaml": cannot load KUBECONFIG/ },
   { name: 'K3S_URL of another server', env: () => ({ K3S_URL: 'https://192.168.2.99:6443' }), names: /K3S_URL "https:\/\/192\.168\.2\.99:6443\/": names another server/ },
+  {
+    name: 'API token without VM.Allocate',
+    // An administrator made a privilege-separated token and granted it PVEVMAdmin's privileges but VM.Allocate.
+    arrange: (lab) => lab.proxmox.addApiToken({ tokenId: NO_ALLOCATE.tokenId, secret: NO_ALLOCATE.secret, privileges: NO_ALLOCATE.acl }),
+    env: () => ({ PROXMOX_VE_API_TOKEN: `${NO_ALLOCATE.tokenId}=${NO_ALLOCATE.secret}` }),
+    names: /PROXMOX_VE_API_TOKEN: token root@pam!no-allocate lacks VM\.Allocate on \/vms\/102 \(to create and destroy CT 102\)\. Fix: .*`pveum acl modify \/vms\/102 --tokens 'root@pam!no-allocate' --roles PVEVMAdmin`/,
+  },
   { name: 'template not downloaded', fields: { template: 'local:vztmpl/ubuntu-20.04-standard_20.04-1_amd64.tar.gz' }, names: /template "local:vztmpl\/ubuntu-20\.04-standard_20\.04-1_amd64\.tar\.gz": is not on storage "local"/ },
   { name: 'storage that does not exist', fields: { storage: 'nvme-pool' }, names: /storage "nvme-pool": does not exist on node pve/ },
   {

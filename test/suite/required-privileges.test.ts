@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { untracked } from '../../src/cleanup/cleanup-ledger';
+import { checkTokenPrivileges } from '../../src/preflight/token-privileges';
+import { requiredPrivileges, type RequiredPrivilege } from '../../src/preflight/required-privileges';
+import { destroyContainer } from '../../src/provisioning/destroy-container';
+import { discardEvidence } from '../../src/provisioning/evidence';
+import { provisionContainer } from '../../src/provisioning/provision-container';
+import type { Target } from '../../src/provisioning/target';
+import { ProxmoxNodeClient } from '../../src/proxmox/proxmox-node-client';
+import type { WorkerSpec } from '../../src/spec/worker-spec';
+import { storySpec, useLabTarget } from '../support/lab-target';
+
+function specFor(vmid: number): WorkerSpec {
+  return storySpec({ vmid: String(vmid), hostname: `least-${vmid}`, cores: '1', memory: '1GB', disk: '8GB', address: `192.168.2.${vmid - 60}/24` });
+}
+
+/** The ACL entries that grant exactly the required privileges (the first of each choice), less the one left out. */
+function grantsFor(required: RequiredPrivilege[], leftOut?: RequiredPrivilege) {
+  return required.filter((need) => need !== leftOut).map((need) => ({ path: need.path, privileges: [need.privileges[0]] }));
+}
+
+describe('the privileges the run needs, against the lab\'s PVE 8 checks', () => {
+  // What a refused run leaves (a CT whose start was refused) goes with the lab.
+  const env = useLabTarget();
+
+  /** The lab's target, acting through a new token that holds `acl`. */
+  function withToken(name: string, acl: Array<{ path: string; privileges: string[] }>): Target {
+    const tokenId = `root@pam!${name}`;
+    const tokenSecret = '0e1d2c3b-4a59-4687-8776-655443322110';
+    env.lab.proxmox.addApiToken({ tokenId, secret: tokenSecret, privileges: acl });
+    const { proxmox } = env.target.config;
+    const client = new ProxmoxNodeClient({ endpoint: proxmox.endpoint, tokenId, tokenSecret, fingerprint: proxmox.tlsFingerprint, caPem: proxmox.caPem }, env.target.proxmox.node);
+    return { ...env.target, proxmox: client, config: { ...env.target.config, proxmox: { ...proxmox, tokenId, tokenSecret } } };
+  }
+
+  it('are enough: a token holding just them passes the check, then creates, starts, stops and destroys the worker', async () => {
+    const spec = specFor(140);
+    const target = withToken('exactly', grantsFor(requiredPrivileges(spec, 8)));
+    assert.deepEqual(await checkTokenPrivileges(target, spec), []);
+    await provisionContainer(target, spec, 'least', discardEvidence, untracked);
+    assert.equal((await target.proxmox.containerStatus(spec.vmid))?.status, 'running');
+    await destroyContainer(target, spec.vmid, true, 30_000, discardEvidence);
+    assert.equal(await target.proxmox.containerStatus(spec.vmid), undefined);
+  });
+
+  // Each one left out: the preflight names it, and the run without the preflight meets Proxmox's 403 for it.
+  const base = specFor(141);
+  requiredPrivileges(base, 8).forEach((need, i) => {
+    it(`are each needed: without ${need.privileges.join(' or ')} on ${need.path.replace('141', 'VMID')} the check names it and the run is refused`, async () => {
+      const spec = specFor(141 + i);
+      const required = requiredPrivileges(spec, 8);
+      const target = withToken(`without-${i}`, grantsFor(required, required[i]));
+      const problems = await checkTokenPrivileges(target, spec);
+      assert.equal(problems.length, 1);
+      assert.equal(problems[0].input, 'PROXMOX_VE_API_TOKEN');
+      assert.match(problems[0].problem, new RegExp(`lacks ${required[i].privileges.join(' or ')} on ${required[i].path} \\(to [^)]+\\)$`));
+      assert.ok(problems[0].fix.includes(`pveum acl modify ${required[i].path} --tokens 'root@pam!without-${i}' --roles ${required[i].role}`), problems[0].fix);
+        const run = async () => {
+        await provisionContainer(target, spec, 'least', discardEvidence, untracked);
+        await destroyContainer(target, spec.vmid, true, 30_000, discardEvidence);
+      };
+      await assert.rejects(run, (error: Error) => {
+        assert.ok(error.message.includes(`403 Permission check failed (${required[i].path}, ${required[i].privileges.join('|')})`), error.message);
+        return true;
+      });
+    });
+  });
+
+  it('adds Sys.Modify on / for the privileged container on PVE 9 only (pve-container 6.0)', () => {
+    const onPve9 = requiredPrivileges(base, 9).filter((need) => !requiredPrivileges(base, 8).some((other) => other.path === need.path && other.privileges[0] === need.privileges[0]));
+    assert.deepEqual(onPve9.map((need) => [need.path, need.privileges]), [['/', ['Sys.Modify']]]);
+  });
+});
