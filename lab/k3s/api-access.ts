@@ -34,13 +34,14 @@ export interface AccessRequest {
 const READ = new Set(['get', 'list', 'watch']);
 
 /**
- * The authorizers ahead of RBAC (rbac-authorizer.ts): system:masters may do anything; a kubelet (system:node:<name>,
- * group system:nodes) may do what the Node authorizer and NodeRestriction admission let it do for its own node.
+ * The authorizer chain: system:masters may do anything; a kubelet (system:node:<name>, group system:nodes) may do what
+ * the Node authorizer and NodeRestriction admission let it do for its own node; then `rbac` (rbac-authorizer.ts).
  */
-export function authorize(caller: Caller, access: AccessRequest): void {
+export function authorize(caller: Caller, access: AccessRequest, rbac: (caller: Caller, access: AccessRequest) => boolean = () => false): void {
   if (caller.groups.includes('system:masters')) return;
   const nodeName = caller.groups.includes('system:nodes') && caller.user.startsWith('system:node:') ? caller.user.slice('system:node:'.length) : undefined;
   if (nodeName && nodeMay(nodeName, access)) return;
+  if (rbac(caller, access)) return;
   throw forbidden(caller.user, access.verb, access.resource, access.namespace, access.name);
 }
 

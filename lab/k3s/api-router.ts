@@ -123,8 +123,9 @@ export class ApiRouter {
     const body = ['create', 'update', 'patch'].includes(verb) || (verb === 'delete') ? await readBody(request, verb !== 'delete') : undefined;
     const stored = name ? this.store.get(type.plural, namespace, name) : undefined;
     const access = { verb, group: type.group, resource, namespace, name: name ?? (verb === 'create' ? (body as KubeObject)?.metadata?.name : undefined), target: stored };
-    if (!rbacAllows(this.store, caller, access)) authorize(caller, access);
-    const write: WriteRequest = { ...writeOptions(verb, query), warnings: [] };
+    authorize(caller, access, (who, what) => rbacAllows(this.store, who, what));
+    // Reads take no write options: a stray ?dryRun= on a GET is ignored, as the apiserver's GetOptions ignore it.
+    const write: WriteRequest = { ...(MUTATING.has(verb) ? writeOptions(verb, query) : { dryRun: false, fieldValidation: 'Ignore' as const }), warnings: [] };
     // A dry run stores nothing, so it is not counted among the writes.
     if (MUTATING.has(verb) && !write.dryRun) this.writes.push({ user: caller.user, verb, resource, namespace, name: name ?? (body as KubeObject)?.metadata?.name });
     if (verb === 'create' || verb === 'update') write.warnings.push(...decodeFields(type, body as KubeObject, write.fieldValidation));
