@@ -14,7 +14,8 @@ export interface WriteRequest extends WriteOptions {
   warnings: string[];
 }
 
-const PERSIST: WriteRequest = { dryRun: false, fieldValidation: 'Warn', warnings: [] };
+/** The lab's own writes: stored, with the server's default validation (a fresh list for each write's warnings). */
+const persist = (): WriteRequest => ({ dryRun: false, fieldValidation: 'Warn', warnings: [] });
 
 /**
  * The verbs of one resource, as the apiserver's generic registry runs them (defaulting, validation, admission). With
@@ -33,7 +34,7 @@ export class ResourceOperations {
     return object;
   }
 
-  create(namespace: string | undefined, body: KubeObject, request: WriteRequest = PERSIST): KubeObject {
+  create(namespace: string | undefined, body: KubeObject, request: WriteRequest = persist()): KubeObject {
     const object = copy(body);
     object.metadata ??= {} as KubeObject['metadata'];
     if (!object.metadata.name && object.metadata.generateName) object.metadata.name = generatedName(object.metadata.generateName);
@@ -53,7 +54,7 @@ export class ResourceOperations {
   }
 
   /** PUT: the main endpoint keeps the stored status, /status keeps the stored spec (the status strategies). */
-  update(namespace: string | undefined, name: string, body: KubeObject, subresource?: string, request: WriteRequest = PERSIST): KubeObject {
+  update(namespace: string | undefined, name: string, body: KubeObject, subresource?: string, request: WriteRequest = persist()): KubeObject {
     const current = this.get(namespace, name);
     if (body?.metadata?.name && body.metadata.name !== name) {
       throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
@@ -69,7 +70,7 @@ export class ResourceOperations {
     return request.dryRun ? this.store.previewUpdate(this.resource, next) : this.store.update(this.resource, next);
   }
 
-  patch(namespace: string | undefined, name: string, contentType: string, patch: unknown, subresource?: string, request: WriteRequest = PERSIST): KubeObject {
+  patch(namespace: string | undefined, name: string, contentType: string, patch: unknown, subresource?: string, request: WriteRequest = persist()): KubeObject {
     const current = this.get(namespace, name);
     const patched = applyPatch(contentType, current, patch) as KubeObject;
     if (!patched || typeof patched !== 'object' || !patched.metadata) throw badRequest('the patch removed metadata');
@@ -85,7 +86,7 @@ export class ResourceOperations {
    * DELETE. A pod on a node is deleted gracefully: it gets deletionTimestamp and stays until its kubelet, having
    * stopped the containers, deletes it again with gracePeriodSeconds=0. Anything else goes at once.
    */
-  delete(namespace: string | undefined, name: string, gracePeriodSeconds?: number, preconditionUid?: string, request: WriteRequest = PERSIST): KubeObject {
+  delete(namespace: string | undefined, name: string, gracePeriodSeconds?: number, preconditionUid?: string, request: WriteRequest = persist()): KubeObject {
     const current = this.get(namespace, name);
     if (preconditionUid && current.metadata.uid !== preconditionUid) {
       throw conflict(this.resource, name, `Precondition failed: UID in precondition: ${preconditionUid}, UID in object meta: ${current.metadata.uid}`);
