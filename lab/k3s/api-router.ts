@@ -3,7 +3,7 @@ import type { LabTiming } from '../timing';
 import { authenticate, authorize, type Caller } from './api-access';
 import { ResourceOperations } from './api-operations';
 import { ApiThrottle } from './api-throttle';
-import { apiGroup, apiGroups, apiVersions, resourceList, versionInfo } from './discovery';
+import { apiGroups, apiVersions, discoveryDocument, versionInfo } from './discovery';
 import { openApiV3Document, openApiV3Index } from './openapi';
 import type { KubeObject } from './kube-object';
 import type { ObjectStore } from './object-store';
@@ -91,11 +91,7 @@ export class ApiRouter {
       if (path === '/version') return sendJson(response, 200, versionInfo());
       if (path === '/api') return sendJson(response, 200, apiVersions(this.serverAddress));
       if (path === '/apis') return sendJson(response, 200, apiGroups());
-      const group = /^\/apis\/([^/]+)$/.exec(path)?.[1];
-      const groupVersion = /^\/api\/(v1)$/.exec(path) ?? /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
-      const discovery = group ? apiGroup(group)
-        : groupVersion ? (groupVersion.length === 2 ? resourceList('', groupVersion[1]) : resourceList(groupVersion[1], groupVersion[2]))
-        : undefined;
+      const discovery = discoveryDocument(path);
       if (discovery) return sendJson(response, 200, discovery);
       if (path === '/openapi/v3') return sendJson(response, 200, openApiV3Index());
       if (path.startsWith('/openapi/v3/')) {

@@ -29,15 +29,25 @@ export function apiGroups() {
   return { kind: 'APIGroupList', apiVersion: 'v1', groups: groupVersions().filter(({ group }) => group).map(({ group }) => apiGroup(group)!) };
 }
 
-/** GET /apis/<group>, or undefined for a group the lab does not serve. */
-export function apiGroup(group: string) {
-  const versions = groupVersions().filter((gv) => gv.group === group && group).map((gv) => ({ groupVersion: apiVersionOf(gv), version: gv.version }));
+/** GET /api/v1, /apis/<group> or /apis/<group>/<version>; undefined for anything else or what the lab does not serve. */
+export function discoveryDocument(path: string): object | undefined {
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'api' && parts.length === 2) return resourceList('', parts[1]);
+  if (parts[0] === 'apis' && parts.length === 2) return apiGroup(parts[1]);
+  if (parts[0] === 'apis' && parts.length === 3) return resourceList(parts[1], parts[2]);
+  return undefined;
+}
+
+/** GET /apis/<group>, or undefined for a group the lab does not serve (core has none: it is /api). */
+function apiGroup(group: string) {
+  if (!group) return undefined;
+  const versions = groupVersions().filter((gv) => gv.group === group).map((gv) => ({ groupVersion: apiVersionOf(gv), version: gv.version }));
   if (!versions.length) return undefined;
   return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions, preferredVersion: versions[0] };
 }
 
 /** GET /api/v1 or /apis/<group>/<version>: the resources and subresources of one group-version. */
-export function resourceList(group: string, version: string) {
+function resourceList(group: string, version: string) {
   const types = RESOURCE_TYPES.filter((type) => type.group === group && type.version === version);
   if (!types.length) return undefined;
   const resources = types.flatMap((type) => [

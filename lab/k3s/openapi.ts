@@ -33,7 +33,7 @@ function pathsFor(type: ResourceType): Record<string, unknown> {
   const tag = groupVersionTag(type);
   const prefix = tag.replace(/_(.)/, (_match, first: string) => first.toUpperCase()).replace(/^./, (first) => first.toUpperCase());
   const operation = (action: string, operationId: string, kind: string, parameters: unknown[]) => ({
-    tags: [tag], description: `${action} ${kind}`, operationId: operationId.replace('CoreV1', prefix), parameters,
+    tags: [tag], description: `${action} ${kind}`, operationId, parameters,
     responses: { 200: { description: 'OK' }, 401: { description: 'Unauthorized' } },
     'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': { group: type.group, version: type.version, kind },
   });
@@ -45,28 +45,28 @@ function pathsFor(type: ResourceType): Record<string, unknown> {
   const nameParam = pathParam('name', `name of the ${type.kind}`);
   const paths: Record<string, unknown> = {
     [base]: {
-      get: operation('list', `listCoreV1${id}`, type.kind, LIST),
-      post: operation('post', `createCoreV1${id}`, type.kind, WRITE),
-      ...(type.verbs.includes('deletecollection') ? { delete: operation('deletecollection', `deleteCoreV1Collection${id}`, type.kind, [...DELETE, ...LIST]) } : {}),
+      get: operation('list', `list${prefix}${id}`, type.kind, LIST),
+      post: operation('post', `create${prefix}${id}`, type.kind, WRITE),
+      ...(type.verbs.includes('deletecollection') ? { delete: operation('deletecollection', `delete${prefix}Collection${id}`, type.kind, [...DELETE, ...LIST]) } : {}),
       parameters: [...scopeParams, PRETTY],
     },
     [`${base}/{name}`]: {
-      get: operation('get', `readCoreV1${id}`, type.kind, []),
-      put: operation('put', `replaceCoreV1${id}`, type.kind, WRITE),
-      patch: operation('patch', `patchCoreV1${id}`, type.kind, [...WRITE, query('force', 'Force is going to "force" Apply requests.', 'boolean')]),
-      delete: operation('delete', `deleteCoreV1${id}`, type.kind, DELETE),
+      get: operation('get', `read${prefix}${id}`, type.kind, []),
+      put: operation('put', `replace${prefix}${id}`, type.kind, WRITE),
+      patch: operation('patch', `patch${prefix}${id}`, type.kind, [...WRITE, query('force', 'Force is going to "force" Apply requests.', 'boolean')]),
+      delete: operation('delete', `delete${prefix}${id}`, type.kind, DELETE),
       parameters: [nameParam, ...scopeParams, PRETTY],
     },
   };
-  if (type.namespaced) paths[`${root}/${type.plural}`] = { get: operation('list', `listCoreV1${type.kind}ForAllNamespaces`, type.kind, LIST), parameters: [PRETTY] };
+  if (type.namespaced) paths[`${root}/${type.plural}`] = { get: operation('list', `list${prefix}${type.kind}ForAllNamespaces`, type.kind, LIST), parameters: [PRETTY] };
   for (const [sub, { kind }] of Object.entries(type.subresources)) {
     const suffix = sub[0].toUpperCase() + sub.slice(1);
     paths[`${base}/{name}/${sub}`] = sub === 'binding'
-      ? { post: operation('post', `createCoreV1${id}Binding`, kind, WRITE), parameters: [nameParam, ...scopeParams, PRETTY] }
+      ? { post: operation('post', `create${prefix}${id}Binding`, kind, WRITE), parameters: [nameParam, ...scopeParams, PRETTY] }
       : {
-        get: operation('get', `readCoreV1${id}${suffix}`, kind, []),
-        put: operation('put', `replaceCoreV1${id}${suffix}`, kind, WRITE),
-        patch: operation('patch', `patchCoreV1${id}${suffix}`, kind, [...WRITE, query('force', 'force', 'boolean')]),
+        get: operation('get', `read${prefix}${id}${suffix}`, kind, []),
+        put: operation('put', `replace${prefix}${id}${suffix}`, kind, WRITE),
+        patch: operation('patch', `patch${prefix}${id}${suffix}`, kind, [...WRITE, query('force', 'force', 'boolean')]),
         parameters: [nameParam, ...scopeParams, PRETTY],
       };
   }

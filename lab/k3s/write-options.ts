@@ -1,7 +1,7 @@
 import type { KubeObject } from './kube-object';
 import { dropUnknownFields, KIND_FIELDS } from './field-schemas';
 import type { ResourceType } from './resource-types';
-import { badRequest, invalid } from './status-errors';
+import { badRequest, invalid, type ApiError } from './status-errors';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -38,11 +38,8 @@ export function writeOptions(verb: string, query: URLSearchParams): WriteOptions
  * handlers/rest.go transformDecodeError), warnings under Warn, and are dropped in every case. Returns the warnings.
  */
 export function decodeFields(type: ResourceType, object: KubeObject, validation: FieldValidation): string[] {
-  const unknown = unknownFieldsOf(type, object);
-  if (!unknown.length || validation === 'Ignore') return [];
-  const error = strictDecodingError(unknown);
-  if (validation === 'Strict') throw badRequest(`${object.kind ?? type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${error}`);
-  return unknown.map((path) => `unknown field "${path}"`);
+  return decode(type, object, validation, (error) =>
+    badRequest(`${object.kind ?? type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${error}`));
 }
 
 /**
@@ -50,20 +47,21 @@ export function decodeFields(type: ResourceType, object: KubeObject, validation:
  * Go prints a map (patch.go: field.Invalid(field.NewPath("patch"), fmt.Sprintf("%+v", patchMap), strictErr)).
  */
 export function decodePatchedFields(type: ResourceType, patched: KubeObject, patch: unknown, validation: FieldValidation): string[] {
-  const unknown = unknownFieldsOf(type, patched);
-  if (!unknown.length || validation === 'Ignore') return [];
-  if (validation === 'Strict') {
-    throw invalid('', '', [{ reason: 'FieldValueInvalid', field: 'patch', message: `Invalid value: "${goValue(patch)}": ${strictDecodingError(unknown)}` }]);
-  }
-  return unknown.map((path) => `unknown field "${path}"`);
+  return decode(type, patched, validation, (error) =>
+    invalid('', '', [{ reason: 'FieldValueInvalid', field: 'patch', message: `Invalid value: "${goValue(patch)}": ${error}` }]));
 }
 
-function unknownFieldsOf(type: ResourceType, object: KubeObject): string[] {
+/** Drops the unknown fields, then refuses them under Strict (with `strictError`), or names them as warnings under Warn. */
+function decode(type: ResourceType, object: KubeObject, validation: FieldValidation, strictError: (error: string) => ApiError): string[] {
   const schema = KIND_FIELDS[type.kind];
-  return schema ? dropUnknownFields(schema, object) : [];
+  const unknown = schema ? dropUnknownFields(schema, object) : [];
+  if (!unknown.length || validation === 'Ignore') return [];
+  if (validation === 'Strict') throw strictError(`strict decoding error: ${unknown.map(unknownField).join(', ')}`);
+  return unknown.map(unknownField);
 }
 
-const strictDecodingError = (unknown: string[]) => `strict decoding error: ${unknown.map((path) => `unknown field "${path}"`).join(', ')}`;
+/** What the strict decoder says of one unknown field; also the text of its warning. */
+const unknownField = (path: string) => `unknown field "${path}"`;
 
 const goStrings = (values: string[]) => `[]string{${values.map((value) => JSON.stringify(value)).join(', ')}}`;
 
