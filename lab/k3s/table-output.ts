@@ -188,8 +188,6 @@ const PRINTERS: Record<string, Printer> = {
       claim.status?.capacity?.storage ?? '', accessModes(claim.status?.accessModes), claim.spec?.storageClassName ?? '',
       claim.spec?.volumeAttributesClassName ?? '<unset>', age(claim), claim.spec?.volumeMode ?? ''],
   },
-  roles: { columns: [column('Name', 0, 'string', 'name'), column('Created At', 0, 'date')], row: (role) => [role.metadata.name, role.metadata.creationTimestamp ?? ''] },
-  clusterroles: { columns: [column('Name', 0, 'string', 'name'), column('Created At', 0, 'date')], row: (role) => [role.metadata.name, role.metadata.creationTimestamp ?? ''] },
   rolebindings: { columns: BINDING_COLUMNS, row: bindingRow },
   clusterrolebindings: { columns: BINDING_COLUMNS, row: bindingRow },
   cronjobs: {
@@ -205,7 +203,10 @@ const PRINTERS: Record<string, Printer> = {
   },
 };
 
-/** The apiserver's default table for a resource without a printer (rest/table.go): NAME and CREATED AT. */
+/**
+ * The apiserver's default table for a resource without a printer (rest/table.go): NAME and CREATED AT. Roles and
+ * ClusterRoles print the same columns.
+ */
 const DEFAULT_PRINTER: Printer = {
   columns: [column('Name', 0, 'string', 'name'), column('Created At', 0, 'date')],
   row: (o) => [o.metadata.name, o.metadata.creationTimestamp ?? ''],
