@@ -2,13 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startLab } from '.';
 import { armFault, FAULT_SWITCHES } from './fault-switches';
+import { LAB_SETTINGS, labOptionsFromArgs } from './lab-settings';
 
 /**
  * `npm run lab`: the embedded lab as a standalone process. Once ready it writes reports/lab.env (KEY=value lines the
  * real profile reads) and runs until Ctrl-C or SIGTERM, then stops cleanly.
- *   --timing <0..1>   lab timing scale (default: LAB_TIMING or 0)
  *   --out <dir>       where lab.env and the lab's files go (default: reports)
  *   --fault <name>    arm a named fault switch (repeatable; lab/fault-switches.ts, `--fault list` lists them)
+ *   --help            lists these and the lab's settings (lab/lab-settings.ts: --timing, ...)
  */
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -20,6 +21,11 @@ function options(name: string): string[] {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    console.log('npm run lab -- [--out DIR] [--fault NAME ...] [settings]\n\nsettings (flag, embedded-lab variable, values):');
+    for (const setting of LAB_SETTINGS) console.log(`  --${setting.flag.padEnd(22)} ${setting.env.padEnd(24)} ${setting.help}${setting.repeatable ? ' (repeatable)' : ''}`);
+    return;
+  }
   const faults = options('fault');
   if (faults.includes('list')) {
     for (const [name, fault] of Object.entries(FAULT_SWITCHES)) console.log(`${name.padEnd(30)} ${fault.description}`);
@@ -30,8 +36,9 @@ async function main(): Promise<void> {
   const outDir = resolve(option('out', 'reports'));
   const stateDir = resolve(outDir, 'lab');
   mkdirSync(stateDir, { recursive: true });
-  const timingScale = Number(option('timing', process.env.LAB_TIMING ?? '0'));
-  const lab = await startLab({ stateDir, timingScale });
+  const labOptions = labOptionsFromArgs(process.argv.slice(2), process.env, stateDir);
+  const timingScale = labOptions.timingScale ?? 0;
+  const lab = await startLab(labOptions);
   for (const name of faults) await armFault(lab, name);
   if (faults.length) console.log(`faults armed: ${faults.join(', ')}`);
   const envFile = resolve(outDir, 'lab.env');

@@ -98,9 +98,9 @@ async function startArmedLab(): Promise<RunningLabHandle> {
 async function startEmbeddedLab(): Promise<RunningLabHandle> {
   // Loaded only on the default profile, so a real run never even loads the lab's code.
   const { startLab } = await import('../lab');
-  const timingScale = Number(process.env.LAB_TIMING ?? '0');
+  const { labOptionsFromEnv } = await import('../lab/lab-settings');
   const stateDir = mkdtempSync(join(tmpdir(), 'k3s-lab-'));
-  const lab = await startLab({ stateDir, timingScale });
+  const lab = await startLab(labOptionsFromEnv(process.env, stateDir));
   const { armFault } = await import('../lab/fault-switches');
   return {
     env: lab.env,

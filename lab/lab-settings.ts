@@ -1,0 +1,60 @@
+import type { LabOptions } from '.';
+
+/**
+ * The lab's settings, each named once for both ways of starting it: `npm run lab -- --<flag> VALUE` (repeatable
+ * flags may be given several times) and the embedded lab's environment variable (a repeatable setting's values
+ * separated by commas). A bad value throws an error naming the flag or variable and what it accepts.
+ */
+export interface LabSetting {
+  flag: string;
+  env: string;
+  repeatable?: boolean;
+  /** One line for `npm run lab -- --help`. */
+  help: string;
+  /** Takes the setting's values (at least one) into `options`; throws with what was wrong. */
+  apply(values: string[], options: LabOptions): void;
+}
+
+export const LAB_SETTINGS: LabSetting[] = [
+  {
+    flag: 'timing',
+    env: 'LAB_TIMING',
+    help: '0 (as fast as possible, default) to 1 (the durations real systems take)',
+    apply: ([value], options) => {
+      const scale = Number(value);
+      if (!(value.trim() !== '' && scale >= 0 && scale <= 1)) throw new Error(`"${value}" is not a timing scale from 0 to 1`);
+      options.timingScale = scale;
+    },
+  },
+];
+
+/** The embedded lab's options, from its environment variables (LAB_TIMING, ...). */
+export function labOptionsFromEnv(env: Record<string, string | undefined>, stateDir: string): LabOptions {
+  const options: LabOptions = { stateDir };
+  for (const setting of LAB_SETTINGS) {
+    const text = env[setting.env];
+    if (text === undefined || text.trim() === '') continue;
+    const values = setting.repeatable ? text.split(',').map((part) => part.trim()).filter(Boolean) : [text.trim()];
+    applyNamed(setting, values, options, setting.env);
+  }
+  return options;
+}
+
+/** The standalone lab's options: its flags, over the same environment variables. */
+export function labOptionsFromArgs(argv: string[], env: Record<string, string | undefined>, stateDir: string): LabOptions {
+  const options = labOptionsFromEnv(env, stateDir);
+  for (const setting of LAB_SETTINGS) {
+    const values = argv.flatMap((arg, index) => (arg === `--${setting.flag}` && argv[index + 1] !== undefined ? [argv[index + 1]] : []));
+    if (!values.length) continue;
+    applyNamed(setting, setting.repeatable ? values : values.slice(-1), options, `--${setting.flag}`);
+  }
+  return options;
+}
+
+function applyNamed(setting: LabSetting, values: string[], options: LabOptions, name: string): void {
+  try {
+    setting.apply(values, options);
+  } catch (error) {
+    throw new Error(`${name}: ${(error as Error).message} (${setting.help})`);
+  }
+}
