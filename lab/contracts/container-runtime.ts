@@ -1,3 +1,5 @@
+import type { GuestHost } from './host-kernel';
+
 /**
  * What the emulated Proxmox node asks of the emulated LXC guests (lab/guest implements it). Proxmox owns the
  * configuration; the runtime owns what happens inside a container (its root filesystem, processes, SSH server).
@@ -51,8 +53,11 @@ export interface ContainerRuntime {
   templates(): string[];
   /** vzcreate: unpack the template into a new root filesystem and generate SSH host keys. */
   create(request: CreateGuestRequest): Promise<{ hostKeys: GuestHostKey[]; architecture: string }>;
-  /** vzstart: boot with the configuration as it is now (features and raw lxc lines are read at start, as LXC does). */
-  start(config: LxcGuestConfig): Promise<void>;
+  /**
+   * vzstart: boot with the configuration as it is now (features and raw lxc lines are read at start, as LXC does),
+   * on the node `host` names, sharing that node's kernel.
+   */
+  start(config: LxcGuestConfig, host: GuestHost): Promise<void>;
   /** vzstop (hard) and vzshutdown (clean): afterwards the guest's addresses no longer answer. */
   stop(vmid: number): Promise<void>;
   /** vzdestroy: the root filesystem is gone. */

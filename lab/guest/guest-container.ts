@@ -1,3 +1,4 @@
+import type { GuestHost } from '../contracts/host-kernel';
 import type { InMemoryFs } from 'just-bash';
 import type { ExecResult, LxcGuestConfig } from '../contracts/container-runtime';
 import type { VirtualNetwork } from '../net/virtual-network';
@@ -50,8 +51,12 @@ export class GuestContainer {
     return this.boot !== undefined;
   }
 
-  async start(config: LxcGuestConfig): Promise<void> {
+  /** The node it was last started on (its kernel is the one the guest's writable /proc/sys reaches). */
+  host?: GuestHost;
+
+  async start(config: LxcGuestConfig, host: GuestHost): Promise<void> {
     if (this.boot || this.booting) throw new Error(`CT ${this.vmid} already running`);
+    this.host = host;
     this.booting = this.bootWith(config).finally(() => (this.booting = undefined));
     return this.booting;
   }

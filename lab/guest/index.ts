@@ -44,7 +44,7 @@ export function createGuestRuntime(options: { network: VirtualNetwork; timing: L
       return { hostKeys, architecture: 'amd64' };
     },
 
-    start: (config) => container(config.vmid).start(config),
+    start: (config, host) => container(config.vmid).start(config, host),
     stop: (vmid) => container(vmid).stop(),
 
     async destroy(vmid) {

@@ -1,4 +1,5 @@
 import type { ContainerRuntime } from '../contracts/container-runtime';
+import { HostKernel } from '../contracts/host-kernel';
 import type { VirtualNetwork } from '../net/virtual-network';
 import { createCertificateAuthority, sha256Fingerprint } from '../pki/certificates';
 import type { LabTiming } from '../timing';
@@ -41,6 +42,8 @@ export interface ProxmoxNodeOptions {
   rootPassword?: string;
   /** OpenSSH public key lines allowed to log in as root over SSH. */
   rootAuthorizedKeys: string[];
+  /** The node's kernel settings; default a fresh PVE 8 node's. */
+  kernel?: HostKernel;
 }
 
 export interface RunningProxmoxNode {
@@ -88,6 +91,7 @@ export async function startProxmoxNode(options: ProxmoxNodeOptions): Promise<Run
     faults,
     storage: new NodeStorage(options.runtime, faults),
     startedAt: new Map(),
+    kernel: options.kernel ?? new HostKernel(),
     countWrite: () => void (writes += 1),
   };
 

@@ -40,7 +40,7 @@ export function startLocked(ctx: NodeContext, vmid: number, log: TaskLog): Promi
 export async function runStart(ctx: NodeContext, vmid: number, _log: TaskLog): Promise<void> {
   const { conf } = ctx.store.load(vmid);
   checkLock(conf);
-  await Promise.all([ctx.runtime.start(toGuestConfig(vmid, conf)), ctx.timing.wait(3000)]);
+  await Promise.all([ctx.runtime.start(toGuestConfig(vmid, conf), { node: ctx.nodeName, kernel: ctx.kernel }), ctx.timing.wait(3000)]);
   ctx.startedAt.set(vmid, Date.now());
 }
 

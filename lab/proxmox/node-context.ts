@@ -1,3 +1,4 @@
+import type { HostKernel } from '../contracts/host-kernel';
 import type { ContainerRuntime } from '../contracts/container-runtime';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
@@ -22,6 +23,8 @@ export interface NodeContext {
   storage: NodeStorage;
   /** When each running CT was started (epoch ms), for uptime. */
   startedAt: Map<number, number>;
+  /** The node's kernel settings, shared by its containers (sysctl). */
+  kernel: HostKernel;
   /** Counts a mutating call (API write or host command that changes state). */
   countWrite(): void;
 }

@@ -12,6 +12,7 @@ import { generateParsableKeyPair } from '../../lab/guest/host-keys';
 import { VirtualNetwork } from '../../lab/net/virtual-network';
 import { startProxmoxNode } from '../../lab/proxmox';
 import { LabTiming } from '../../lab/timing';
+import { HostKernel } from '../../lab/contracts/host-kernel';
 import { workerConfig } from './guest/guest-fixture';
 
 // Real OpenSSH (Debian's openssh-client) against the lab: the Proxmox host as jump host, the guest behind it.
@@ -254,7 +255,7 @@ describe('real OpenSSH after the guest\'s host keys were replaced (lab fault rep
       const keyFile = join(dir, 'operator_ed25519');
       writeFileSync(keyFile, operator.private, { mode: 0o600 });
       const created = await guests.create({ config: workerConfig(), ostemplate: TEMPLATE, sshPublicKeys: operator.public });
-      await guests.start(workerConfig());
+      await guests.start(workerConfig(), { node: 'pve', kernel: new HostKernel() });
       const jumpHost = `root@127.0.0.1:${proxmox.sshPort}`;
       const knownHosts = join(dir, 'known_hosts');
       const trust = (guestKey: string) => writeFileSync(knownHosts, `[127.0.0.1]:${proxmox.sshPort} ${proxmox.sshHostPublicKey}\n${GUEST_IP} ${guestKey}\n`);

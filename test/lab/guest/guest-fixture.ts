@@ -1,6 +1,7 @@
 import { Client } from 'ssh2';
 import { utils } from 'ssh2';
 import type { LxcGuestConfig } from '../../../lab/contracts/container-runtime';
+import { HostKernel, type GuestHost } from '../../../lab/contracts/host-kernel';
 import { createGuestRuntime, type GuestRuntime } from '../../../lab/guest';
 import { generateParsableKeyPair } from '../../../lab/guest/host-keys';
 import { VirtualNetwork } from '../../../lab/net/virtual-network';
@@ -50,7 +51,7 @@ export function newLab(): Lab {
 export async function bootWorker(lab: Lab, overrides: Partial<LxcGuestConfig> = {}): Promise<string[]> {
   const config = workerConfig(overrides);
   const created = await lab.runtime.create({ config, ostemplate: UBUNTU_2204, sshPublicKeys: lab.clientKey.public });
-  await lab.runtime.start(config);
+  await lab.runtime.start(config, TEST_HOST);
   return created.hostKeys.map((key) => key.fingerprint);
 }
 
@@ -110,3 +111,6 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** The node the fixture's guests start on. */
+export const TEST_HOST: GuestHost = { node: 'pve', kernel: new HostKernel() };

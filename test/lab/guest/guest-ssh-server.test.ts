@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from 'ssh2';
 import { generateParsableKeyPair } from '../../../lab/guest/host-keys';
-import { bootWorker, newLab, run, sshTo, workerConfig, type Lab } from './guest-fixture';
+import { bootWorker, newLab, run, sshTo, TEST_HOST, workerConfig, type Lab } from './guest-fixture';
 
 describe('LXC guest over SSH (pve-container vzcreate/vzstart, OpenSSH in the template)', () => {
   let lab: Lab;
@@ -139,7 +139,7 @@ describe('lab fault: replaceHostKeys (container rebuilt behind the same address,
       const replaced = (await lab.runtime.replaceHostKeys(102)).map((key) => key.fingerprint);
       await closed;
       await lab.runtime.stop(102);
-      await lab.runtime.start(workerConfig());
+      await lab.runtime.start(workerConfig(), TEST_HOST);
       const again = await sshTo(lab, '192.168.2.21', { privateKey: lab.clientKey.private }, replaced);
       assert.equal((await run(again, 'hostname')).stdout, 'k3s-worker-01\n');
       again.end();
