@@ -37,16 +37,41 @@ export class Supervisor {
       await this.clientKubeletCertificate(request, response);
       return true;
     }
+    if (path === '/v1-k3s/readyz') {
+      this.readyz(request, response);
+      return true;
+    }
     return false;
   }
 
-  private async clientKubeletCertificate(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /**
+   * pkg/server/handlers/router.go: `/v1-k3s/readyz` sits on the `authed` router, behind the same
+   * auth.HasRole(k3s:agent, …) check as the agent's bootstrap requests, and answers 200 "ok" once the server runs.
+   */
+  private readyz(request: IncomingMessage, response: ServerResponse): void {
+    if (this.refuseAgent(request, response)) return;
+    sendText(response, 200, 'ok');
+  }
+
+  /** auth.HasRole for the k3s:agent role; true when it has answered with a refusal. */
+  private refuseAgent(request: IncomingMessage, response: ServerResponse): boolean {
     // k3s sends its errors with util.SendError: a Status whose reason follows the code (pkg/util/apierrors.go).
     // Only the password is checked: `server:<pw>` (secure token) and `node:<pw>` (bare token) both join.
     const credentials = basicAuth(request);
     // pkg/server/auth/auth.go: no credentials at all is "forbidden", wrong ones "not authorized".
-    if (!credentials) return sendJson(response, 403, failure(403, 'Forbidden', 'forbidden'));
-    if (credentials.password !== this.pki.password) return sendJson(response, 401, failure(401, 'Unauthorized', 'not authorized'));
+    if (!credentials) {
+      sendJson(response, 403, failure(403, 'Forbidden', 'forbidden'));
+      return true;
+    }
+    if (credentials.password !== this.pki.password) {
+      sendJson(response, 401, failure(401, 'Unauthorized', 'not authorized'));
+      return true;
+    }
+    return false;
+  }
+
+  private async clientKubeletCertificate(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (this.refuseAgent(request, response)) return;
     // pkg/nodepassword/validate.go, getNodeInfo: the name is lower-cased, both headers are required.
     const nodeName = header(request, 'k3s-node-name')?.toLowerCase();
     const nodePassword = header(request, 'k3s-node-password');

@@ -1,16 +1,18 @@
-import { createHash } from 'node:crypto';
 import { InfrastructureError, SshConnectionLost } from '../errors';
-import { asPhase } from '../progress/progress';
+import { hashCa } from '../k3s/ca-hash';
+import { tokenCaHash } from '../k3s/node-token';
+import type { Evidence } from '../report/evidence';
 import { SshSession } from '../ssh/ssh-session';
-import { Deadline } from '../waiting/deadline';
-import { suiteTimeouts } from '../waiting/suite-timeouts';
-import { Evidence } from './evidence';
+import type { Waits } from '../waiting/waits';
 
 const JOURNAL_LINES = 25;
 
-/** The CA hash a secure token pins (`K10<sha256>::user:password`); undefined for a bare password token. */
-export function tokenCaHash(token: string): string | undefined {
-  return /^K10([0-9a-f]{64})::/.exec(token)?.[1];
+/** What the installer is asked for: which server, with which token, at which k3s version. */
+export interface AgentInstall {
+  serverUrl: string;
+  token: string;
+  /** Passed as INSTALL_K3S_VERSION, so a re-resolved channel can never upgrade the agent behind the operator's back. */
+  version: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function checkControlPlaneReachable(guest: SshSession, server: { ho
     );
   }
   const expected = tokenCaHash(token);
-  const actual = createHash('sha256').update(result.stdout).digest('hex');
+  const actual = hashCa(result.stdout);
   if (expected && expected !== actual) {
     throw new InfrastructureError(
       'join',
@@ -45,12 +47,14 @@ export async function checkControlPlaneReachable(guest: SshSession, server: { ho
  * The installer blocks until the agent is ready and hangs forever on a bad token or unreachable server, so it runs
  * under a deadline; on failure the reason is read from the agent's journal.
  */
-export async function installAgent(guest: SshSession, serverUrl: string, token: string, evidence: Evidence, timeoutMs = suiteTimeouts.get('install')): Promise<void> {
-  const script = `curl -sfL https://get.k3s.io | K3S_URL='${serverUrl}' K3S_TOKEN='${token.replace(/'/g, `'\\''`)}' sh -\n`;
+export async function installAgent(guest: SshSession, install: AgentInstall, waits: Waits, evidence: Evidence): Promise<void> {
+  const variables = `INSTALL_K3S_VERSION='${install.version}' K3S_URL='${install.serverUrl}'`;
+  const script = `curl -sfL https://get.k3s.io | ${variables} K3S_TOKEN='${install.token.replace(/'/g, `'\\''`)}' sh -\n`;
+  const change = { action: 'install', target: `k3s agent ${install.version} on ${guest.endpoint.label}`, command: `curl -sfL https://get.k3s.io | ${variables} K3S_TOKEN=*** sh -` };
   let result;
   try {
-    const deadline = new Deadline(`k3s agent installation on ${guest.endpoint.label}`, timeoutMs);
-    result = await asPhase(deadline.what, timeoutMs, () => guest.exec('sh -s', { stdin: script, deadline }));
+    const deadline = waits.deadline('install', `k3s agent installation on ${guest.endpoint.label}`);
+    result = await deadline.track(() => guest.exec('sh -s', { stdin: script, deadline, change }));
   } catch (error) {
     const journal = await agentJournal(guest);
     evidence.attach(`${guest.endpoint.label}: journalctl -u k3s-agent`, journal);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigurationError, InputProblem } from '../errors';
-import { secrets } from '../secrets/secret-registry';
+import type { SecretRegistry } from '../secrets/secret-registry';
 
 /**
  * Where the suite points: a Proxmox VE node (API + root SSH) and a k3s cluster (join token + kubeconfig). Read from
@@ -24,6 +24,8 @@ export interface TargetConfig {
   /** undefined: running in the cluster, with the pod's ServiceAccount (KUBERNETES_SERVICE_HOST set, no KUBECONFIG). */
   kubeconfigPath?: string;
   keepOnFailure: boolean;
+  /** SUITE_REINSTALL=1: an agent that differs from what the run would install is reinstalled, not refused. */
+  reinstall: boolean;
 }
 
 export const TARGET_VARIABLES: Record<string, string> = {
@@ -44,11 +46,13 @@ export const TARGET_VARIABLES: Record<string, string> = {
   K3S_TOKEN_FILE: 'path of a file holding that token',
   KUBECONFIG: 'kubeconfig with rights to read nodes, events and to create/delete pods in default (in a pod: leave unset to use its ServiceAccount)',
   SUITE_KEEP_ON_FAILURE: 'optional: 1 keeps a half-built worker for inspection and prints how to remove it',
+  SUITE_REINSTALL: 'optional: 1 reinstalls a joined worker whose agent differs from what the run would install (version, server or token) instead of refusing',
 };
 
 type Env = Record<string, string | undefined>;
 
-export function loadTargetConfig(env: Env): TargetConfig {
+/** Reads the profile's variables; every secret read is registered with `secrets` at once. */
+export function loadTargetConfig(env: Env, secrets: SecretRegistry): TargetConfig {
   const problems: InputProblem[] = [];
   const problem = (input: string, text: string, fix: string) => problems.push({ input, problem: text, fix });
   const required = (name: string): string => {
@@ -150,6 +154,11 @@ export function loadTargetConfig(env: Env): TargetConfig {
     worker: { privateKey: workerKey! },
     k3s: { url: k3sUrl, token: k3sToken },
     kubeconfigPath,
-    keepOnFailure: /^(1|true|yes)$/i.test(env.SUITE_KEEP_ON_FAILURE?.trim() ?? ''),
+    keepOnFailure: isSet(env.SUITE_KEEP_ON_FAILURE),
+    reinstall: isSet(env.SUITE_REINSTALL),
   };
+}
+
+function isSet(value: string | undefined): boolean {
+  return /^(1|true|yes)$/i.test(value?.trim() ?? '');
 }

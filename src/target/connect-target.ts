@@ -1,30 +1,33 @@
 import { InputProblem } from '../errors';
 import { ClusterClient, kubernetesErrorMessage } from '../kube/cluster-client';
-import type { Target } from '../provisioning/target';
 import { ProxmoxNodeClient } from '../proxmox/proxmox-node-client';
 import { SshSession } from '../ssh/ssh-session';
-import type { TargetConfig } from '../target/target-config';
+import { RunServices, Target } from './target';
+import type { TargetConfig } from './target-config';
 
 /**
  * Connects to the three endpoints a run needs, all at once, and turns each refusal into an input problem that names
  * the variable to fix: the Proxmox API (TLS pin, token), the Proxmox host's root SSH (host key, key), the
  * Kubernetes API (kubeconfig, and the right to list nodes). Only reads: nothing is created.
  */
-export async function connectTarget(config: TargetConfig, kind: string): Promise<{ target?: Target; problems: InputProblem[] }> {
+export async function connectTarget(config: TargetConfig, kind: string, services: RunServices): Promise<{ target?: Target; problems: InputProblem[] }> {
+  const { changes, waits, secrets } = services;
+  const connection = { endpoint: config.proxmox.endpoint, tokenId: config.proxmox.tokenId, tokenSecret: config.proxmox.tokenSecret, fingerprint: config.proxmox.tlsFingerprint, caPem: config.proxmox.caPem };
   const [proxmox, proxmoxHost, cluster] = await Promise.allSettled([
-    ProxmoxNodeClient.connect(
-      { endpoint: config.proxmox.endpoint, tokenId: config.proxmox.tokenId, tokenSecret: config.proxmox.tokenSecret, fingerprint: config.proxmox.tlsFingerprint, caPem: config.proxmox.caPem },
-      config.proxmox.node,
+    ProxmoxNodeClient.connect(connection, config.proxmox.node, { changes, requestTimeoutMs: () => waits.timeout('proxmox-request') }),
+    SshSession.open(
+      {
+        label: 'Proxmox host',
+        host: config.proxmox.ssh.host,
+        port: config.proxmox.ssh.port,
+        username: config.proxmox.ssh.username,
+        privateKey: config.proxmox.ssh.privateKey,
+        hostKeyFingerprint: config.proxmox.ssh.hostKeyFingerprint,
+        system: 'proxmox-host',
+      },
+      { changes },
     ),
-    SshSession.open({
-      label: 'Proxmox host',
-      host: config.proxmox.ssh.host,
-      port: config.proxmox.ssh.port,
-      username: config.proxmox.ssh.username,
-      privateKey: config.proxmox.ssh.privateKey,
-      hostKeyFingerprint: config.proxmox.ssh.hostKeyFingerprint,
-    }),
-    readableCluster(config.kubeconfigPath),
+    readableCluster(config.kubeconfigPath, { changes, secrets }),
   ]);
   const problems: InputProblem[] = [];
   if (proxmox.status === 'rejected') problems.push(proxmoxProblem(config, proxmox.reason));
@@ -40,12 +43,12 @@ export async function connectTarget(config: TargetConfig, kind: string): Promise
     if (proxmoxHost.status === 'fulfilled') proxmoxHost.value.close();
     return { problems };
   }
-  return { problems, target: { config, proxmox: proxmox.value, proxmoxHost: proxmoxHost.value, cluster: cluster.value, kind } };
+  return { problems, target: new Target(config, proxmox.value, proxmoxHost.value, cluster.value, kind, services) };
 }
 
 /** Loads the kubeconfig and lists one node: the API answers, the credentials work, and reading nodes is allowed. */
-async function readableCluster(path: string | undefined): Promise<ClusterClient> {
-  const cluster = path ? ClusterClient.fromFile(path) : ClusterClient.inCluster();
+async function readableCluster(path: string | undefined, options: { changes: RunServices['changes']; secrets: RunServices['secrets'] }): Promise<ClusterClient> {
+  const cluster = path ? ClusterClient.fromFile(path, options) : ClusterClient.inCluster(options);
   try {
     await cluster.core.listNode({ limit: 1 });
   } catch (error) {

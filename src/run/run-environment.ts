@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import type { Target } from '../provisioning/target';
+import type { Target } from '../target/target';
 
 /** What a sign-off reader needs to know about where the story ran, as the report's Environment section shows it. */
 export async function describeRunEnvironment(target: Target, suiteVersion: string): Promise<Record<string, string>> {
