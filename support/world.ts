@@ -4,6 +4,7 @@ import type { TestPodRef } from '../src/provisioning/test-pod';
 import type { WorkContext } from '../src/provisioning/work-context';
 import type { Evidence } from '../src/report/evidence';
 import type { StoryKey, SuiteRun } from '../src/run/suite-run';
+import { hostExposureWarnings } from '../src/spec/host-exposure';
 import { parseWorkerSpec, WorkerSpec } from '../src/spec/worker-spec';
 import type { StoryMode } from '../src/story/story-mode';
 import type { WorkerBuild } from '../src/story/worker-build';
@@ -91,8 +92,11 @@ export class StoryWorld extends World<StoryParameters> {
    * Preflight: the specification, the profile's variables, the three endpoints and what the worker needs from them,
    * checked with reads only and reported as one list of problems, before any step creates anything.
    */
-  preflight(): Promise<void> {
-    return this.run.preflight(this.story, this.scenarioName);
+  async preflight(): Promise<void> {
+    const first = !this.run.preflightBegun(this.story);
+    await this.run.preflight(this.story, this.scenarioName);
+    // Warnings for the sign-off reader, once per story: what the specification, accepted as it is, lets happen.
+    if (first) for (const warning of hostExposureWarnings(this.spec)) this.evidence.attach('Warning: what the raw LXC lines allow', warning);
   }
 
   worker(): Promise<WorkerBuild> {

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { anotherRunProblem, otherLiveBuilder } from '../cleanup/run-liveness';
 import { nodeAt } from '../cleanup/run-mark';
-import { InputProblem } from '../errors';
+import { ConfigurationError, InputProblem } from '../errors';
 import { hashCa } from '../k3s/ca-hash';
 import { NODE_PASSWORD_NAMESPACE, nodePasswordSecretName } from '../k3s/node-password';
 import { parseNodeToken } from '../k3s/node-token';
 import { askSupervisor } from '../k3s/supervisor-check';
 import { unlessNotFound } from '../kube/cluster-client';
+import { nodeReadiness } from '../kube/node-readiness';
 import { readCapacity } from '../provisioning/host-capacity';
+import type { InstallChoice } from '../provisioning/install-choice';
 import type { RunIdentity } from '../provisioning/work-context';
 import { statementProblems } from '../spec/criterion-statements';
 import type { WorkerSpec } from '../spec/worker-spec';
@@ -19,8 +21,8 @@ export interface WorkerPreflightContext {
   /** Step texts of the feature's scenarios that build this worker (their stated values are checked). */
   statements?: readonly string[];
   run?: RunIdentity;
-  /** The k3s version the run would install (src/story/install-choice.ts). */
-  installVersion?: string;
+  /** The k3s release the run would install (src/provisioning/install-choice.ts); its refusal is an input problem. */
+  installChoice?: () => Promise<InstallChoice>;
 }
 
 /**
@@ -31,6 +33,9 @@ export interface WorkerPreflightContext {
  */
 export async function workerPreflight(target: Target, spec: WorkerSpec, context: WorkerPreflightContext = {}): Promise<InputProblem[]> {
   const statements = statementProblems(spec, context.statements ?? []);
+  const choice = await context.installChoice?.().catch((error: unknown) => (error instanceof ConfigurationError ? error : Promise.reject(error)));
+  const installProblems = choice instanceof ConfigurationError ? choice.problems : [];
+  const installVersion = choice instanceof ConfigurationError ? undefined : choice?.version;
   const privileges = await checkTokenPrivileges(target, spec);
   // The Proxmox reads below need some of those privileges: without them Proxmox would answer a 403 (or leave the
   // storage out of its list), which says less than the missing privileges already found.
@@ -41,9 +46,9 @@ export async function workerPreflight(target: Target, spec: WorkerSpec, context:
     proxmoxReadable ? checkStorageAndTemplate(target, spec) : [],
     proxmoxReadable ? checkVmid(target, spec, context.run) : [],
     proxmoxReadable ? checkCapacity(target, spec) : [],
-    proxmoxReadable ? checkHostnameInCluster(target, spec, context.installVersion) : [],
+    proxmoxReadable ? checkHostnameInCluster(target, spec, installVersion) : [],
   ]);
-  return [...statements, ...privileges, ...checks.flat()];
+  return [...statements, ...installProblems, ...privileges, ...checks.flat()];
 }
 
 async function checkK3sUrl(target: Target, spec: WorkerSpec): Promise<InputProblem[]> {
@@ -171,6 +176,15 @@ async function checkHostnameInCluster(target: Target, spec: WorkerSpec, installV
       input: `hostname "${spec.hostname}"`,
       problem: `is already the name of node ${spec.hostname} at ${addresses.join(', ')}; k3s would refuse a second machine under that name (Node password rejected, duplicate hostname)`,
       fix: `pick another hostname, or if that machine is gone: \`kubectl delete node ${spec.hostname}\` and \`kubectl -n ${NODE_PASSWORD_NAMESPACE} delete secret ${secretName}\``,
+    }];
+  }
+  // A container that will be new gets a new /etc/rancher/node/password; k3s keeps the old one's hash while its Node
+  // exists (ownerReference, pkg/nodepassword) and refuses the newcomer until the Node is deleted.
+  if (node && !container) {
+    return [{
+      input: `hostname "${spec.hostname}"`,
+      problem: `is still a node of this cluster (${nodeReadiness(node).status}, at ${addresses.join(', ') || 'no address'}) though CT ${spec.vmid} does not exist; the new container's agent would be refused (Node password rejected, duplicate hostname)`,
+      fix: `if that machine is gone: \`kubectl delete node ${spec.hostname}\` and \`kubectl -n ${NODE_PASSWORD_NAMESPACE} delete secret ${secretName}\`, then run again`,
     }];
   }
   const version = node?.status?.nodeInfo?.kubeletVersion;

@@ -3,6 +3,7 @@ import type { RunOwner } from '../cleanup/run-mark';
 import type { Evidence } from '../report/evidence';
 import type { Target } from '../target/target';
 import type { Waits } from '../waiting/waits';
+import type { InstallChoice } from './install-choice';
 
 /** Which run is acting, and how it tells whether another run that marked something is still going. */
 export interface RunIdentity {
@@ -20,4 +21,6 @@ export interface WorkContext {
   evidence: Evidence;
   tracker: ResourceTracker;
   run: RunIdentity;
+  /** The k3s release the agent gets and why, decided once per target (a channel resolves once). */
+  installChoice(): Promise<InstallChoice>;
 }

@@ -14,7 +14,7 @@ import type { WorkContext, RunIdentity } from '../provisioning/work-context';
 import type { Evidence } from '../report/evidence';
 import { SecretRegistry } from '../secrets/secret-registry';
 import type { WorkerSpec } from '../spec/worker-spec';
-import { chooseInstall } from '../story/install-choice';
+import { chooseInstall } from '../provisioning/install-choice';
 import { WorkerBuild } from '../story/worker-build';
 import type { Target } from '../target/target';
 import { timeoutsFromEnv } from '../waiting/suite-timeouts';
@@ -99,8 +99,10 @@ export class SuiteRun implements AsyncDisposable, RunIdentity {
 
   /** What tasks are handed, with this scenario's evidence. */
   async context(evidence: Evidence): Promise<WorkContext> {
-    const { target, ledger } = await this.currentSession().open();
-    return { target, waits: this.waits, evidence, tracker: ledger, run: this };
+    const session = this.currentSession();
+    const { target, ledger } = await session.open();
+    const installChoice = () => (session.installChoice ??= chooseInstall(target));
+    return { target, waits: this.waits, evidence, tracker: ledger, run: this, installChoice };
   }
 
   /** The build of this worker in the current session; a build of another specification under the name is replaced. */
@@ -142,18 +144,24 @@ export class SuiteRun implements AsyncDisposable, RunIdentity {
     if (refusals && !refusals.has(key)) refusals.set(key, { scenario, error });
   }
 
+  /** Whether this story's preflight has run (or is running) on the current target. */
+  preflightBegun(story: Pick<StoryKey, 'featureUri' | 'background'>): boolean {
+    return this.session?.preflights.has(storyKeyText(story)) ?? false;
+  }
+
   /** The refusal an earlier scenario of this story met, if any. */
   refusal(story: Pick<StoryKey, 'featureUri' | 'background'>): Refusal | undefined {
     return this.session?.refusals.get(storyKeyText(story));
   }
 
   private async runPreflight(story: StoryKey): Promise<void> {
+    const session = this.currentSession();
     await preflight({
       spec: story.spec,
       target: () => this.target(),
       worker: async (target, spec) => {
-        const installVersion = (await chooseInstall(target).catch(() => undefined))?.version;
-        const problems = await workerPreflight(target, spec, { statements: story.statements, run: this, installVersion });
+        const installChoice = () => (session.installChoice ??= chooseInstall(target));
+        const problems = await workerPreflight(target, spec, { statements: story.statements, run: this, installChoice });
         if (problems.length) throw new ConfigurationError(problems);
       },
     });

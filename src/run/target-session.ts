@@ -2,6 +2,7 @@ import { CleanupLedger, newLedgerRun } from '../cleanup/cleanup-ledger';
 import { forgetDeadLabRuns, sweepLeftovers } from '../cleanup/sweep-leftovers';
 import { ConfigurationError } from '../errors';
 import { discardEvidence } from '../report/evidence';
+import type { InstallChoice } from '../provisioning/install-choice';
 import type { WorkerBuild } from '../story/worker-build';
 import { connectTarget } from '../target/connect-target';
 import { loadTargetConfig } from '../target/target-config';
@@ -25,6 +26,8 @@ export class TargetSession implements AsyncDisposable {
   readonly preflights = new Map<string, Promise<void>>();
   readonly refusals = new Map<string, Refusal>();
   readonly startedAt = Date.now();
+  /** What the agent is installed at, decided once for this target. */
+  installChoice?: Promise<InstallChoice>;
   private swept: string[] = [];
   private opened?: Promise<{ target: Target; ledger: CleanupLedger }>;
 

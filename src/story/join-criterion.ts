@@ -8,7 +8,6 @@ import { AgentInstall, installAgent } from '../provisioning/join-agent';
 import { waitForNodeReady } from '../provisioning/node-ready';
 import type { WorkContext } from '../provisioning/work-context';
 import { judgeExistingAgent } from './existing-agent';
-import { chooseInstall } from './install-choice';
 import type { StoryMode } from './story-mode';
 import type { WorkerBuild } from './worker-build';
 
@@ -22,7 +21,7 @@ export async function joinAgent(build: WorkerBuild, ctx: WorkContext): Promise<v
   const { target, evidence } = ctx;
   await build.ensureControlPlaneReachable(ctx);
   const guest = await build.guestSession(ctx);
-  const choice = await chooseInstall(target);
+  const choice = await ctx.installChoice();
   const install: AgentInstall = { serverUrl: build.serverUrl, token: target.config.k3s.token, version: choice.version };
   const [agent, node] = await Promise.all([inspectInstalledAgent(guest), unlessNotFound(target.cluster.core.readNode({ name: build.spec.hostname }))]);
   const verdict = judgeExistingAgent(agent, node, install, build.spec.ip);

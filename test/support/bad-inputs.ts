@@ -5,6 +5,7 @@ import type { RunningLab } from '../../lab';
 import { ROLES } from '../../lab/proxmox';
 import { ConfigurationError } from '../../src/errors';
 import { preflight } from '../../src/preflight/preflight';
+import { chooseInstall } from '../../src/provisioning/install-choice';
 import { workerPreflight } from '../../src/preflight/worker-preflight';
 import { parseWorkerSpec } from '../../src/spec/worker-spec';
 import { openTarget } from './open-target';
@@ -79,6 +80,8 @@ export const BAD_INPUTS: BadInput[] = [
   { name: 'more memory than the node has free', fields: { memory: '9999999GB' }, statements: [], names: /memory "9999999GB": node pve has \d+ MiB memory free, the worker asks for 10239998976 MiB/ },
   { name: 'a step stating other figures than the table', fields: { cores: '2' }, names: /4 vCPU: in the step differs from the specification table \(cores 2\)/ },
   { name: 'address equal to the gateway', fields: { address: '192.168.2.1/24' }, statements: [], names: /address "192\.168\.2\.1\/24": is the gateway's address/ },
+  { name: 'an agent release newer than the server', env: () => ({ INSTALL_K3S_VERSION: 'v1.35.1+k3s1' }), names: /INSTALL_K3S_VERSION \(v1\.35\.1\+k3s1\): the agent would run v1\.35\.1\+k3s1, newer than the server's v1\.34\.3\+k3s1, which breaks the Kubernetes version-skew policy/ },
+  { name: 'an agent release four minors older than the server', env: () => ({ INSTALL_K3S_VERSION: 'v1.30.14+k3s1' }), names: /the agent would run v1\.30\.14\+k3s1, 4 minor versions older than the server's v1\.34\.3\+k3s1 \(at most 3\)/ },
   { name: 'K3S_URL of another server', env: () => ({ K3S_URL: 'https://192.168.2.99:6443' }), names: /K3S_URL "https:\/\/192\.168\.2\.99:6443\/": names another server/ },
   {
     name: 'API token without VM.Allocate',
@@ -101,6 +104,20 @@ export const BAD_INPUTS: BadInput[] = [
     names: /hostname "k3s-worker-01": has a node-password secret kube-system\/k3s-worker-01\.node-password\.k3s left by an earlier node/,
   },
   {
+    name: 'a Node an earlier container left at the worker\'s address',
+    // The container was destroyed by hand, its Node (NotReady now) was not deleted.
+    arrange: (lab) => {
+      lab.k3s.store.create('nodes', {
+        apiVersion: 'v1', kind: 'Node', metadata: { name: 'k3s-worker-01' },
+        status: {
+          addresses: [{ type: 'InternalIP', address: '192.168.2.21' }, { type: 'Hostname', address: 'k3s-worker-01' }],
+          conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }],
+        },
+      });
+    },
+    names: /hostname "k3s-worker-01": is still a node of this cluster \(Unknown, at 192\.168\.2\.21\) though CT 102 does not exist[\s\S]*kubectl delete node k3s-worker-01/,
+  },
+  {
     name: 'VMID held by another container',
     arrange: (_, target) => provisionContainer(workContext(target, { runId: '0e0e0e' }), storySpec({ hostname: 'other-team-app' })),
     names: /vmid "102": is already used by "other-team-app"/,
@@ -114,7 +131,7 @@ export async function preflightWith(bad: Pick<BadInput, 'fields' | 'rawLxc' | 'e
     spec: () => parseWorkerSpec({ ...STORY_FIELDS, ...bad.fields }, bad.rawLxc ?? STORY_RAW_LXC),
     target: () => openTarget(env, 'lab'),
     worker: async (opened, spec) => {
-      const problems = await workerPreflight(opened, spec, { statements: bad.statements ?? STORY_STATEMENTS, installVersion: await opened.cluster.serverVersion() });
+      const problems = await workerPreflight(opened, spec, { statements: bad.statements ?? STORY_STATEMENTS, installChoice: () => chooseInstall(opened) });
       if (problems.length) throw new ConfigurationError(problems);
     },
   });

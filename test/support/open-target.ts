@@ -2,6 +2,7 @@ import { ChangeRecord } from '../../src/changes/change-record';
 import { ResourceTracker, untracked } from '../../src/cleanup/cleanup-ledger';
 import type { RunOwner } from '../../src/cleanup/run-mark';
 import { ConfigurationError } from '../../src/errors';
+import { chooseInstall } from '../../src/provisioning/install-choice';
 import type { WorkContext } from '../../src/provisioning/work-context';
 import { discardEvidence, type Evidence } from '../../src/report/evidence';
 import { SecretRegistry } from '../../src/secrets/secret-registry';
@@ -35,5 +36,6 @@ export function workContext(
     evidence: options.evidence ?? discardEvidence,
     tracker: options.tracker ?? untracked,
     run: { owner: { runId, pid: process.pid, host: 'test-host', startedAt: new Date().toISOString() }, isLive: options.isLive ?? (() => false) },
+    installChoice: () => chooseInstall(target),
   };
 }
