@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createGuestRuntime } from './guest';
+import { createGuestRuntime, k3sInternet } from './guest';
 import { startK3sServer } from './k3s';
+import { K3sChannels } from './net/k3s-releases';
 import { VirtualNetwork } from './net/virtual-network';
 import { generateEd25519KeyPair } from './pki/ssh-keys';
 import { startProxmoxNode } from './proxmox';
@@ -13,6 +14,8 @@ export interface LabOptions {
   stateDir: string;
   /** 0 = as fast as possible (still asynchronous), 1 = the durations real systems take. */
   timingScale?: number;
+  /** k3s release channels the lab's update.k3s.io serves, NAME -> VERSION, over the defaults (lab/net/k3s-releases.ts). */
+  k3sChannels?: Record<string, string>;
 }
 
 export interface RunningLab {
@@ -41,7 +44,8 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
   const tokenSecret = randomUUID();
 
   const k3s = await startK3sServer({ network, timing, serverIp: CONTROL_PLANE_IP, port: 6443 });
-  const guests = createGuestRuntime({ network, timing });
+  const outside = k3sInternet('online', new K3sChannels(options.k3sChannels));
+  const guests = createGuestRuntime({ network, timing, outside });
   const proxmox = await startProxmoxNode({
     network,
     timing,

@@ -1,4 +1,5 @@
 import type { LabOptions } from '.';
+import { parseChannelSetting } from './net/k3s-releases';
 
 /**
  * The lab's settings, each named once for both ways of starting it: `npm run lab -- --<flag> VALUE` (repeatable
@@ -24,6 +25,15 @@ export const LAB_SETTINGS: LabSetting[] = [
       const scale = Number(value);
       if (!(value.trim() !== '' && scale >= 0 && scale <= 1)) throw new Error(`"${value}" is not a timing scale from 0 to 1`);
       options.timingScale = scale;
+    },
+  },
+  {
+    flag: 'k3s-channel',
+    env: 'LAB_K3S_CHANNELS',
+    repeatable: true,
+    help: 'NAME=VERSION: where a k3s release channel of update.k3s.io points (default stable=latest=v1.35.1+k3s1, v1.34=v1.34.3+k3s1)',
+    apply: (values, options) => {
+      options.k3sChannels = { ...options.k3sChannels, ...Object.fromEntries(values.map(parseChannelSetting)) };
     },
   },
 ];

@@ -1,6 +1,7 @@
 import type { GuestHost } from '../contracts/host-kernel';
 import type { InMemoryFs } from 'just-bash';
 import type { ExecResult, LxcGuestConfig } from '../contracts/container-runtime';
+import type { OutsideWorld } from '../net/outside-world';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
 import { procMeminfo } from './commands/memory';
@@ -37,10 +38,17 @@ export class GuestContainer {
     readonly template: GuestTemplate,
     readonly fs: InMemoryFs,
     private keys: GeneratedHostKey[],
-    private readonly network: VirtualNetwork,
-    private readonly timing: LabTiming,
+    private readonly net: { network: VirtualNetwork; outside: OutsideWorld; timing: LabTiming },
     private readonly faults: GuestFaultPlan,
   ) {}
+
+  private get network(): VirtualNetwork {
+    return this.net.network;
+  }
+
+  private get timing(): LabTiming {
+    return this.net.timing;
+  }
 
   /** The host keys in /etc/ssh, as sshd serves them. */
   get hostKeys(): readonly GeneratedHostKey[] {
@@ -66,7 +74,7 @@ export class GuestContainer {
     const controller = new AbortController();
     const boot = { config, controller } as Boot;
     const view: GuestView = {
-      vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, timing: this.timing, faults: this.faults,
+      vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, outside: this.net.outside, timing: this.timing, faults: this.faults,
       bootConfig: () => config,
       get systemd() {
         return boot.systemd;

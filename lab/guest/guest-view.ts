@@ -1,5 +1,6 @@
 import type { IFileSystem } from 'just-bash';
 import type { LxcGuestConfig } from '../contracts/container-runtime';
+import type { OutsideWorld } from '../net/outside-world';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
 import type { GuestFaultPlan } from './guest-faults';
@@ -15,6 +16,8 @@ export interface GuestView {
   readonly journal: Journal;
   readonly systemd: Systemd;
   readonly network: VirtualNetwork;
+  /** The internet beyond the LAN, as this lab's guests reach it (online, offline or through a proxy). */
+  readonly outside: OutsideWorld;
   readonly timing: LabTiming;
   /** Lab faults armed for all guests (GuestRuntime.faults). */
   readonly faults: GuestFaultPlan;

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { K3S_VERSION, NODE_PASSWORD_REJECTED } from '../contracts/k3s-join';
+import { NODE_PASSWORD_REJECTED } from '../contracts/k3s-join';
+import { binaryRelease } from '../net/k3s-release-assets';
+import { k3sRelease } from '../net/k3s-releases';
 import { abortableDelay } from './abortable-delay';
 import { guestAddress, type GuestView } from './guest-view';
 import { klogLine, logrusLine } from './journal';
@@ -11,7 +13,7 @@ import { osReleaseValue } from './templates';
 import { TransportError, virtualRequest } from './virtual-https';
 
 const UNIT = 'k3s-agent.service';
-const K3S_COMMIT = '48ffa7b6';
+const K3S_BINARY_PATH = '/usr/local/bin/k3s';
 const PASSWORD_FILE = '/etc/rancher/node/password';
 
 interface JoinToken {
@@ -52,7 +54,14 @@ export function k3sAgentProgram(view: GuestView): ServiceProgram {
     }
     const nodeName = flag('--node-name') ?? environment.K3S_NODE_NAME ?? config.hostname;
 
-    log('info', `Starting k3s agent ${K3S_VERSION} (${K3S_COMMIT})`);
+    // The release is the installed binary's: whatever install.sh downloaded, or what was copied in for an airgap install.
+    const version = binaryRelease(await view.fs.readFileBuffer(K3S_BINARY_PATH).catch(() => Buffer.alloc(0)));
+    if (!version) {
+      view.journal.append(UNIT, 'systemd', 1, `${UNIT}: Failed to execute ${K3S_BINARY_PATH}: Exec format error`);
+      view.journal.append(UNIT, 'systemd', 1, `${UNIT}: Failed at step EXEC spawning ${K3S_BINARY_PATH}: Exec format error`);
+      return 203;
+    }
+    log('info', `Starting k3s agent ${version} (${k3sRelease(version).commit})`);
     if (!server) return fatal(log, '--server is required');
     if (!token) return fatal(log, '--token is required');
 
@@ -91,7 +100,7 @@ export function k3sAgentProgram(view: GuestView): ServiceProgram {
     const logger: AgentLogger = { info: (message) => log('info', message), klog: (severity, source, message) => journal(klogLine(severity, pid, source, message)) };
     const kubeletStop = new AbortController();
     signal.addEventListener('abort', () => kubeletStop.abort(signal.reason), { once: true });
-    const kubelet = new Kubelet(view, api, nodeName, osImage, kubeletStop.signal, logger, maxPods);
+    const kubelet = new Kubelet(view, api, nodeName, osImage, kubeletStop.signal, logger, maxPods, version);
     let registered!: () => void;
     const registration = new Promise<void>((resolve) => (registered = resolve));
     const running = kubelet.run(() => {

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { defineCommand, type Command } from 'just-bash';
-import { K3S_VERSION } from '../contracts/k3s-join';
 import type { GuestView } from './guest-view';
-import { K3S_BINARY } from './k3s-install-script';
+import { downloadAndVerify, isExecutable } from './k3s-download';
 import { currentSshSession } from './ssh-session';
 
 const BIN_DIR = '/usr/local/bin';
-const GITHUB_URL = 'https://github.com/k3s-io/k3s/releases';
 
 class InstallerExit extends Error {
   constructor(readonly exitCode: number) {
@@ -30,10 +28,7 @@ export function k3sInstallerCommand(view: GuestView): Command {
       stderr += `[ERROR]  ${message}\n`;
       throw new InstallerExit(1);
     };
-    const run = async (command: string) => {
-      const result = await ctx.exec!(command, { cwd: ctx.cwd, signal: ctx.signal });
-      return result;
-    };
+    const run = (command: string) => ctx.exec!(command, { cwd: ctx.cwd, env, signal: ctx.signal });
     const fs = view.fs;
     try {
       // --- setup_env ---
@@ -59,21 +54,10 @@ export function k3sInstallerCommand(view: GuestView): Command {
       // --- download_and_verify ---
       if (env.INSTALL_K3S_SKIP_DOWNLOAD === 'true' || env.INSTALL_K3S_SKIP_DOWNLOAD === 'binary') {
         info('Skipping k3s download and verify');
-        if (!(await fs.exists(`${BIN_DIR}/k3s`))) fatal(`Executable k3s binary not found at ${BIN_DIR}/k3s`);
+        if (!(await isExecutable(view, `${BIN_DIR}/k3s`))) fatal(`Executable k3s binary not found at ${BIN_DIR}/k3s`);
       } else {
-        const version = env.INSTALL_K3S_VERSION || K3S_VERSION;
-        if (!env.INSTALL_K3S_VERSION) info(`Finding release for channel ${env.INSTALL_K3S_CHANNEL || 'stable'}`);
-        info(`Using ${version} as release`);
-        info(`Downloading hash ${GITHUB_URL}/download/${version}/sha256sum-amd64.txt`);
-        await view.timing.wait(800, ctx.signal);
-        info(`Downloading binary ${GITHUB_URL}/download/${version}/k3s`);
-        hangUpIfArmed(view);
-        await view.timing.wait(6000, ctx.signal);
-        info('Verifying binary download');
-        info(`Installing k3s to ${BIN_DIR}/k3s`);
-        await fs.mkdir(BIN_DIR, { recursive: true });
-        await fs.writeFile(`${BIN_DIR}/k3s`, K3S_BINARY);
-        await fs.chmod(`${BIN_DIR}/k3s`, 0o755);
+        const whileDownloadingBinary = () => hangUpIfArmed(view);
+        await downloadAndVerify(view, env, { info, fatal, run, passStderr: (text) => (stderr += text), whileDownloadingBinary, signal: ctx.signal });
       }
 
       // --- setup_selinux: no SELinux on Debian/Ubuntu ---
@@ -150,7 +134,7 @@ function hangUpIfArmed(view: GuestView): void {
 async function installedHashes(view: GuestView, paths: string[]): Promise<string> {
   const hashes: string[] = [];
   for (const path of paths) {
-    hashes.push((await view.fs.exists(path)) ? createHash('sha256').update(await view.fs.readFile(path)).digest('hex') : 'missing');
+    hashes.push((await view.fs.exists(path)) ? createHash('sha256').update(await view.fs.readFileBuffer(path)).digest('hex') : 'missing');
   }
   return hashes.join(' ');
 }
