@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as k8s from '@kubernetes/client-node';
 import { InfrastructureError, SshConnectionLost } from '../errors';
 import { asPhase } from '../progress/progress';
 import { SshSession } from '../ssh/ssh-session';
@@ -41,12 +42,21 @@ export async function checkControlPlaneReachable(guest: SshSession, server: { ho
 }
 
 /**
+ * The control plane's k3s release (GET /version). The agent is pinned to it: without INSTALL_K3S_VERSION install.sh
+ * takes the `stable` channel, usually newer than the server, and a kubelet newer than its API server is outside
+ * Kubernetes' version-skew policy.
+ */
+export async function controlPlaneVersion(kubeconfig: k8s.KubeConfig): Promise<string> {
+  return (await kubeconfig.makeApiClient(k8s.VersionApi).getCode()).gitVersion;
+}
+
+/**
  * Runs the k3s installer in agent mode. The command carrying the token goes over stdin, never the command line.
  * The installer blocks until the agent is ready and hangs forever on a bad token or unreachable server, so it runs
  * under a deadline; on failure the reason is read from the agent's journal.
  */
-export async function installAgent(guest: SshSession, serverUrl: string, token: string, evidence: Evidence, timeoutMs = suiteTimeouts.get('install')): Promise<void> {
-  const script = `curl -sfL https://get.k3s.io | K3S_URL='${serverUrl}' K3S_TOKEN='${token.replace(/'/g, `'\\''`)}' sh -\n`;
+export async function installAgent(guest: SshSession, serverUrl: string, token: string, version: string, evidence: Evidence, timeoutMs = suiteTimeouts.get('install')): Promise<void> {
+  const script = `curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='${version}' K3S_URL='${serverUrl}' K3S_TOKEN='${token.replace(/'/g, `'\\''`)}' sh -\n`;
   let result;
   try {
     const deadline = new Deadline(`k3s agent installation on ${guest.endpoint.label}`, timeoutMs);

@@ -5,7 +5,7 @@ import { unlessNotFound } from '../kube/cluster-client';
 import { WorkerSpec } from '../spec/worker-spec';
 import { SshSession } from '../ssh/ssh-session';
 import { Evidence } from './evidence';
-import { checkControlPlaneReachable, installAgent } from './join-agent';
+import { checkControlPlaneReachable, controlPlaneVersion, installAgent } from './join-agent';
 import { waitForNodeReady } from './node-ready';
 import { openGuestSession, provisionContainer, ProvisionedContainer } from './provision-container';
 import { Target } from './target';
@@ -62,14 +62,15 @@ export class WorkerBuild {
   async install(evidence: Evidence): Promise<void> {
     await this.ensureControlPlaneReachable(evidence);
     await this.trackJoinObjects();
+    const version = await controlPlaneVersion(this.target.cluster.kubeconfig);
     try {
-      await installAgent(await this.guestSession(evidence), this.serverUrl, this.target.config.k3s.token, evidence);
+      await installAgent(await this.guestSession(evidence), this.serverUrl, this.target.config.k3s.token, version, evidence);
     } catch (error) {
       if (!(error instanceof SshConnectionLost)) throw error;
       // install.sh is idempotent: on a new connection, run it once more rather than guess how far it got.
       evidence.note(`${error.message}; reconnecting and running the installer again`);
       this.close();
-      await installAgent(await this.guestSession(evidence), this.serverUrl, this.target.config.k3s.token, evidence);
+      await installAgent(await this.guestSession(evidence), this.serverUrl, this.target.config.k3s.token, version, evidence);
     }
     this.installed = true;
   }
