@@ -65,6 +65,8 @@ async function perform(view: GuestView, options: CurlOptions, env: Record<string
     } catch {
       return { effectiveUrl: url, redirects, code: 3, message: 'URL using bad/illegal format or missing URL' };
     }
+    // curl's URL parser normalises what it fetched (https://get.k3s.io -> https://get.k3s.io/).
+    url = parsed.toString();
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       return { effectiveUrl: url, redirects, code: 1, message: `Protocol "${parsed.protocol.slice(0, -1)}" not supported or disabled in libcurl` };
     }
