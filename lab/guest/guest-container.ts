@@ -32,6 +32,8 @@ export class GuestContainer {
   private boot?: Boot;
   private booting?: Promise<void>;
   readonly journal = new Journal();
+  /** containerd's image store lives on the root filesystem: imported images survive reboots. */
+  readonly images = new Set<string>();
 
   constructor(
     readonly vmid: number,
@@ -74,7 +76,7 @@ export class GuestContainer {
     const controller = new AbortController();
     const boot = { config, controller } as Boot;
     const view: GuestView = {
-      vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, outside: this.net.outside, timing: this.timing, faults: this.faults,
+      vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, outside: this.net.outside, timing: this.timing, faults: this.faults, images: this.images,
       bootConfig: () => config,
       get systemd() {
         return boot.systemd;

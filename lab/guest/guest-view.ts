@@ -19,6 +19,8 @@ export interface GuestView {
   /** The internet beyond the LAN, as this lab's guests reach it (online, offline or through a proxy). */
   readonly outside: OutsideWorld;
   readonly timing: LabTiming;
+  /** Images in containerd's store that no pull has to fetch (imported from /var/lib/rancher/k3s/agent/images). */
+  readonly images: Set<string>;
   /** Lab faults armed for all guests (GuestRuntime.faults). */
   readonly faults: GuestFaultPlan;
   /** The configuration the container booted with (LXC reads it at start only). */

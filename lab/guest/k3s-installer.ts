@@ -83,10 +83,12 @@ export function k3sInstallerCommand(view: GuestView): Command {
       // --- systemd_disable: a reinstall starts from a disabled unit ---
       await run(`systemctl disable ${systemName} >/dev/null 2>&1 || true`);
 
-      // --- create_env_file: umask 077, the K3S_* variables as `export` prints them ---
+      // --- create_env_file: the K3S_*/CONTAINERD_* variables, then any (NO|HTTP|HTTPS)_PROXY in either case (grep -Ei),
+      // each group sorted as `sh -c export` lists them, mode 0600 ---
       info(`env: Creating environment file ${envFile}`);
-      const lines = Object.keys(env).filter((key) => /^(K3S|CONTAINERD)_/.test(key)).sort()
+      const exported = (pattern: RegExp) => Object.keys(env).filter((key) => pattern.test(key)).sort()
         .map((key) => `${key}='${env[key].replace(/'/g, `'\\''`)}'`);
+      const lines = [...exported(/^(K3S|CONTAINERD)_/), ...exported(/^(NO|HTTP|HTTPS)_PROXY/i)];
       await fs.mkdir('/etc/systemd/system', { recursive: true });
       await fs.writeFile(envFile, lines.map((line) => `${line}\n`).join(''));
       await fs.chmod(envFile, 0o600);
