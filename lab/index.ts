@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createGuestRuntime, k3sInternet } from './guest';
 import { startK3sServer } from './k3s';
+import { writeAirgapArtifacts } from './net/airgap-artifacts';
 import { K3sChannels } from './net/k3s-releases';
 import { LAB_PROXY, type GuestInternetMode } from './net/outside-world';
 import { VirtualNetwork } from './net/virtual-network';
@@ -78,7 +79,9 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
     K3S_URL: k3s.url,
     K3S_TOKEN_FILE: file('node-token', `${k3s.token}\n`),
     KUBECONFIG: file('kubeconfig.yaml', k3s.kubeconfig()),
-    // Not read by the suite: where the guests' proxy is, for WORKER_HTTP_PROXY / WORKER_HTTPS_PROXY.
+    // Not read by the suite: an air-gap artifact set matching the server (K3S_AIRGAP_DIR), and where the guests'
+    // proxy is (WORKER_HTTP_PROXY / WORKER_HTTPS_PROXY).
+    LAB_AIRGAP_DIR: dirname(writeAirgapArtifacts(join(options.stateDir, 'airgap')).k3s),
     ...(outside.mode === 'proxy' ? { LAB_GUEST_PROXY: `http://${LAB_PROXY.host}:${LAB_PROXY.port}` } : {}),
   };
   // For an operator at a terminal: `ssh -F <stateDir>/ssh_config pve`, or through it to a guest with -J pve.

@@ -14,7 +14,8 @@ import { shellFilesystem } from './shell-filesystem';
 import { asBash, lineOf } from './shell-messages';
 import { k3sInstallerCommand } from './k3s-installer';
 
-export type GuestShell = (command: string, options?: { stdin?: string; signal?: AbortSignal }) => Promise<ExecResult>;
+/** Runs a command; stdin as text (pct exec) or as the bytes an SSH client sent (binary files copied in stay exact). */
+export type GuestShell = (command: string, options?: { stdin?: string | Buffer; signal?: AbortSignal }) => Promise<ExecResult>;
 
 /** root's login shell in the guest: just-bash over the container's filesystem, with the guest's own commands added. */
 export function createGuestShell(view: GuestView): GuestShell {
@@ -43,7 +44,9 @@ export function createGuestShell(view: GuestView): GuestShell {
   });
   return async (command, options = {}) => {
     try {
-      const result = await bash.exec(command, { stdin: options.stdin, signal: options.signal, cwd: '/root' });
+      const bytes = Buffer.isBuffer(options.stdin);
+      const stdin = bytes ? (options.stdin as Buffer).toString('latin1') : (options.stdin as string | undefined);
+      const result = await bash.exec(command, { stdin, stdinKind: bytes ? 'bytes' : 'text', signal: options.signal, cwd: '/root' });
       const stderr = await directoryErrors(asBash(result.stderr, command), view);
       return { stdout: asBash(result.stdout, command), stderr, exitCode: result.exitCode };
     } catch (error) {

@@ -103,7 +103,7 @@ async function runExec(stream: ServerChannel, command: string, options: { shell:
     });
   }
   if (signal.aborted) return;
-  const result = await runInSshSession(session, () => options.shell(command, { stdin: Buffer.concat(chunks).toString('utf8'), signal }));
+  const result = await runInSshSession(session, () => options.shell(command, { stdin: Buffer.concat(chunks), signal }));
   finished = true;
   if (signal.aborted || stream.destroyed) return;
   if (result.stdout) stream.write(result.stdout);

@@ -20,6 +20,8 @@ export type GuestRuntime = ContainerRuntime & {
   replaceHostKeys(vmid: number): Promise<GuestHostKey[]>;
   /** Lab faults for the guests' SSH sessions and kubelets (see LIMITATIONS.md, "Faults"). */
   faults: GuestFaults;
+  /** A guest's containerd image store: what was imported from /var/lib/rancher/k3s/agent/images (for tests). */
+  images(vmid: number): ReadonlySet<string>;
 };
 
 export type { GuestFaults } from './guest-faults';
@@ -79,6 +81,8 @@ export function createGuestRuntime(options: { network: VirtualNetwork; timing: L
     },
 
     interfaces: (vmid) => containers.get(vmid)?.interfaces() ?? [],
+
+    images: (vmid) => container(vmid).images,
 
     faults,
 

@@ -4,6 +4,7 @@ import { binaryRelease } from '../net/k3s-release-assets';
 import { k3sRelease } from '../net/k3s-releases';
 import { abortableDelay } from './abortable-delay';
 import { guestAddress, type GuestView } from './guest-view';
+import { importAgentImages } from './image-import';
 import { klogLine, logrusLine } from './journal';
 import { KubeApi } from './kube-api';
 import { Kubelet, type AgentLogger } from './kubelet';
@@ -82,6 +83,7 @@ export function k3sAgentProgram(view: GuestView): ServiceProgram {
     log('info', 'Logging containerd to /var/lib/rancher/k3s/agent/containerd/containerd.log');
     log('info', 'Running containerd -c /var/lib/rancher/k3s/agent/etc/containerd/config.toml');
     log('info', 'containerd is now running');
+    if (!(await importAgentImages(view, log, signal).then(() => true, () => false))) return 0;
     const ip = guestAddress(config)?.ip ?? '';
     // Lab fault maxPods stands for `--kubelet-arg=max-pods=N`; k3s logs the kubelet's flags sorted.
     const maxPods = view.faults.maxPodsSetting;

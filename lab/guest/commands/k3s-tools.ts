@@ -34,6 +34,8 @@ export function k3sToolCommands(view: GuestView): Command[] {
       };
       trace.push(`+ systemctl disable ${name}`);
       await ctx.exec!(`systemctl disable ${name} >/dev/null 2>&1 || true`, { cwd: ctx.cwd });
+      // containerd's store goes with /var/lib/rancher/k3s.
+      view.images.clear();
       for (const path of [
         `/etc/systemd/system/${unit}`, `/etc/systemd/system/${unit}.env`, `${BIN}/kubectl`, `${BIN}/crictl`, `${BIN}/ctr`,
         '/etc/rancher/k3s', '/run/k3s', '/run/flannel', '/var/lib/rancher/k3s', '/var/lib/kubelet', `${BIN}/k3s`,

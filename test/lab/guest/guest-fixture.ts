@@ -80,7 +80,7 @@ export interface RemoteResult {
   code: number | null;
 }
 
-export function run(client: Client, command: string, stdin?: string): Promise<RemoteResult> {
+export function run(client: Client, command: string, stdin?: string | Buffer): Promise<RemoteResult> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, stream) => {
       if (error) return reject(error);
