@@ -14,6 +14,8 @@ import { generateHostKeys, type GeneratedHostKey } from './host-keys';
 import { Journal } from './journal';
 import { k3sAgentProgram } from './k3s-agent';
 import { lxcPrerequisites } from './lxc-prerequisites';
+import { commandLine } from './command-line';
+import { ProcessTable } from './process-table';
 import { Systemd } from './systemd';
 import { writeHostKeyFiles } from './root-filesystem';
 import type { GuestTemplate } from './templates';
@@ -21,6 +23,7 @@ import type { GuestTemplate } from './templates';
 interface Boot {
   config: LxcGuestConfig;
   controller: AbortController;
+  processes: ProcessTable;
   systemd: Systemd;
   shell: GuestShell;
   ssh?: GuestSshServer;
@@ -74,15 +77,16 @@ export class GuestContainer {
   private async bootWith(config: LxcGuestConfig): Promise<void> {
     await this.timing.wait(2000);
     const controller = new AbortController();
-    const boot = { config, controller } as Boot;
+    const boot = { config, controller, processes: new ProcessTable(controller.signal) } as Boot;
     const view: GuestView = {
       vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, outside: this.net.outside, timing: this.timing, faults: this.faults, images: this.images,
       bootConfig: () => config,
       get systemd() {
         return boot.systemd;
       },
+      processes: boot.processes,
     };
-    boot.systemd = new Systemd(this.fs, this.journal, this.timing, new Map([['/usr/local/bin/k3s', k3sAgentProgram(view)]]));
+    boot.systemd = new Systemd(this.fs, this.journal, this.timing, new Map([['/usr/local/bin/k3s', k3sAgentProgram(view)]]), boot.processes);
     await this.prepareFilesystem(config, view);
     boot.shell = createGuestShell(view);
     const address = guestAddress(config);
@@ -101,6 +105,7 @@ export class GuestContainer {
       hostname: boot.config.hostname,
       authorizedKeys: () => this.fs.readFile('/root/.ssh/authorized_keys').catch(() => ''),
       shell: boot.shell,
+      processes: boot.processes,
       signal: boot.controller.signal,
     });
   }
@@ -152,11 +157,22 @@ export class GuestContainer {
     await this.timing.wait(500);
   }
 
+  /**
+   * `pct exec`: lxc-attach runs the command in the container as a process of its own session, whose parent is
+   * outside the container (ps shows PPID 0). Aborting the caller kills its process group, as Ctrl-C would.
+   */
   async exec(command: string, options: { stdin?: string; signal?: AbortSignal } = {}): Promise<ExecResult> {
     const boot = this.boot;
     if (!boot) throw new Error(`CT ${this.vmid} not running`);
-    const signal = options.signal ? AbortSignal.any([options.signal, boot.controller.signal]) : boot.controller.signal;
-    return boot.shell(command, { stdin: options.stdin, signal });
+    const process = boot.processes.spawn({ ppid: 0, args: commandLine(command), session: 'new', writesToChannel: false, script: command });
+    const interrupt = () => boot.processes.kill(-process.pgid, 'KILL');
+    if (options.signal?.aborted) interrupt();
+    options.signal?.addEventListener('abort', interrupt, { once: true });
+    try {
+      return await boot.shell({ process, table: boot.processes }, command, { stdin: options.stdin });
+    } finally {
+      options.signal?.removeEventListener('abort', interrupt);
+    }
   }
 
   interfaces(): Array<{ name: string; hwaddr: string; inet?: string; inet6?: string }> {

@@ -5,6 +5,7 @@ import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
 import type { GuestFaultPlan } from './guest-faults';
 import type { Journal } from './journal';
+import type { ProcessTable } from './process-table';
 import type { Systemd } from './systemd';
 import type { GuestTemplate } from './templates';
 
@@ -15,6 +16,8 @@ export interface GuestView {
   readonly fs: IFileSystem;
   readonly journal: Journal;
   readonly systemd: Systemd;
+  /** This boot's processes (ps, kill, the services' main processes). */
+  readonly processes: ProcessTable;
   readonly network: VirtualNetwork;
   /** The internet beyond the LAN, as this lab's guests reach it (online, offline or through a proxy). */
   readonly outside: OutsideWorld;

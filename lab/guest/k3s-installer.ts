@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { defineCommand, type Command } from 'just-bash';
 import type { GuestView } from './guest-view';
 import { downloadAndVerify, isExecutable } from './k3s-download';
-import { currentSshSession } from './ssh-session';
+import { currentProcess } from './process-context';
+import { processEnvironment } from './process-environment';
 
 const BIN_DIR = '/usr/local/bin';
 
@@ -19,12 +20,20 @@ class InstallerExit extends Error {
  */
 export function k3sInstallerCommand(view: GuestView): Command {
   return defineCommand('k3s-lab-install', async (args, ctx) => {
-    // Variables given on the `sh -` command line arrive as shell variables of the piped script.
-    const env: Record<string, string> = { ...Object.fromEntries(ctx.env), ...(ctx.exportedEnv ?? {}) };
+    const env = processEnvironment(ctx);
     let stdout = '';
     let stderr = '';
-    const info = (message: string) => (stdout += `[INFO]  ${message}\n`);
+    // echo into an SSH channel the client has closed: EPIPE, and sh dies of SIGPIPE (nothing traps it).
+    const write = () => {
+      const context = currentProcess();
+      if (context?.channel?.closed && context.process.writesToChannel) throw new InstallerExit(141);
+    };
+    const info = (message: string) => {
+      write();
+      stdout += `[INFO]  ${message}\n`;
+    };
     const fatal = (message: string): never => {
+      write();
       stderr += `[ERROR]  ${message}\n`;
       throw new InstallerExit(1);
     };
@@ -123,14 +132,15 @@ export function k3sInstallerCommand(view: GuestView): Command {
 }
 
 /**
- * Lab fault: the SSH connection drops during the binary download (the installer's longest step). The installer
- * dies with its session (SIGHUP, 128+1) before it has written anything, so a rerun starts from scratch.
+ * Lab fault: the SSH connection drops during the binary download (the installer's longest step). sshd signals
+ * nothing (no pty): the download goes on, and the installer dies of SIGPIPE at its next `[INFO]` line ("Verifying
+ * binary download"), before installing anything, so a rerun starts from scratch.
  */
 function hangUpIfArmed(view: GuestView): void {
-  const session = currentSshSession();
-  if (!session || !view.faults.takeDropSshDuringInstall()) return;
-  session.hangUp();
-  throw new InstallerExit(129);
+  const context = currentProcess();
+  if (!context?.connection || !context.channel || !view.faults.takeDropSshDuringInstall()) return;
+  context.connection.hangUp();
+  context.channel.closed = true;
 }
 
 async function installedHashes(view: GuestView, paths: string[]): Promise<string> {
