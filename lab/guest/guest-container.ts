@@ -30,6 +30,20 @@ interface Boot {
   unexpose?: () => void;
 }
 
+/**
+ * lxc-start refusing a config it cannot load (confile.c returns -EINVAL, lxc_config_read fails): pve-container's
+ * vzstart task ends `TASK ERROR: startup for container '<vmid>' failed`; `lxcLog` holds LXC's own error lines.
+ */
+export function lxcStartFailure(vmid: number, reason: string): Error & { lxcLog: string[] } {
+  const stamp = new Date().toISOString().replace(/[-:T]/g, '').replace(/\.(\d{3})Z$/, '.$1');
+  return Object.assign(new Error(`startup for container '${vmid}' failed`), {
+    lxcLog: [
+      `lxc-start ${vmid} ${stamp} ERROR    confile - ../src/lxc/confile.c:set_config_mount_auto:1229 - Invalid argument - ${reason}`,
+      `lxc-start ${vmid} ${stamp} ERROR    lxc_start - ../src/lxc/tools/lxc_start.c:main:256 - Failed to load configuration file /var/lib/lxc/${vmid}/config`,
+    ],
+  });
+}
+
 /** One LXC container: its root filesystem and journal persist; processes, SSH server and addresses live per boot. */
 export class GuestContainer {
   private boot?: Boot;
@@ -75,10 +89,13 @@ export class GuestContainer {
   }
 
   private async bootWith(config: LxcGuestConfig): Promise<void> {
+    const configError = lxcPrerequisites(config).configError;
+    if (configError) throw lxcStartFailure(this.vmid, configError);
     await this.timing.wait(2000);
     const controller = new AbortController();
     const boot = { config, controller, processes: new ProcessTable(controller.signal) } as Boot;
     const view: GuestView = {
+      host: this.host!,
       vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, outside: this.net.outside, timing: this.timing, faults: this.faults, images: this.images,
       bootConfig: () => config,
       get systemd() {

@@ -9,6 +9,7 @@ import { freeCommand } from './commands/memory';
 import { processToolCommands } from './commands/process-tools';
 import { shellInvocationCommands } from './commands/shell-invocation';
 import { systemInfoCommands } from './commands/system-info';
+import { sysctlCommand } from './commands/sysctl';
 import { systemctlCommand } from './commands/systemctl';
 import type { GuestView } from './guest-view';
 import { runAsProcess, type ProcessContext } from './process-context';
@@ -73,6 +74,7 @@ export function createGuestShell(view: GuestView): GuestShell {
     dfCommand(view),
     ipCommand(view),
     systemctlCommand(view),
+    sysctlCommand(view),
     journalctlCommand(view),
     curlCommand(view),
     k3sInstallerCommand(view),

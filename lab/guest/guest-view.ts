@@ -1,5 +1,6 @@
 import type { IFileSystem } from 'just-bash';
 import type { LxcGuestConfig } from '../contracts/container-runtime';
+import type { GuestHost } from '../contracts/host-kernel';
 import type { OutsideWorld } from '../net/outside-world';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
@@ -26,6 +27,8 @@ export interface GuestView {
   readonly images: Set<string>;
   /** Lab faults armed for all guests (GuestRuntime.faults). */
   readonly faults: GuestFaultPlan;
+  /** The Proxmox node it runs on, whose kernel (sysctls) every container there shares. */
+  readonly host: GuestHost;
   /** The configuration the container booted with (LXC reads it at start only). */
   bootConfig(): LxcGuestConfig;
 }
