@@ -3,7 +3,7 @@ import https from 'node:https';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Client } from 'ssh2';
 import { startK3sServer, type RunningK3sServer } from '../../../lab/k3s';
-import { bootWorker, eventually, K3S_LXC_LINES, newLab, run, sshTo, type Lab } from './guest-fixture';
+import { bootWorker, destroyWorker, eventually, K3S_LXC_LINES, newLab, run, sshTo, type Lab } from './guest-fixture';
 
 const install = (url: string, token: string) => `curl -sfL https://get.k3s.io | K3S_URL=${url} K3S_TOKEN=${token} sh -`;
 
@@ -95,13 +95,7 @@ describe('k3s agent joining the lab k3s server (k3s pkg/agent, lab/contracts/k3s
     lab = newLab();
     k3s = await startK3sServer({ network: lab.network, timing: lab.timing });
   });
-  afterEach(async () => {
-    await lab.runtime.stopAll();
-    for (const vmid of [102]) await lab.runtime.destroy(vmid).catch(() => undefined);
-    // Each test rebuilds k3s-worker-01, so forget the old Node and its node-password secret (kubectl delete node).
-    try { k3s.store.remove('nodes', undefined, 'k3s-worker-01'); } catch { /* not registered */ }
-    try { k3s.store.remove('secrets', 'kube-system', 'k3s-worker-01.node-password.k3s'); } catch { /* not joined */ }
-  });
+  afterEach(() => destroyWorker(lab, k3s));
   after(() => k3s.stop());
 
   it('installs the stable channel unpinned, reports active to systemd and registers a Node of that version that becomes Ready', async () => {

@@ -3,7 +3,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { HostKernel } from '../../../lab/contracts/host-kernel';
 import { startK3sServer, type RunningK3sServer } from '../../../lab/k3s';
 import { lxcPrerequisites, lxcValue } from '../../../lab/guest/lxc-prerequisites';
-import { K3S_LXC_LINES, newLab, UBUNTU_2204, workerConfig, type Lab } from './guest-fixture';
+import { destroyWorker, K3S_LXC_LINES, newLab, UBUNTU_2204, workerConfig, type Lab } from './guest-fixture';
 
 /** The story's five lines, verbatim and in its order (no quotes, the optional kmsg bind). */
 const STORY_LINES: Array<[string, string]> = [
@@ -49,12 +49,7 @@ describe('what the kubelet does to the node\'s kernel (container_manager_linux.g
     lab = newLab();
     k3s = await startK3sServer({ network: lab.network, timing: lab.timing });
   });
-  afterEach(async () => {
-    await lab.runtime.stopAll();
-    await lab.runtime.destroy(102).catch(() => undefined);
-    try { k3s.store.remove('nodes', undefined, 'k3s-worker-01'); } catch { /* not registered */ }
-    try { k3s.store.remove('secrets', 'kube-system', 'k3s-worker-01.node-password.k3s'); } catch { /* not joined */ }
-  });
+  afterEach(() => destroyWorker(lab, k3s));
   after(() => k3s.stop());
 
   async function boot(rawLxc: Array<[string, string]>, unprivileged = false): Promise<void> {
