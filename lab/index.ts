@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createGuestRuntime } from './guest';
+import { dirname, join } from 'node:path';
+import { createGuestRuntime, k3sInternet } from './guest';
 import { startK3sServer } from './k3s';
+import { writeAirgapArtifacts } from './net/airgap-artifacts';
+import { K3sChannels } from './net/k3s-releases';
+import { LAB_PROXY, type GuestInternetMode } from './net/outside-world';
 import { VirtualNetwork } from './net/virtual-network';
 import { generateEd25519KeyPair } from './pki/ssh-keys';
 import { startProxmoxNode } from './proxmox';
@@ -13,6 +16,10 @@ export interface LabOptions {
   stateDir: string;
   /** 0 = as fast as possible (still asynchronous), 1 = the durations real systems take. */
   timingScale?: number;
+  /** k3s release channels the lab's update.k3s.io serves, NAME -> VERSION, over the defaults (lab/net/k3s-releases.ts). */
+  k3sChannels?: Record<string, string>;
+  /** What the guests reach beyond the LAN: the internet (default), nothing, or only an HTTP proxy on the LAN. */
+  guestInternet?: GuestInternetMode;
 }
 
 export interface RunningLab {
@@ -41,7 +48,9 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
   const tokenSecret = randomUUID();
 
   const k3s = await startK3sServer({ network, timing, serverIp: CONTROL_PLANE_IP, port: 6443 });
-  const guests = createGuestRuntime({ network, timing });
+  const outside = k3sInternet(options.guestInternet ?? 'online', new K3sChannels(options.k3sChannels));
+  if (outside.mode === 'proxy') network.attachHost(LAB_PROXY.host);
+  const guests = createGuestRuntime({ network, timing, outside });
   const proxmox = await startProxmoxNode({
     network,
     timing,
@@ -70,6 +79,10 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
     K3S_URL: k3s.url,
     K3S_TOKEN_FILE: file('node-token', `${k3s.token}\n`),
     KUBECONFIG: file('kubeconfig.yaml', k3s.kubeconfig()),
+    // Not read by the suite: an air-gap artifact set matching the server (K3S_AIRGAP_DIR), and where the guests'
+    // proxy is (WORKER_HTTP_PROXY / WORKER_HTTPS_PROXY).
+    LAB_AIRGAP_DIR: dirname(writeAirgapArtifacts(join(options.stateDir, 'airgap')).k3s),
+    ...(outside.mode === 'proxy' ? { LAB_GUEST_PROXY: `http://${LAB_PROXY.host}:${LAB_PROXY.port}` } : {}),
   };
   // For an operator at a terminal: `ssh -F <stateDir>/ssh_config pve`, or through it to a guest with -J pve.
   const knownHosts = file('known_hosts', `[127.0.0.1]:${proxmox.sshPort} ${proxmox.sshHostPublicKey.trim()}\n`);

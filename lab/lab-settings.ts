@@ -1,4 +1,6 @@
 import type { LabOptions } from '.';
+import { parseChannelSetting } from './net/k3s-releases';
+import { GUEST_INTERNET_MODES, type GuestInternetMode } from './net/outside-world';
 
 /**
  * The lab's settings, each named once for both ways of starting it: `npm run lab -- --<flag> VALUE` (repeatable
@@ -24,6 +26,24 @@ export const LAB_SETTINGS: LabSetting[] = [
       const scale = Number(value);
       if (!(value.trim() !== '' && scale >= 0 && scale <= 1)) throw new Error(`"${value}" is not a timing scale from 0 to 1`);
       options.timingScale = scale;
+    },
+  },
+  {
+    flag: 'k3s-channel',
+    env: 'LAB_K3S_CHANNELS',
+    repeatable: true,
+    help: 'NAME=VERSION: where a k3s release channel of update.k3s.io points (default stable=latest=v1.35.1+k3s1, v1.34=v1.34.3+k3s1)',
+    apply: (values, options) => {
+      options.k3sChannels = { ...options.k3sChannels, ...Object.fromEntries(values.map(parseChannelSetting)) };
+    },
+  },
+  {
+    flag: 'guest-internet',
+    env: 'LAB_GUEST_INTERNET',
+    help: 'online (default), offline (no outside name resolves) or proxy (only through http://192.168.2.5:3128, lab.env LAB_GUEST_PROXY)',
+    apply: ([value], options) => {
+      if (!GUEST_INTERNET_MODES.includes(value as GuestInternetMode)) throw new Error(`"${value}" is not one of ${GUEST_INTERNET_MODES.join(', ')}`);
+      options.guestInternet = value as GuestInternetMode;
     },
   },
 ];

@@ -1,9 +1,12 @@
 import type { IFileSystem } from 'just-bash';
 import type { LxcGuestConfig } from '../contracts/container-runtime';
+import type { GuestHost } from '../contracts/host-kernel';
+import type { OutsideWorld } from '../net/outside-world';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
 import type { GuestFaultPlan } from './guest-faults';
 import type { Journal } from './journal';
+import type { ProcessTable } from './process-table';
 import type { Systemd } from './systemd';
 import type { GuestTemplate } from './templates';
 
@@ -14,10 +17,18 @@ export interface GuestView {
   readonly fs: IFileSystem;
   readonly journal: Journal;
   readonly systemd: Systemd;
+  /** This boot's processes (ps, kill, the services' main processes). */
+  readonly processes: ProcessTable;
   readonly network: VirtualNetwork;
+  /** The internet beyond the LAN, as this lab's guests reach it (online, offline or through a proxy). */
+  readonly outside: OutsideWorld;
   readonly timing: LabTiming;
+  /** Images in containerd's store that no pull has to fetch (imported from /var/lib/rancher/k3s/agent/images). */
+  readonly images: Set<string>;
   /** Lab faults armed for all guests (GuestRuntime.faults). */
   readonly faults: GuestFaultPlan;
+  /** The Proxmox node it runs on, whose kernel (sysctls) every container there shares. */
+  readonly host: GuestHost;
   /** The configuration the container booted with (LXC reads it at start only). */
   bootConfig(): LxcGuestConfig;
 }

@@ -1,3 +1,4 @@
+import { K3S_VERSION } from '../contracts/k3s-join';
 import type { LabTiming } from '../timing';
 import { abortableDelay } from './abortable-delay';
 import { guestAddress, type GuestView } from './guest-view';
@@ -35,6 +36,8 @@ export class Kubelet {
     private readonly logger: AgentLogger,
     /** --max-pods */
     private readonly maxPods = DEFAULT_MAX_PODS,
+    /** The k3s release the agent runs (its kubeletVersion). */
+    private readonly version = K3S_VERSION,
   ) {
     this.cniNeverReady = view.faults.takeKubeletNeverReady();
     this.stopsPostingAfterReady = view.faults.takeKubeletStopsPosting();
@@ -70,7 +73,7 @@ export class Kubelet {
     this.klog('I', 'kubelet_node_status.go:75', `"Attempting to register node" node="${this.nodeName}"`);
     for (;;) {
       this.conditions = nodeConditions(this.networkReady, this.conditions);
-      const node = nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods);
+      const node = nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods, this.version);
       try {
         const created = await this.api.request('POST', '/api/v1/nodes', node, 'application/json', this.signal);
         if (created.status === 201 || created.status === 200) break;
@@ -112,7 +115,7 @@ export class Kubelet {
     if (this.signal.aborted || this.hung) return;
     this.conditions = nodeConditions(this.networkReady, this.conditions);
     const status = full
-      ? nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods).status
+      ? nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods, this.version).status
       : { conditions: this.conditions };
     // kubeletStopsPosting: this Ready post is the last one (the kubelet hangs right after it).
     if (this.networkReady && this.stopsPostingAfterReady && !this.hung) {
