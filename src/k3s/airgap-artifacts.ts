@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InputProblem } from '../errors';
 
@@ -8,13 +8,17 @@ export interface AirgapArtifacts {
   dir: string;
   installScript: string;
   binary: string;
-  /** k3s-airgap-images-amd64.tar.zst (or .tar): imported by the agent at start, so pulls need no registry. */
-  images?: string;
+  /**
+   * Image archives imported by the agent at start (k3s-airgap-images-amd64.tar.zst, and any other .tar, .tar.gz or
+   * .tar.zst there, such as the story's test pod image), so pulls need no registry.
+   */
+  imageArchives: string[];
   /** The k3s release the binary is, read from it before anything is installed. */
   version: string;
 }
 
-const IMAGE_ARCHIVES = ['k3s-airgap-images-amd64.tar.zst', 'k3s-airgap-images-amd64.tar.gz', 'k3s-airgap-images-amd64.tar'];
+// What k3s's preloadImages imports from agent/images (pkg/agent/containerd: by suffix).
+const IMAGE_ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.zst|tzst)$/;
 const SUMS = 'sha256sum-amd64.txt';
 // The release is linked into the binary (pkg/version.Version); it is the version string the binary repeats most.
 const RELEASE = /v\d+\.\d+\.\d+\+k3s\d+/g;
@@ -32,13 +36,13 @@ export function readAirgapDir(dir: string): { artifacts?: AirgapArtifacts; probl
   const binary = join(dir, 'k3s');
   for (const file of [installScript, binary]) if (!existsSync(file)) problems.push({ input, problem: `has no ${file.slice(dir.length + 1)}`, fix });
   if (problems.length) return { problems };
-  const images = IMAGE_ARCHIVES.map((name) => join(dir, name)).find((file) => existsSync(file));
+  const imageArchives = readdirSync(dir).filter((name) => IMAGE_ARCHIVE.test(name)).sort().map((name) => join(dir, name));
   const sums = join(dir, SUMS);
-  if (existsSync(sums)) problems.push(...checkSums(input, readFileSync(sums, 'utf8'), [binary, ...(images ? [images] : [])]));
+  if (existsSync(sums)) problems.push(...checkSums(input, readFileSync(sums, 'utf8'), [binary, ...imageArchives]));
   const version = mostFrequent(readFileSync(binary).toString('latin1').match(RELEASE) ?? []);
   if (!version) problems.push({ input, problem: 'holds a k3s that names no k3s release (not a k3s binary?)', fix });
   if (problems.length || !version) return { problems };
-  return { artifacts: { dir, installScript, binary, images, version }, problems };
+  return { artifacts: { dir, installScript, binary, imageArchives, version }, problems };
 }
 
 function checkSums(input: string, sums: string, files: string[]): InputProblem[] {

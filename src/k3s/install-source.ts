@@ -25,9 +25,10 @@ export function releaseFromEffectiveUrl(url: string): string | undefined {
 }
 
 /**
- * NO_PROXY for the worker when the operator gives none: loopback, the worker's own subnet and the control plane, and
- * k3s's default cluster and service CIDRs and DNS domain, so cluster traffic never goes through the proxy.
+ * NO_PROXY for the worker when the operator gives none: loopback, the control plane, the worker's own subnet, and
+ * k3s's default cluster and service CIDRs and DNS domain, so cluster traffic never goes through the proxy. Literal
+ * addresses for curl 7.81 (which matches no CIDR), CIDRs for containerd (Go's httpproxy matches them).
  */
 export function defaultNoProxy(controlPlaneHost: string, workerSubnet: string): string {
-  return ['127.0.0.0/8', 'localhost', controlPlaneHost, workerSubnet, '10.42.0.0/16', '10.43.0.0/16', '.svc', '.cluster.local'].join(',');
+  return ['127.0.0.1', 'localhost', controlPlaneHost, workerSubnet, '10.42.0.0/16', '10.43.0.0/16', '.svc', '.cluster.local'].join(',');
 }

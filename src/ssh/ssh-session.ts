@@ -28,8 +28,8 @@ export interface HostChange {
 }
 
 export interface ExecOptions {
-  /** Sent on the command's stdin: where secrets go. */
-  stdin?: string;
+  /** Sent on the command's stdin: where secrets go, and files copied in. */
+  stdin?: string | Buffer;
   deadline?: Deadline;
   /** Set for a command that changes the host; without it the command must only read. */
   change?: HostChange;

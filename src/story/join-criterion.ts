@@ -1,5 +1,7 @@
 import type { V1Node } from '@kubernetes/client-node';
-import { ConfigurationError, InfrastructureError, SshConnectionLost } from '../errors';
+import { ConfigurationError, InfrastructureError } from '../errors';
+import { defaultNoProxy, type WorkerProxy } from '../k3s/install-source';
+import type { Target } from '../target/target';
 import { NODE_PASSWORD_NAMESPACE } from '../k3s/node-password';
 import { unlessNotFound } from '../kube/cluster-client';
 import { describeReadiness, nodeReadiness } from '../kube/node-readiness';
@@ -22,7 +24,7 @@ export async function joinAgent(build: WorkerBuild, ctx: WorkContext): Promise<v
   await build.ensureControlPlaneReachable(ctx);
   const guest = await build.guestSession(ctx);
   const choice = await ctx.installChoice();
-  const install: AgentInstall = { serverUrl: build.serverUrl, token: target.config.k3s.token, version: choice.version };
+  const install: AgentInstall = { serverUrl: build.serverUrl, token: target.config.k3s.token, version: choice.version, proxy: workerProxy(build, target), airgap: choice.airgap };
   const [agent, node] = await Promise.all([inspectInstalledAgent(guest), unlessNotFound(target.cluster.core.readNode({ name: build.spec.hostname }))]);
   const verdict = judgeExistingAgent(agent, node, install, build.spec.ip);
   if (verdict.kind === 'joined') {
@@ -35,15 +37,14 @@ export async function joinAgent(build: WorkerBuild, ctx: WorkContext): Promise<v
   if (verdict.kind === 'not running') evidence.note(`the agent on ${build.spec.hostname} is installed but not joined (${verdict.why}); running the installer again`);
   await trackJoinObjects(build, ctx);
   evidence.note(`installing the k3s agent ${choice.version} on ${build.spec.hostname}: ${choice.why}`);
-  try {
-    await installAgent(guest, install, ctx.waits, evidence);
-  } catch (error) {
-    if (!(error instanceof SshConnectionLost)) throw error;
-    // install.sh is idempotent: on a new connection, run it once more rather than guess how far it got.
-    evidence.note(`${error.message}; reconnecting and running the installer again`);
-    build.dropGuestSession();
-    await installAgent(await build.guestSession(ctx), install, ctx.waits, evidence);
-  }
+  const connection = {
+    current: () => build.guestSession(ctx),
+    reconnect: () => {
+      build.dropGuestSession();
+      return build.guestSession(ctx);
+    },
+  };
+  await installAgent(connection, install, ctx.waits, evidence);
   build.joined = true;
 }
 
@@ -92,4 +93,12 @@ async function verifyWorkerReady(build: WorkerBuild, ctx: WorkContext): Promise<
   if (!nodeReadiness(node).ready) throw new InfrastructureError('kubernetes', `${describeReadiness(node)}. ${remedy}`);
   build.ready = true;
   return node;
+}
+
+/** The proxy the operator gave, with NO_PROXY defaulting to what cluster traffic needs to go direct. */
+function workerProxy(build: WorkerBuild, target: Target): WorkerProxy | undefined {
+  const proxy = target.config.k3s.proxy;
+  if (!proxy.http && !proxy.https) return undefined;
+  const subnet = `${build.spec.ip}/${build.spec.prefix}`;
+  return { ...proxy, noProxy: proxy.noProxy ?? defaultNoProxy(build.spec.controlPlane.host, subnet) };
 }
