@@ -2,11 +2,11 @@ import type { HostKernel } from '../contracts/host-kernel';
 import type { ContainerRuntime } from '../contracts/container-runtime';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
-import type { ConfigLocks } from './config-lock';
-import type { ContainerStore } from './container-store';
+import type { ConfigLocks } from './guests/config-lock';
+import type { ContainerStore } from './guests/container-store';
 import type { FaultPlan } from './faults';
-import type { NodeStorage } from './storage';
-import type { TaskRegistry } from './tasks';
+import type { NodeStorage } from './node/storage';
+import type { TaskRegistry } from './node/tasks';
 
 /** What the API routes, the host shell and pct share: one node's state. */
 export interface NodeContext {
