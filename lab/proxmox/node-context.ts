@@ -2,13 +2,15 @@ import type { HostKernel } from '../contracts/host-kernel';
 import type { ContainerRuntime } from '../contracts/container-runtime';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
+import type { ClusterMembers, VmlistEntry } from './cluster/cluster-members';
+import type { NodeCapacity } from './cluster/node-capacity';
 import type { ConfigLocks } from './guests/config-lock';
 import type { ContainerStore } from './guests/container-store';
 import type { FaultPlan } from './faults';
 import type { NodeStorage } from './node/storage';
 import type { TaskRegistry } from './node/tasks';
 
-/** What the API routes, the host shell and pct share: one node's state. */
+/** What the API routes, the host shell and pct share: one node's state, and the cluster it is in. */
 export interface NodeContext {
   nodeName: string;
   hostIp: string;
@@ -17,7 +19,7 @@ export interface NodeContext {
   runtime: ContainerRuntime;
   store: ContainerStore;
   tasks: TaskRegistry;
-  /** The per-CT config flocks every change takes. */
+  /** The per-CT config flocks every change takes (local to the node, in /run/lock). */
   locks: ConfigLocks;
   faults: FaultPlan;
   storage: NodeStorage;
@@ -25,6 +27,14 @@ export interface NodeContext {
   startedAt: Map<number, number>;
   /** The node's kernel settings, shared by its containers (sysctl). */
   kernel: HostKernel;
-  /** Counts a mutating call (API write or host command that changes state). */
+  /** The node's size and load, as GET /nodes reports it. */
+  capacity: NodeCapacity;
+  /** The cluster's members and vmlist (a standalone node is alone in an unnamed one). */
+  cluster: ClusterMembers;
+  /** SHA-256 of the certificate the node's API serves now ('AA:BB:...'). */
+  sslFingerprint(): string;
+  /** This node's guests, as the cluster's vmlist lists them. */
+  guests(): VmlistEntry[];
+  /** Counts a mutating call (API write or host command that changes state), cluster-wide. */
   countWrite(): void;
 }

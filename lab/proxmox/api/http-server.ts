@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ANONYMOUS, type ApiAuthenticator } from '../access/auth';
+import { DISABLE_PROXY_HEADER, nodeOfPath, proxyRequest, type ProxyTarget } from './api-proxy';
 import { ApiError, sendData, sendError } from './envelope';
 import { DataWithExtras, Router, type HttpMethod, type Route } from './router';
 
@@ -14,6 +15,8 @@ export interface ApiServerOptions {
   onWrite(): void;
   /** Lab fault: real milliseconds to hold each request before handling it (0 = none). */
   answerDelayMs?(): number;
+  /** Where a call for another node of the cluster goes (undefined: not a member, answered here). */
+  proxyTarget?(node: string): ProxyTarget | undefined;
 }
 
 export interface RunningApiServer {
@@ -101,7 +104,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, router: Router, 
   Object.assign(params, found.pathParams);
 
   const principal = found.route.anonymous ? ANONYMOUS : await options.auth.authenticate(req.headers, method);
-  if (method !== 'GET' && !found.route.anonymous) options.onWrite();
+  const forwarded = req.headers[DISABLE_PROXY_HEADER] !== undefined;
+  // A call forwarded from another node was counted where it arrived.
+  if (method !== 'GET' && !found.route.anonymous && !forwarded) options.onWrite();
+  const node = nodeOfPath(path);
+  const target = node !== undefined && !forwarded ? options.proxyTarget?.(node) : undefined;
+  if (target) return proxyRequest(req, res, body, target);
   const result = await found.route.handle({ method, path, params, principal });
   if (result instanceof DataWithExtras) sendData(res, result.data, result.extras);
   else sendData(res, result);

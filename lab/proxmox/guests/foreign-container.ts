@@ -9,7 +9,7 @@ import type { NodeContext } from '../node-context';
  * as a write: nobody under test made it.
  */
 export async function createForeignContainer(ctx: NodeContext, vmid: number, hostname: string): Promise<void> {
-  if (ctx.store.has(vmid)) return;
+  if (ctx.cluster.locate(vmid)) return;
   const template = ctx.storage.templates()[0]?.volid ?? 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst';
   const file = template.replace(/^[^:]+:vztmpl\//, '');
   const conf: PctConfig = {

@@ -27,8 +27,10 @@ export async function createContainer(ctx: NodeContext, principal: Principal, pa
   ctx.faults.bindNextCreate(vmid);
   const takenBy = ctx.faults.takeVmidTaken();
   if (takenBy) await createForeignContainer(ctx, vmid, takenBy);
-  // pve-cluster Cluster.pm check_vmid_unused, the first check of create_vm in pve-container 5.x (PVE 8).
-  if (ctx.store.has(vmid)) throw new ApiError(500, `CT ${vmid} already exists on node '${ctx.nodeName}'`);
+  // pve-cluster Cluster.pm check_vmid_unused, the first check of create_vm in pve-container 5.x (PVE 8): the
+  // cluster's vmlist, so a VMID any node uses is refused, naming that node.
+  const inUse = ctx.cluster.vmidInUse(vmid);
+  if (inUse) throw new ApiError(500, inUse);
   requirePrivilege(principal, `/vms/${vmid}`, 'VM.Allocate');
   if (params.restore === '1') throw new ApiError(501, 'restore is not emulated by the lab');
 
@@ -63,7 +65,7 @@ export async function createContainer(ctx: NodeContext, principal: Principal, pa
   requirePrivilege(principal, `/storage/${diskStorage}`, 'Datastore.AllocateSpace');
 
   await reserveVmid(ctx, vmid);
-  const plan: CreatePlan = { vmid, options, unprivileged, ostemplate, rootfs, newDiskGiB: newDisk ? parseFloat(newDisk[2]) : undefined, diskStorage, sshPublicKeys: params['ssh-public-keys'], startAfter: params.start === '1' };
+  const plan: CreatePlan = { vmid, options, unprivileged, ostemplate, rootfs, newDiskGiB: newDisk ? parseFloat(newDisk[2]) : undefined, diskStorage, diskOnFiles: definition.type !== 'lvmthin', sshPublicKeys: params['ssh-public-keys'], startAfter: params.start === '1' };
   const worker = async (log: TaskLog) => {
     // A lock timeout here fails before $code runs: real create_vm then leaves the `lock: create` config behind.
     await ctx.locks.withLock(vmid, () => runCreate(ctx, plan, log), { log });
@@ -81,7 +83,8 @@ async function reserveVmid(ctx: NodeContext, vmid: number): Promise<void> {
     await ctx.locks.withLock(
       vmid,
       () => {
-        if (ctx.store.has(vmid)) throw new Error(`CT ${vmid} already exists on node '${ctx.nodeName}'`);
+        const inUse = ctx.cluster.vmidInUse(vmid);
+        if (inUse) throw new Error(inUse);
         ctx.store.write(vmid, { options: { lock: 'create' }, lxc: [] });
       },
       { timeoutMs: CREATE_LOCK_TIMEOUT_MS },
@@ -99,19 +102,23 @@ interface CreatePlan {
   rootfs: Record<string, string>;
   newDiskGiB?: number;
   diskStorage: string;
+  /** A directory-based storage (dir, nfs) holds a raw image file instead of a logical volume. */
+  diskOnFiles: boolean;
   sshPublicKeys?: string;
   startAfter: boolean;
 }
 
 async function runCreate(ctx: NodeContext, plan: CreatePlan, log: TaskLog): Promise<void> {
   const { vmid } = plan;
-  const disk = `vm-${vmid}-disk-0`;
+  const disk = plan.diskOnFiles ? `${vmid}/vm-${vmid}-disk-0.raw` : `vm-${vmid}-disk-0`;
   let diskCreated = false;
   try {
     const rootfs = { ...plan.rootfs };
     if (plan.newDiskGiB !== undefined) {
       await ctx.timing.wait(2000);
-      log.log(`  Logical volume "${disk}" created.`);
+      // pve-storage Plugin.pm alloc_image runs qemu-img create on directory storages; LVM-thin prints lvcreate's line.
+      if (plan.diskOnFiles) log.log(`Formatting '/mnt/pve/${plan.diskStorage}/images/${disk}', fmt=raw size=${Math.round(plan.newDiskGiB * 1024 ** 3)} preallocation=off`);
+      else log.log(`  Logical volume "${disk}" created.`);
       const blocks = Math.round(plan.newDiskGiB * 262144);
       log.log(`Creating filesystem with ${blocks} 4k blocks and ${Math.round(plan.newDiskGiB * 65536)} inodes`);
       diskCreated = true;
@@ -149,7 +156,7 @@ async function runCreate(ctx: NodeContext, plan: CreatePlan, log: TaskLog): Prom
     }
     ctx.store.write(vmid, conf);
   } catch (error) {
-    if (diskCreated) log.log(`  Logical volume "${disk}" successfully removed.`);
+    if (diskCreated && !plan.diskOnFiles) log.log(`  Logical volume "${disk}" successfully removed.`);
     ctx.store.remove(vmid);
     await ctx.runtime.destroy(vmid).catch(() => undefined);
     throw new Error(`unable to create CT ${vmid} - ${error instanceof Error ? error.message : String(error)}`);

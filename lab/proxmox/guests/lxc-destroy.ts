@@ -28,9 +28,10 @@ export function destroyContainer(ctx: NodeContext, principal: Principal, vmid: n
       log.warn(`forced to stop CT ${vmid} before destroying!`);
       await runStop(ctx, vmid, 'stop', false);
     }
-    const volume = conf.options.rootfs?.match(/^[^:,]+:([^,]+)/)?.[1];
+    const [, storage, volume] = conf.options.rootfs?.match(/^([^:,]+):([^,]+)/) ?? [];
     await Promise.all([ctx.runtime.destroy(vmid), ctx.timing.wait(2000)]);
-    if (volume) log.log(`  Logical volume "${volume}" successfully removed.`);
+    // lvremove says so; removing an image file from a directory storage prints nothing.
+    if (volume && ctx.storage.list().find((st) => st.storage === storage)?.type === 'lvmthin') log.log(`  Logical volume "${volume}" successfully removed.`);
     if (options.purge) log.log(`purging CT ${vmid} from related configurations..`);
     ctx.store.remove(vmid);
   };

@@ -12,23 +12,24 @@ const CONF_DIR = '/etc/pve/lxc';
  * with pct and friends, where /etc/pve/lxc/VMID.conf shows the node's configs and hand edits flow back into them.
  */
 export class HostShell implements ConfFileSync {
-  private readonly fs = new InMemoryFs();
+  private readonly fs: InMemoryFs;
   private readonly bash: Bash;
   /** The text each conf file had when last copied between the store and the shell's filesystem. */
   private synced = new Map<number, string>();
 
   constructor(private readonly ctx: NodeContext) {
     const text = (name: string, stdout: string) => defineCommand(name, async () => ({ stdout, stderr: '', exitCode: 0 }));
+    // Bash ignores `files` when given a filesystem: the files go into the filesystem itself.
+    this.fs = new InMemoryFs({
+      '/etc/hostname': `${ctx.nodeName}\n`,
+      '/etc/os-release': 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n',
+      '/etc/pve/.version': '{}\n',
+      '/root/.keep': '',
+    });
     this.bash = new Bash({
       fs: this.fs,
       cwd: '/root',
       env: { HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: '/bin/bash', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
-      files: {
-        '/etc/hostname': `${ctx.nodeName}\n`,
-        '/etc/os-release': 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n',
-        '/etc/pve/.version': '{}\n',
-        '/root/.keep': '',
-      },
       customCommands: [
         pctCommand(ctx, this),
         text('pveversion', `pve-manager/${PVE_VERSION.version}/${PVE_VERSION.repoid} (running kernel: ${HOST_KERNEL.release})\n`),

@@ -7,6 +7,8 @@ import { generateEd25519KeyPair, openSshFingerprint } from '../../pki/ssh-keys';
 import { listenSsh } from '../../net/ssh-listener';
 
 export interface HostSshOptions {
+  /** The node's name, in its host key's comment (root@pve1). */
+  nodeName: string;
   shell: HostShell;
   network: VirtualNetwork;
   /** OpenSSH public key lines allowed to log in as root. */
@@ -27,7 +29,7 @@ export interface RunningHostSsh {
  * reads its script from stdin); direct-tcpip (ssh -J) reaches addresses on the lab's virtual network only.
  */
 export async function startHostSsh(options: HostSshOptions): Promise<RunningHostSsh> {
-  const hostKey = generateEd25519KeyPair('root@pve');
+  const hostKey = generateEd25519KeyPair(`root@${options.nodeName}`);
   const hostParsed = parse(hostKey.public);
   const allowed = options.rootAuthorizedKeys.map(parse);
   const clients = new Set<Connection>();

@@ -4,18 +4,36 @@ import type { FaultPlan } from '../faults';
 
 export interface StorageDefinition {
   storage: string;
-  type: 'dir' | 'lvmthin';
+  type: 'dir' | 'lvmthin' | 'nfs';
   content: string[];
   totalBytes: number;
+  usedBytes: number;
+  /** Reachable from every node with the same content (storage.cfg `shared 1`, implied for nfs). */
+  shared: boolean;
 }
 
 const GiB = 1024 ** 3;
 
-/** A fresh PVE 8 install: `local` (dir, templates) and `local-lvm` (lvmthin, container and VM disks). */
-export const DEFAULT_STORAGES: StorageDefinition[] = [
-  { storage: 'local', type: 'dir', content: ['backup', 'iso', 'vztmpl'], totalBytes: 100 * GiB },
-  { storage: 'local-lvm', type: 'lvmthin', content: ['images', 'rootdir'], totalBytes: 800 * GiB },
-];
+/**
+ * A fresh PVE 8 install: `local` (dir, templates) and `local-lvm` (lvmthin, container and VM disks), each node's own;
+ * local-lvm's size is the node's.
+ */
+export function localStorages(localLvm: { totalBytes: number; usedBytes: number }): StorageDefinition[] {
+  return [
+    { storage: 'local', type: 'dir', content: ['backup', 'iso', 'vztmpl'], totalBytes: 100 * GiB, usedBytes: 12 * GiB, shared: false },
+    { storage: 'local-lvm', type: 'lvmthin', content: ['images', 'rootdir'], ...localLvm, shared: false },
+  ];
+}
+
+/** The one storage every node of the lab's cluster shares: an NFS export for guest disks. */
+export const SHARED_STORAGE: StorageDefinition = {
+  storage: 'shared',
+  type: 'nfs',
+  content: ['images', 'rootdir'],
+  totalBytes: 2048 * GiB,
+  usedBytes: 310 * GiB,
+  shared: true,
+};
 
 export interface TemplateVolume {
   volid: string;
@@ -35,10 +53,11 @@ export class NodeStorage {
   constructor(
     private readonly runtime: ContainerRuntime,
     private readonly faults: FaultPlan,
+    private readonly definitions: StorageDefinition[],
   ) {}
 
   list(): StorageDefinition[] {
-    return DEFAULT_STORAGES.filter((s) => !this.faults.storageRemoved(s.storage));
+    return this.definitions.filter((s) => !this.faults.storageRemoved(s.storage));
   }
 
   /** pve-storage Storage.pm storage_config: `storage 'x' does not exist` for an id not in storage.cfg. */

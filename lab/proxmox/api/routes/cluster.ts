@@ -1,69 +1,135 @@
 import { parameterError } from '../envelope';
 import type { NodeContext } from '../../node-context';
 import type { Route } from '../router';
+import type { StorageDefinition } from '../../node/storage';
 import { vmidSpec } from '../schema/lxc-options';
 import { verifyParameters } from '../schema/verify-parameters';
 import { containerStatus } from './container-status';
 import { nodeSummary } from './nodes';
-import { storageSummary } from './storage';
 
 /** How long pvestatd takes to notice a new guest; until then /cluster/resources shows it as `unknown`. */
 const STATUS_REFRESH_MS = 10_000;
 
-export function clusterRoutes(ctx: NodeContext, sslFingerprint: () => string): Route[] {
+/** pve-manager PVE/API2/Cluster.pm: the calls every node answers alike from the cluster's shared state. */
+export function clusterRoutes(ctx: NodeContext): Route[] {
   return [
     {
       method: 'GET',
       path: '/cluster/nextid',
       handle: ({ params }) => {
         verifyParameters(params, { vmid: { ...vmidSpec, optional: true } });
+        const taken = new Set(ctx.cluster.vmlist().map((entry) => entry.vmid));
         if (params.vmid !== undefined) {
-          if (!ctx.store.has(parseInt(params.vmid, 10))) return params.vmid;
+          if (!taken.has(parseInt(params.vmid, 10))) return params.vmid;
           throw parameterError({ vmid: `VM ${params.vmid} already exists` });
         }
         let id = 100;
-        while (ctx.store.has(id)) id += 1;
+        while (taken.has(id)) id += 1;
         // Real nodes answer a string here, not a number.
         return String(id);
       },
     },
     {
       method: 'GET',
+      path: '/cluster/status',
+      handle: () => clusterStatus(ctx),
+    },
+    {
+      method: 'GET',
       path: '/cluster/resources',
       handle: ({ params }) => {
-        verifyParameters(params, { type: { type: 'string', optional: true, enum: ['vm', 'storage', 'node', 'sdn'] } });
-        const vms = ctx.store.vmids().map((vmid) => {
-          const s = containerStatus(ctx, vmid);
-          const fresh = Date.now() - (ctx.store.createdAt(vmid) ?? 0) < ctx.timing.duration(STATUS_REFRESH_MS);
-          return {
-            id: `lxc/${vmid}`,
-            type: 'lxc',
-            vmid,
-            node: ctx.nodeName,
-            name: s.name,
-            status: fresh ? 'unknown' : s.status,
-            maxcpu: s.cpus,
-            cpu: s.cpu,
-            maxmem: s.maxmem,
-            mem: s.mem,
-            maxdisk: s.maxdisk,
-            disk: s.disk,
-            uptime: s.uptime,
-            template: 0,
-            netin: 0,
-            netout: 0,
-            diskread: 0,
-            diskwrite: 0,
-            ...(s.lock ? { lock: s.lock } : {}),
-            ...(s.tags ? { tags: s.tags } : {}),
-          };
-        });
-        const node = { ...nodeSummary(ctx, sslFingerprint), id: `node/${ctx.nodeName}`, type: 'node' };
-        const storages = ctx.storage.list().map((st) => ({ ...storageSummary(st), id: `storage/${ctx.nodeName}/${st.storage}`, type: 'storage', node: ctx.nodeName, status: 'available' }));
-        const all: Array<Record<string, unknown>> = [...vms, node, ...storages];
-        const wanted = params.type === 'vm' ? ['lxc', 'qemu'] : params.type ? [params.type] : undefined;
-        return wanted ? all.filter((r) => wanted.includes(r.type as string)) : all;
+        verifyParameters(params, { type: { type: 'string', optional: true, enum: ['vm', 'storage', 'node', 'sdn', 'pool'] } });
+        const wanted = (type: string) => !params.type || params.type === type;
+        const nodes = ctx.cluster.nodes();
+        return [
+          ...(wanted('vm') ? guestResources(ctx) : []),
+          ...(wanted('node') ? nodes.map(nodeSummary) : []),
+          ...(wanted('storage') ? storageResources(nodes) : []),
+          ...(wanted('sdn') ? nodes.map((node) => ({ id: `sdn/${node.nodeName}/localnetwork`, sdn: 'localnetwork', node: node.nodeName, type: 'sdn', status: 'ok' })) : []),
+        ];
       },
     },
   ];
+}
+
+/**
+ * Cluster.pm get_status: a node in no cluster answers one entry for itself (nodeid 0); a cluster's member first
+ * the cluster, then each member in hash order with its corosync nodeid and whether it is the one answering.
+ */
+function clusterStatus(ctx: NodeContext): Array<Record<string, unknown>> {
+  const self = { type: 'node', id: `node/${ctx.nodeName}`, name: ctx.nodeName };
+  if (!ctx.cluster.name) return [{ ...self, ip: ctx.hostIp, local: 1, nodeid: 0, online: 1, level: '' }];
+  const members = ctx.cluster.nodes();
+  return [
+    { type: 'cluster', id: 'cluster', nodes: members.length, version: members.length, name: ctx.cluster.name, quorate: 1 },
+    ...members.map((node) => ({
+      type: 'node',
+      id: `node/${node.nodeName}`,
+      name: node.nodeName,
+      nodeid: ctx.cluster.nodeId(node.nodeName),
+      local: node === ctx ? 1 : 0,
+      online: 1,
+      ip: node.hostIp,
+      level: '',
+    })),
+  ];
+}
+
+/** Every guest of the cluster, sorted as `sort keys %$idlist` sorts VMIDs (as text). */
+function guestResources(ctx: NodeContext): Array<Record<string, unknown>> {
+  const entries = ctx.cluster.vmlist().sort((a, b) => String(a.vmid).localeCompare(String(b.vmid)));
+  return entries.map(({ vmid, node: nodeName }) => {
+    const node = ctx.cluster.node(nodeName)!;
+    const s = containerStatus(node, vmid);
+    const fresh = Date.now() - (node.store.createdAt(vmid) ?? 0) < node.timing.duration(STATUS_REFRESH_MS);
+    return {
+      id: `lxc/${vmid}`,
+      type: 'lxc',
+      vmid,
+      node: nodeName,
+      name: s.name,
+      status: fresh ? 'unknown' : s.status,
+      maxcpu: s.cpus,
+      cpu: s.cpu,
+      maxmem: s.maxmem,
+      mem: s.mem,
+      maxdisk: s.maxdisk,
+      disk: s.disk,
+      uptime: s.uptime,
+      template: 0,
+      netin: 0,
+      netout: 0,
+      diskread: 0,
+      diskwrite: 0,
+      ...(s.lock ? { lock: s.lock } : {}),
+      ...(s.tags ? { tags: s.tags } : {}),
+    };
+  });
+}
+
+/** Cluster.pm resources: per storage id (storage_ids sorts them), one entry for each node that has it. */
+function storageResources(nodes: NodeContext[]): Array<Record<string, unknown>> {
+  const ids = [...new Set(nodes.flatMap((node) => node.storage.list().map((st) => st.storage)))].sort();
+  return ids.flatMap((id) =>
+    nodes.flatMap((node) => {
+      const st = node.storage.list().find((candidate) => candidate.storage === id);
+      return st ? [storageResource(node.nodeName, st)] : [];
+    }),
+  );
+}
+
+/** API2Tools.pm extract_storage_stats. */
+function storageResource(node: string, st: StorageDefinition): Record<string, unknown> {
+  return {
+    id: `storage/${node}/${st.storage}`,
+    storage: st.storage,
+    node,
+    type: 'storage',
+    plugintype: st.type,
+    status: 'available',
+    shared: st.shared ? 1 : 0,
+    content: st.content.join(','),
+    maxdisk: st.totalBytes,
+    disk: st.usedBytes,
+  };
 }

@@ -2,32 +2,35 @@ import type { NodeContext } from '../../node-context';
 import type { Route } from '../router';
 import { requireThisNode } from './path-parameters';
 
-const GiB = 1024 ** 3;
-
-/** One entry of GET /nodes: a 16-core, 64 GiB host that has been up for a while. */
-/** `sslFingerprint` is read per answer: the node's certificate can be replaced while it runs. */
-export function nodeSummary(ctx: NodeContext, sslFingerprint: () => string): Record<string, unknown> {
+/**
+ * One node as GET /nodes and /cluster/resources list it (pve-manager API2Tools.pm extract_node_stats), with its
+ * size and load from its capacity and the fingerprint of the certificate it serves now.
+ */
+export function nodeSummary(node: NodeContext): Record<string, unknown> {
+  const { capacity } = node;
   return {
-    node: ctx.nodeName,
+    id: `node/${node.nodeName}`,
+    node: node.nodeName,
+    type: 'node',
     status: 'online',
     cpu: 0.0213,
-    maxcpu: 16,
-    mem: 9 * GiB,
-    maxmem: 64 * GiB,
-    disk: 12 * GiB,
-    maxdisk: 100 * GiB,
+    maxcpu: capacity.cpus,
+    mem: capacity.memoryUsedBytes,
+    maxmem: capacity.memoryBytes,
+    disk: 12 * 1024 ** 3,
+    maxdisk: 100 * 1024 ** 3,
     uptime: 864000,
     level: '',
-    ssl_fingerprint: sslFingerprint(),
   };
 }
 
-export function nodeRoutes(ctx: NodeContext, sslFingerprint: () => string): Route[] {
+export function nodeRoutes(ctx: NodeContext): Route[] {
   return [
     {
       method: 'GET',
       path: '/nodes',
-      handle: () => [{ ...nodeSummary(ctx, sslFingerprint), id: `node/${ctx.nodeName}`, type: 'node' }],
+      // API2/Nodes.pm index: every member of the cluster, in get_nodelist's (hash) order.
+      handle: () => ctx.cluster.nodes().map((node) => ({ ...nodeSummary(node), ssl_fingerprint: node.sslFingerprint() })),
     },
     {
       method: 'GET',

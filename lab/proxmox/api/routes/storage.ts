@@ -6,18 +6,17 @@ import { verifyParameters } from '../schema/verify-parameters';
 import { requireThisNode } from './path-parameters';
 
 export function storageSummary(st: StorageDefinition): Record<string, unknown> {
-  const used = Math.round(st.totalBytes * 0.12);
   return {
     storage: st.storage,
     type: st.type,
     content: st.content.join(','),
     active: 1,
     enabled: 1,
-    shared: 0,
+    shared: st.shared ? 1 : 0,
     total: st.totalBytes,
-    used,
-    avail: st.totalBytes - used,
-    used_fraction: used / st.totalBytes,
+    used: st.usedBytes,
+    avail: st.totalBytes - st.usedBytes,
+    used_fraction: st.usedBytes / st.totalBytes,
   };
 }
 
@@ -60,11 +59,15 @@ export function storageRoutes(ctx: NodeContext): Route[] {
         const volumes: Array<Record<string, unknown>> = [];
         if (st.content.includes('vztmpl')) volumes.push(...ctx.storage.templates().map((t) => ({ ...t })));
         if (st.content.includes('rootdir')) {
-          for (const vmid of ctx.store.vmids()) {
-            const rootfs = ctx.store.load(vmid).conf.options.rootfs ?? '';
-            const m = rootfs.match(/^([^:]+):([^,]+)(?:.*size=(\d+)G)?/);
-            if (m && m[1] === st.storage) volumes.push({ volid: `${m[1]}:${m[2]}`, format: 'raw', content: 'rootdir', vmid, size: Number(m[3] ?? 0) * 1024 ** 3 });
+          // A shared storage holds every node's volumes; a local one only this node's.
+          for (const node of st.shared ? ctx.cluster.nodes() : [ctx]) {
+            for (const vmid of node.store.vmids()) {
+              const rootfs = node.store.load(vmid).conf.options.rootfs ?? '';
+              const m = rootfs.match(/^([^:]+):([^,]+)(?:.*size=(\d+)G)?/);
+              if (m && m[1] === st.storage) volumes.push({ volid: `${m[1]}:${m[2]}`, format: 'raw', content: 'rootdir', vmid, size: Number(m[3] ?? 0) * 1024 ** 3 });
+            }
           }
+          volumes.sort((a, b) => String(a.volid).localeCompare(String(b.volid)));
         }
         return volumes.filter((v) => !params.content || v.content === params.content).filter((v) => !params.vmid || v.vmid === Number(params.vmid));
       },
