@@ -2,6 +2,7 @@ import type { HostKernel } from '../contracts/host-kernel';
 import type { ContainerRuntime } from '../contracts/container-runtime';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
+import type { UserConfig } from './access/user-config';
 import type { ClusterMembers, VmlistEntry } from './cluster/cluster-members';
 import type { NodeCapacity } from './cluster/node-capacity';
 import type { ConfigLocks } from './guests/config-lock';
@@ -31,6 +32,8 @@ export interface NodeContext {
   capacity: NodeCapacity;
   /** The cluster's members and vmlist (a standalone node is alone in an unnamed one). */
   cluster: ClusterMembers;
+  /** The cluster's user.cfg: users, tokens, ACLs. */
+  users: UserConfig;
   /** SHA-256 of the certificate the node's API serves now ('AA:BB:...'). */
   sslFingerprint(): string;
   /** This node's guests, as the cluster's vmlist lists them. */

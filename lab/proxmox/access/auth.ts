@@ -1,8 +1,10 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { privilegesOn, TokenAcl, type AclEntry, type Privileges } from './acl';
 import { AuthError, permissionError } from '../api/envelope';
 import type { LabTiming } from '../../timing';
+import { ALL_PERMISSIONS, NO_PERMISSIONS, permissionsOf, type AclEntry, type PermissionView } from './acl';
+import { ROLES } from './privileges';
+import { TOKENID, UserConfig } from './user-config';
 
 export interface ApiTokenGrant {
   /** `USER@REALM!TOKENID`, e.g. 'root@pam!acceptance' */
@@ -10,8 +12,11 @@ export interface ApiTokenGrant {
   /** lower-case UUID */
   secret: string;
   /**
-   * 'all' (the default): a token of root@pam without privilege separation. Otherwise a privilege-separated token's
-   * ACL entries, or a flat list of privileges, which is one entry on / that propagates (the same on every path).
+   * 'all' (the default): a token without privilege separation (its user gets Administrator on / unless it is
+   * root@pam). Otherwise a privilege-separated token's ACL entries, or a flat list of privileges, which is one entry
+   * on / that propagates. Each entry's privileges become a role: the built-in one with exactly those privileges, or
+   * a custom role `LabGrant-<hash>`. A user other than root@pam gets the same entries, so the token's intersection
+   * with its user (RPCEnvironment.pm) is the grant itself.
    */
   privileges?: 'all' | readonly string[] | readonly AclEntry[];
 }
@@ -19,10 +24,11 @@ export interface ApiTokenGrant {
 /** Who a request acts as. A token acts as `user@realm!tokenid`, which is never `root@pam` itself. */
 export interface Principal {
   userid: string;
-  privileges: Privileges;
+  privileges: PermissionView;
 }
 
-export const ROOT: Principal = { userid: 'root@pam', privileges: 'all' };
+/** root@pam itself, as the host's CLI tools (pct, pveum) run. */
+export const ROOT: Principal = { userid: 'root@pam', privileges: ALL_PERMISSIONS };
 
 /** $rpcenv->check: `Permission check failed (/vms/102, VM.Allocate)` when the privilege is missing. */
 export function requirePrivilege(principal: Principal, path: string, privilege: string): void {
@@ -35,7 +41,7 @@ export function requireAnyPrivilege(principal: Principal, path: string, privileg
 }
 
 export function hasPrivilege(principal: Principal, path: string, privilege: string): boolean {
-  return privilegesOn(principal.privileges, path).has(privilege);
+  return principal.privileges.at(path).has(privilege);
 }
 
 export interface Ticket {
@@ -45,13 +51,15 @@ export interface Ticket {
 }
 
 /**
- * The API's authentication layer: API tokens, and tickets from POST /access/ticket with their CSRF token.
- * Failures are answered by the auth layer with an empty body after ~3 s, as pve-http-server delays them.
+ * The API's authentication layer, over the cluster's user.cfg: API tokens, and tickets from POST /access/ticket with
+ * their CSRF token. Failures are answered by the auth layer with an empty body after ~3 s, as pve-http-server
+ * delays them.
  */
 export class ApiAuthenticator {
+  /** The cluster's authkey: a ticket from one node is good on every other. */
   private readonly secret = randomBytes(32);
   private readonly tickets = new Map<string, string>(); // ticket -> username
-  private readonly tokens = new Map<string, { secret: string; privileges: Privileges }>();
+  readonly users = new UserConfig();
 
   constructor(
     tokens: ApiTokenGrant[],
@@ -61,29 +69,38 @@ export class ApiAuthenticator {
     for (const grant of tokens) this.addToken(grant);
   }
 
-  /** `pveum user token add` (and its ACL entries); a token of the same id is replaced. */
+  /** `pveum user token add` and `pveum acl modify` as an administrator would run them; replaces a token of the same id. */
   addToken(grant: ApiTokenGrant): void {
-    this.tokens.set(grant.tokenId, { secret: grant.secret, privileges: tokenPrivileges(grant.privileges) });
+    const [, owner, name] = grant.tokenId.match(TOKENID) ?? [];
+    if (!owner) throw new Error(`'${grant.tokenId}' is not a valid token ID - not able to split into user and token parts`);
+    if (!this.users.users.has(owner)) this.users.addUser(owner, {});
+    if (this.users.users.get(owner)!.tokens.has(name)) this.users.removeToken(owner, name);
+    const privsep = grant.privileges !== undefined && grant.privileges !== 'all';
+    this.users.addToken(owner, name, { privsep: privsep ? 1 : 0 }, grant.secret);
+    if (!privsep) {
+      if (owner !== 'root@pam') this.users.setAcl('/', 'user', owner, 'Administrator', true);
+      return;
+    }
+    const flat = (grant.privileges as readonly unknown[]).filter((item): item is string => typeof item === 'string');
+    const entries = flat.length ? [{ path: '/', privileges: flat }] : (grant.privileges as readonly AclEntry[]);
+    for (const entry of entries) {
+      const role = this.roleFor(entry.privileges);
+      const propagate = entry.propagate !== false;
+      this.users.setAcl(entry.path, 'token', grant.tokenId, role, propagate);
+      if (owner !== 'root@pam') this.users.setAcl(entry.path, 'user', owner, role, propagate);
+    }
   }
 
-  /**
-   * What a user or token may do, for GET /access/permissions. Only root@pam and the tokens exist; an unknown
-   * user or token holds nothing, as RPCEnvironment.pm `permissions` answers for one.
-   */
-  privilegesOf(userid: string): Privileges {
-    if (userid === 'root@pam') return 'all';
-    return this.tokens.get(userid)?.privileges ?? new TokenAcl([]);
+  /** What a user or token may do (RPCEnvironment.pm `permissions`), read afresh at every check. */
+  privilegesOf(userid: string): PermissionView {
+    return permissionsOf(this.users, userid);
   }
 
-  /** Every path the ACL tree has an entry on, whoever it is for (AccessControl.pm iterate_acl_tree). */
-  aclPaths(): string[] {
-    return [...new Set([...this.tokens.values()].flatMap(({ privileges }) => (privileges === 'all' ? [] : privileges.entries.map((entry) => entry.path))))];
-  }
-
-  /** POST /access/ticket: only root@pam exists in the lab's user database. */
+  /** POST /access/ticket: root@pam with the lab's root password, or a pve-realm user with the password it was made with. */
   issueTicket(username: string, password: string): Ticket | undefined {
     const user = username.includes('@') ? username : `${username}@pam`;
-    if (user !== 'root@pam' || this.rootPassword === undefined || password !== this.rootPassword) return undefined;
+    const expected = user === 'root@pam' ? this.rootPassword : this.users.users.get(user)?.password;
+    if (expected === undefined || password !== expected || !this.users.users.get(user)?.enable) return undefined;
     const stamp = Math.floor(Date.now() / 1000).toString(16).toUpperCase();
     const ticket = `PVE:${user}:${stamp}::${this.sign(`${user}:${stamp}`)}`;
     this.tickets.set(ticket, user);
@@ -94,9 +111,9 @@ export class ApiAuthenticator {
     const authorization = headers.authorization;
     if (authorization?.startsWith('PVEAPIToken=')) {
       const match = authorization.slice('PVEAPIToken='.length).match(/^([^=]+@[^=!]+![^=]+)[=:]([0-9a-f-]+)$/);
-      const token = match ? this.tokens.get(match[1]) : undefined;
-      if (!match || !token || token.secret !== match[2]) return this.refuse('Authentication failed!');
-      return { userid: match[1], privileges: token.privileges };
+      const secret = match ? this.users.secretOf(match[1]) : undefined;
+      if (!match || secret === undefined || secret !== match[2] || !this.enabled(match[1])) return this.refuse('Authentication failed!');
+      return { userid: match[1], privileges: this.privilegesOf(match[1]) };
     }
     const ticket = cookie(headers.cookie, 'PVEAuthCookie');
     if (ticket === undefined) return this.refuse('No ticket');
@@ -106,7 +123,23 @@ export class ApiAuthenticator {
       const stamp = ticket.split(':')[2];
       if (headers.csrfpreventiontoken !== this.csrfToken(ticket, stamp)) return this.refuse('Permission denied - invalid csrf token');
     }
-    return { userid: username, privileges: 'all' };
+    return { userid: username, privileges: this.privilegesOf(username) };
+  }
+
+  /** The token's user must be enabled (AccessControl.pm check_user_enabled). */
+  private enabled(tokenid: string): boolean {
+    return Boolean(this.users.users.get(tokenid.split('!')[0])?.enable);
+  }
+
+  /** The built-in role with exactly these privileges, or a custom one made for them. */
+  private roleFor(privileges: readonly string[]): string {
+    const wanted = [...new Set(privileges)].sort();
+    if (!wanted.length) return 'NoAccess';
+    const builtIn = Object.entries(ROLES).find(([, held]) => held.length === wanted.length && [...held].sort().every((p, i) => p === wanted[i]));
+    if (builtIn) return builtIn[0];
+    const roleid = `LabGrant-${createHash('sha1').update(wanted.join(',')).digest('hex').slice(0, 8)}`;
+    this.users.setCustomRole(roleid, wanted);
+    return roleid;
   }
 
   private async refuse(reason: string): Promise<never> {
@@ -123,12 +156,6 @@ export class ApiAuthenticator {
   }
 }
 
-function tokenPrivileges(granted: ApiTokenGrant['privileges']): Privileges {
-  if (granted === undefined || granted === 'all') return 'all';
-  const flat = granted.filter((item): item is string => typeof item === 'string');
-  return new TokenAcl(flat.length ? [{ path: '/', privileges: flat }] : (granted as readonly AclEntry[]));
-}
-
 function cookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
@@ -138,4 +165,4 @@ function cookie(header: string | undefined, name: string): string | undefined {
 }
 
 /** The caller of the one anonymous call (POST /access/ticket) before it has proven anything. */
-export const ANONYMOUS: Principal = { userid: '', privileges: new TokenAcl([]) };
+export const ANONYMOUS: Principal = { userid: '', privileges: NO_PERMISSIONS };

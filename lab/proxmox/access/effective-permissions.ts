@@ -1,5 +1,4 @@
-import { privilegesOn, type Privileges } from './acl';
-import { ALL_PRIVILEGES } from './privileges';
+import type { PermissionView } from './acl';
 
 /** privilege -> 1 if it also holds below the path, 0 if only on it (PVE 8 answers the propagate flag). */
 export type PathPermissions = Record<string, 1 | 0>;
@@ -8,8 +7,8 @@ export type PathPermissions = Record<string, 1 | 0>;
 const TOP_LEVEL_PATHS = ['/', '/access', '/access/groups', '/nodes', '/pool', '/sdn', '/storage', '/vms'];
 
 /** RPCEnvironment.pm `permissions`: what is held on one path; empty when nothing is. */
-export function permissionsAt(privileges: Privileges, path: string): PathPermissions {
-  return Object.fromEntries([...privilegesOn(privileges, path)].map(([privilege, propagates]) => [privilege, propagates ? 1 : 0]));
+export function permissionsAt(privileges: PermissionView, path: string): PathPermissions {
+  return Object.fromEntries([...privileges.at(path)].map(([privilege, propagates]) => [privilege, propagates ? 1 : 0]));
 }
 
 /**
@@ -17,7 +16,7 @@ export function permissionsAt(privileges: Privileges, path: string): PathPermiss
  * with what is held there; paths where nothing is held are left out. A path below them that no ACL names is not
  * listed: what holds there is what propagates from above.
  */
-export function effectivePermissions(privileges: Privileges, aclPaths: string[]): Record<string, PathPermissions> {
+export function effectivePermissions(privileges: PermissionView, aclPaths: string[]): Record<string, PathPermissions> {
   const listed: Record<string, PathPermissions> = {};
   for (const path of new Set([...TOP_LEVEL_PATHS, ...aclPaths])) {
     const held = permissionsAt(privileges, path);
@@ -37,9 +36,20 @@ const CAPABILITY_PATTERNS: Record<string, RegExp> = {
   mapping: /^(Mapping\.|Permissions.Modify)/,
 };
 
-/** The `cap` of POST /access/ticket for root@pam, who holds every privilege everywhere. */
-export function rootCapabilities(): Record<string, Record<string, 1>> {
-  return Object.fromEntries(
-    Object.entries(CAPABILITY_PATTERNS).map(([part, pattern]) => [part, Object.fromEntries(ALL_PRIVILEGES.filter((p) => pattern.test(p)).map((p) => [p, 1 as const]))]),
-  );
+/**
+ * The `cap` of POST /access/ticket (RPCEnvironment.pm compute_api_permission): per part of the GUI, the privileges
+ * held on its top-level path or on any path the ACL tree names below it.
+ */
+export function capabilities(privileges: PermissionView, aclPaths: string[]): Record<string, Record<string, 1>> {
+  const result: Record<string, Record<string, 1>> = Object.fromEntries(Object.keys(CAPABILITY_PATTERNS).map((part) => [part, {}]));
+  for (const path of new Set(['/', '/nodes', '/access/groups', '/vms', '/storage', '/sdn', '/mapping', ...aclPaths])) {
+    const top = path.match(/^\/(\w+)/)?.[1] ?? 'dc';
+    for (const privilege of privileges.at(path).keys()) {
+      if (top === 'pool') {
+        if (/^VM\./.test(privilege) || privilege === 'Permissions.Modify') result.vms[privilege] = 1;
+        if (/^Datastore\./.test(privilege) || privilege === 'Permissions.Modify') result.storage[privilege] = 1;
+      } else if (CAPABILITY_PATTERNS[top]?.test(privilege)) result[top][privilege] = 1;
+    }
+  }
+  return result;
 }

@@ -32,6 +32,8 @@ export function destroyContainer(ctx: NodeContext, principal: Principal, vmid: n
     await Promise.all([ctx.runtime.destroy(vmid), ctx.timing.wait(2000)]);
     // lvremove says so; removing an image file from a directory storage prints nothing.
     if (volume && ctx.storage.list().find((st) => st.storage === storage)?.type === 'lvmthin') log.log(`  Logical volume "${volume}" successfully removed.`);
+    // pve-container API2/LXC.pm destroy_vm -> pve-access-control remove_vm_access: always, purge or not.
+    ctx.users.removeVmAccess(vmid);
     if (options.purge) log.log(`purging CT ${vmid} from related configurations..`);
     ctx.store.remove(vmid);
   };

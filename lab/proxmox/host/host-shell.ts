@@ -2,6 +2,7 @@ import { Bash, defineCommand, InMemoryFs } from 'just-bash';
 import type { ExecResult } from '../../contracts/container-runtime';
 import type { NodeContext } from '../node-context';
 import { pctCommand, type ConfFileSync } from './pct';
+import { pveumCommand } from './pveum';
 import { PVE_VERSION } from '../api/routes/version';
 import { HOST_KERNEL } from '../../contracts/container-runtime';
 
@@ -32,6 +33,7 @@ export class HostShell implements ConfFileSync {
       env: { HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: '/bin/bash', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
       customCommands: [
         pctCommand(ctx, this),
+        pveumCommand(ctx.users, ctx.countWrite),
         text('pveversion', `pve-manager/${PVE_VERSION.version}/${PVE_VERSION.repoid} (running kernel: ${HOST_KERNEL.release})\n`),
         text('hostname', `${ctx.nodeName}\n`),
         text('whoami', 'root\n'),

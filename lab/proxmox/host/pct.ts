@@ -7,8 +7,8 @@ import { destroyContainer } from '../guests/lxc-destroy';
 import { changePowerState, type PowerAction } from '../guests/lxc-power';
 import type { NodeContext } from '../node-context';
 import { createParameters, updateParameters } from '../api/schema/lxc-options';
-import type { Schema } from '../api/schema/property-spec';
 import { verifyParameters } from '../api/schema/verify-parameters';
+import { describe, fail, ok, parseOptions, type Output } from './cli-options';
 
 /** Keeps /etc/pve/lxc in the shell's filesystem and the node's config store in step around a pct call. */
 export interface ConfFileSync {
@@ -18,15 +18,7 @@ export interface ConfFileSync {
   push(): Promise<void>;
 }
 
-interface Output {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
 
-const ok = (stdout = ''): Output => ({ stdout, stderr: '', exitCode: 0 });
-// PVE::CLIHandler prints the error and exits with -1, which the shell sees as 255.
-const fail = (message: string): Output => ({ stdout: '', stderr: message.endsWith('\n') ? message : `${message}\n`, exitCode: 255 });
 
 const POWER: PowerAction[] = ['start', 'stop', 'shutdown', 'reboot'];
 const MUTATING = new Set(['set', 'create', 'destroy', ...POWER]);
@@ -42,7 +34,7 @@ export function pctCommand(ctx: NodeContext, files: ConfFileSync): Command {
       const result = await runPct(ctx, sub, rest, decodeBytesToUtf8(shell.stdin));
       return result;
     } catch (error) {
-      return fail(describe(error, sub));
+      return fail(describe(error, `pct ${sub} <vmid> [OPTIONS]`));
     } finally {
       await files.push();
     }
@@ -68,7 +60,7 @@ async function runPct(ctx: NodeContext, sub: string, args: string[], stdin: stri
       try {
         await updateContainerConfig(ctx, ROOT, vmid, params, terminal);
       } catch (error) {
-        throw new Error([...stderr, describe(error, sub)].join('\n'));
+        throw new Error([...stderr, describe(error, `pct ${sub} <vmid> [OPTIONS]`)].join('\n'));
       }
       return { stdout: '', stderr: stderr.map((l) => `${l}\n`).join(''), exitCode: 0 };
     }
@@ -135,29 +127,6 @@ function renderConfig(config: Record<string, unknown>): string {
   }
   for (const [k, v] of (config.lxc as Array<[string, string]> | undefined) ?? []) out += `${k}: ${v}\n`;
   return out;
-}
-
-/** PVE's CLI options: `--key value`, `-key value` or `--key=value`; a boolean may stand alone. */
-function parseOptions(args: string[], schema: Schema): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const m = args[i].match(/^--?([a-z][a-z0-9_-]*)(?:=(.*))?$/i);
-    if (!m) throw new ApiError(400, `too many arguments (unexpected '${args[i]}')`);
-    const [, key, inline] = m;
-    if (inline !== undefined) result[key] = inline;
-    else if (schema[key]?.type === 'boolean' && (i + 1 >= args.length || /^--?[a-z]/i.test(args[i + 1]))) result[key] = '1';
-    else if (i + 1 < args.length) result[key] = args[++i];
-    else throw new ApiError(400, `option '${key}' requires an argument`);
-  }
-  return result;
-}
-
-function describe(error: unknown, sub: string): string {
-  if (error instanceof ApiError && error.errors) {
-    const lines = Object.entries(error.errors).map(([k, v]) => `${k}: ${v.replace(/\n$/, '')}`);
-    return `${error.status} ${error.message}\n${lines.join('\n')}\npct ${sub} <vmid> [OPTIONS]`;
-  }
-  return error instanceof Error ? error.message : String(error);
 }
 
 function shellQuote(word: string): string {

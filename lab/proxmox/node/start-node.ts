@@ -81,6 +81,7 @@ export async function startNode(spec: NodeSpec, shared: ClusterShared): Promise<
     kernel: spec.kernel ?? new HostKernel(),
     capacity,
     cluster: shared.members,
+    users: shared.auth.users,
     sslFingerprint: () => sha256Fingerprint(tls.certPem),
     guests: () => store.vmids().map((vmid) => ({ vmid, node: spec.name, type: 'lxc' as const })),
     countWrite: shared.countWrite,

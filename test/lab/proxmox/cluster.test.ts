@@ -129,6 +129,16 @@ describe('a cluster of three nodes (pve-cluster, pve-manager API2/Cluster.pm, No
     assert.match(r.statusText, /^hostname lookup 'pve9' failed/);
   });
 
+  it('keeps users, tokens and ACLs cluster-wide (user.cfg on pmxcfs): a token made with pveum on pve2 works through pve1', async () => {
+    const added = await onHost('pve2', 'pveum user token add root@pam cluster --privsep 1 --output-format json');
+    const { value } = JSON.parse(added.stdout);
+    assert.equal((await onHost('pve3', "pveum acl modify /vms --tokens 'root@pam!cluster' --roles PVEAuditor")).code, 0);
+    const token = `root@pam!cluster=${value}`;
+    const listed = (await t.api('/nodes/pve2/lxc', { token })).json.data.map((c: { vmid: number }) => c.vmid);
+    assert.deepEqual(listed, [102]);
+    assert.match((await onHost('pve1', 'pveum acl list')).stdout, /│ \/vms +│ PVEAuditor +│ token │ root@pam!cluster │/);
+  });
+
   it('counts writes made through any node once, cluster-wide', async () => {
     const before = t.cluster.writeCount();
     await t.api('/nodes/pve2/lxc/102/config', { method: 'PUT', form: { description: 'x' } });

@@ -1,5 +1,10 @@
+import { readAcl, updateAcl, updateAclParameters } from '../../access/acl-update';
 import { requirePrivilege, type ApiAuthenticator } from '../../access/auth';
-import { effectivePermissions, permissionsAt, rootCapabilities } from '../../access/effective-permissions';
+import { capabilities, effectivePermissions, permissionsAt } from '../../access/effective-permissions';
+import { byText } from '../../access/user-config';
+import {
+  createUser, createUserParameters, generateToken, generateTokenParameters, listTokens, listUsers, readToken, readUser, removeToken, tokenParameters, useridSpec,
+} from '../../access/users-and-tokens';
 import { ApiError } from '../envelope';
 import type { Route } from '../router';
 import { verifyParameters } from '../schema/verify-parameters';
@@ -8,10 +13,11 @@ import { verifyParameters } from '../schema/verify-parameters';
 const USERID_OR_TOKEN = /[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+(?:![A-Za-z][A-Za-z0-9.\-_]+)?/;
 
 /**
- * POST /access/ticket: the ticket, CSRF token and capabilities of a logged-in user. GET /access/permissions: what a
- * user or token may do, per ACL path (pve-access-control src/PVE/API2/AccessControl.pm `permissions`).
+ * The access API of pve-access-control (src/PVE/API2/AccessControl.pm, User.pm, ACL.pm, Role.pm): tickets, what a
+ * user or token may do, users and their API tokens, the ACL and the roles, all over the cluster's user.cfg.
  */
 export function accessRoutes(auth: ApiAuthenticator): Route[] {
+  const cfg = auth.users;
   return [
     {
       method: 'POST',
@@ -28,7 +34,7 @@ export function accessRoutes(auth: ApiAuthenticator): Route[] {
         const user = params.realm && !params.username.includes('@') ? `${params.username}@${params.realm}` : params.username;
         const ticket = auth.issueTicket(user, params.password);
         if (!ticket) throw new ApiError(401, 'authentication failure');
-        return { ...ticket, cap: rootCapabilities() };
+        return { ...ticket, cap: capabilities(auth.privilegesOf(ticket.username), cfg.aclPaths()) };
       },
     },
     {
@@ -46,8 +52,90 @@ export function accessRoutes(auth: ApiAuthenticator): Route[] {
         const privileges = auth.privilegesOf(userid);
         // With a path, that path alone, even when nothing is held there.
         if (params.path) return { [params.path]: permissionsAt(privileges, params.path) };
-        return effectivePermissions(privileges, auth.aclPaths());
+        return effectivePermissions(privileges, cfg.aclPaths());
       },
+    },
+    {
+      method: 'GET',
+      path: '/access/users',
+      handle: ({ params, principal }) => {
+        verifyParameters(params, { enabled: { type: 'boolean', optional: true }, full: { type: 'boolean', optional: true } });
+        const users = listUsers(cfg, principal, params.full === '1');
+        return params.enabled === undefined ? users : users.filter((user) => Boolean(user.enable) === (params.enabled === '1'));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/access/users',
+      handle: ({ params, principal }) => {
+        verifyParameters(params, createUserParameters);
+        return createUser(cfg, principal, params);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/access/users/{userid}',
+      handle: ({ params, principal }) => {
+        verifyParameters(params, { userid: useridSpec });
+        return readUser(cfg, principal, params.userid);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/access/users/{userid}/token',
+      handle: ({ params, principal }) => {
+        verifyParameters(params, { userid: useridSpec });
+        return listTokens(cfg, principal, params.userid);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/access/users/{userid}/token/{tokenid}',
+      handle: ({ params, principal }) => {
+        verifyParameters(params, tokenParameters);
+        return readToken(cfg, principal, params.userid, params.tokenid);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/access/users/{userid}/token/{tokenid}',
+      handle: ({ params, principal }) => {
+        verifyParameters(params, generateTokenParameters);
+        return generateToken(cfg, principal, params);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/access/users/{userid}/token/{tokenid}',
+      handle: ({ params, principal }) => {
+        verifyParameters(params, tokenParameters);
+        return removeToken(cfg, principal, params.userid, params.tokenid);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/access/acl',
+      handle: ({ params, principal }) => {
+        verifyParameters(params, {});
+        return readAcl(cfg, principal);
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/access/acl',
+      handle: ({ params, principal }) => {
+        verifyParameters(params, updateAclParameters);
+        return updateAcl(cfg, principal, params);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/access/roles',
+      // Role.pm index: every role with its privileges, comma separated and sorted; the built-in ones are `special`.
+      handle: () =>
+        [...cfg.roles()]
+          .sort(([a], [b]) => byText(a, b))
+          .map(([roleid, privileges]) => ({ roleid, privs: [...privileges].sort(byText).join(','), special: cfg.isBuiltInRole(roleid) ? 1 : 0 })),
     },
   ];
 }

@@ -1,3 +1,4 @@
+import { hasPrivilege, requirePrivilege } from '../../access/auth';
 import { parameterError } from '../envelope';
 import type { NodeContext } from '../../node-context';
 import type { Route } from '../router';
@@ -32,20 +33,27 @@ export function clusterRoutes(ctx: NodeContext): Route[] {
     {
       method: 'GET',
       path: '/cluster/status',
-      handle: () => clusterStatus(ctx),
+      handle: ({ principal }) => {
+        // Cluster.pm get_status: `check => ['perm', '/', ['Sys.Audit']]`.
+        requirePrivilege(principal, '/', 'Sys.Audit');
+        return clusterStatus(ctx);
+      },
     },
     {
       method: 'GET',
       path: '/cluster/resources',
-      handle: ({ params }) => {
+      // Cluster.pm resources: each kind filtered by what the caller may see (VM.Audit per guest, Datastore.Audit per
+      // storage, SDN.Audit on the zone); nodes are all listed, with their figures only under Sys.Audit.
+      handle: ({ params, principal }) => {
         verifyParameters(params, { type: { type: 'string', optional: true, enum: ['vm', 'storage', 'node', 'sdn', 'pool'] } });
         const wanted = (type: string) => !params.type || params.type === type;
         const nodes = ctx.cluster.nodes();
+        const sdn = hasPrivilege(principal, '/sdn/zones/localnetwork', 'SDN.Audit') ? nodes : [];
         return [
-          ...(wanted('vm') ? guestResources(ctx) : []),
-          ...(wanted('node') ? nodes.map(nodeSummary) : []),
-          ...(wanted('storage') ? storageResources(nodes) : []),
-          ...(wanted('sdn') ? nodes.map((node) => ({ id: `sdn/${node.nodeName}/localnetwork`, sdn: 'localnetwork', node: node.nodeName, type: 'sdn', status: 'ok' })) : []),
+          ...(wanted('vm') ? guestResources(ctx).filter((guest) => hasPrivilege(principal, `/vms/${guest.vmid}`, 'VM.Audit')) : []),
+          ...(wanted('node') ? nodes.map((node) => nodeSummary(node, principal)) : []),
+          ...(wanted('storage') ? storageResources(nodes).filter((st) => hasPrivilege(principal, `/storage/${st.storage}`, 'Datastore.Audit')) : []),
+          ...(wanted('sdn') ? sdn.map((node) => ({ id: `sdn/${node.nodeName}/localnetwork`, sdn: 'localnetwork', node: node.nodeName, type: 'sdn', status: 'ok' })) : []),
         ];
       },
     },

@@ -1,4 +1,4 @@
-import { requireAnyPrivilege } from '../../access/auth';
+import { hasPrivilege, requireAnyPrivilege } from '../../access/auth';
 import type { NodeContext } from '../../node-context';
 import type { Route } from '../router';
 import type { StorageDefinition } from '../../node/storage';
@@ -25,7 +25,7 @@ export function storageRoutes(ctx: NodeContext): Route[] {
     {
       method: 'GET',
       path: '/nodes/{node}/storage',
-      handle: ({ params }) => {
+      handle: ({ params, principal }) => {
         verifyParameters(params, {
           node: { type: 'string' },
           content: { type: 'string', optional: true },
@@ -35,8 +35,10 @@ export function storageRoutes(ctx: NodeContext): Route[] {
           format: { type: 'boolean', optional: true },
         });
         requireThisNode(ctx, params.node);
+        // pve-storage API2/Storage/Status.pm index lists only storages the caller may audit or allocate space on.
         return ctx.storage
           .list()
+          .filter((st) => hasPrivilege(principal, `/storage/${st.storage}`, 'Datastore.Audit') || hasPrivilege(principal, `/storage/${st.storage}`, 'Datastore.AllocateSpace'))
           .filter((st) => !params.content || params.content.split(',').some((c) => st.content.includes(c)))
           .filter((st) => !params.storage || st.storage === params.storage)
           .map(storageSummary);
