@@ -8,6 +8,7 @@ import type { NodeCapacity } from './cluster/node-capacity';
 import type { ConfigLocks } from './guests/config-lock';
 import type { ContainerStore } from './guests/container-store';
 import type { FaultPlan } from './faults';
+import type { HostNetwork } from './node/host-network';
 import type { NodeStorage } from './node/storage';
 import type { TaskRegistry } from './node/tasks';
 
@@ -24,6 +25,8 @@ export interface NodeContext {
   locks: ConfigLocks;
   faults: FaultPlan;
   storage: NodeStorage;
+  /** Its /etc/network/interfaces: the bridges its containers can plug into. */
+  interfaces: HostNetwork;
   /** When each running CT was started (epoch ms), for uptime. */
   startedAt: Map<number, number>;
   /** The node's kernel settings, shared by its containers (sysctl). */

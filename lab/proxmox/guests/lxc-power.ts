@@ -1,6 +1,7 @@
 import { ApiError } from '../api/envelope';
 import { requirePrivilege, type Principal } from '../access/auth';
 import { toGuestConfig } from './guest-config';
+import { failOnMissingBridge } from './bridge-plug';
 import { checkLock } from './lock-check';
 import type { NodeContext } from '../node-context';
 import type { TaskLog } from '../node/tasks';
@@ -37,9 +38,10 @@ export function startLocked(ctx: NodeContext, vmid: number, log: TaskLog): Promi
 }
 
 /** The vzstart worker body, under the config lock. */
-export async function runStart(ctx: NodeContext, vmid: number, _log: TaskLog): Promise<void> {
+export async function runStart(ctx: NodeContext, vmid: number, log: TaskLog): Promise<void> {
   const { conf } = ctx.store.load(vmid);
   checkLock(conf);
+  failOnMissingBridge(ctx, vmid, conf, log);
   await Promise.all([ctx.runtime.start(toGuestConfig(vmid, conf), { node: ctx.nodeName, kernel: ctx.kernel }), ctx.timing.wait(3000)]);
   ctx.startedAt.set(vmid, Date.now());
 }

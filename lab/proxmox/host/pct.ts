@@ -96,13 +96,16 @@ async function runPct(ctx: NodeContext, sub: string, args: string[], stdin: stri
   }
 }
 
-/** In the CLI the worker runs in the foreground: its output is printed, and a failure ends the command. */
+/**
+ * In the CLI the worker runs in the foreground: what it prints goes to the terminal (create's and destroy's
+ * progress on stdout; a start's warnings and LXC's error lines on stderr), and a failure ends the command.
+ */
 async function waitForTask(ctx: NodeContext, upid: string, printLog: boolean): Promise<Output> {
   const status = await ctx.tasks.wait(upid);
-  const body = ctx.tasks.fullLog(upid).filter((t) => !t.startsWith('TASK '));
-  const stdout = printLog ? body.map((t) => `${t}\n`).join('') : '';
-  if (status.exitstatus === 'OK' || status.exitstatus?.startsWith('WARNINGS')) return { stdout, stderr: '', exitCode: 0 };
-  return { stdout, stderr: `${status.exitstatus}\n`, exitCode: 255 };
+  const body = ctx.tasks.fullLog(upid).filter((t) => !t.startsWith('TASK ')).map((t) => `${t}\n`).join('');
+  const [stdout, stderr] = printLog ? [body, ''] : ['', body];
+  if (status.exitstatus === 'OK' || status.exitstatus?.startsWith('WARNINGS')) return { stdout, stderr, exitCode: 0 };
+  return { stdout, stderr: `${stderr}${status.exitstatus}\n`, exitCode: 255 };
 }
 
 function listContainers(ctx: NodeContext): string {

@@ -9,6 +9,7 @@ import { startApiServer } from '../api/http-server';
 import { accessRoutes } from '../api/routes/access';
 import { clusterRoutes } from '../api/routes/cluster';
 import { lxcRoutes } from '../api/routes/lxc';
+import { networkRoutes } from '../api/routes/network';
 import { nodeRoutes } from '../api/routes/nodes';
 import { storageRoutes } from '../api/routes/storage';
 import { taskRoutes } from '../api/routes/tasks';
@@ -22,6 +23,7 @@ import { HostShell } from '../host/host-shell';
 import { startHostSsh } from '../host/host-ssh';
 import type { NodeContext } from '../node-context';
 import { issueNodeCertificate } from './node-certificate';
+import { HostNetwork } from './host-network';
 import { localStorages, NodeStorage, SHARED_STORAGE } from './storage';
 import { TaskRegistry } from './tasks';
 
@@ -76,6 +78,7 @@ export async function startNode(spec: NodeSpec, shared: ClusterShared): Promise<
     tasks: new TaskRegistry(spec.name, { timing: shared.timing, faults }),
     locks: new ConfigLocks(shared.timing, faults),
     faults,
+    interfaces: new HostNetwork(spec.hostIp),
     storage: new NodeStorage(shared.runtime, faults, shared.members.name ? [...storages, SHARED_STORAGE] : storages),
     startedAt: new Map(),
     kernel: spec.kernel ?? new HostKernel(),
@@ -101,6 +104,7 @@ export async function startNode(spec: NodeSpec, shared: ClusterShared): Promise<
       ...clusterRoutes(ctx),
       ...storageRoutes(ctx),
       ...lxcRoutes(ctx),
+      ...networkRoutes(ctx),
       ...taskRoutes(ctx),
     ],
   });

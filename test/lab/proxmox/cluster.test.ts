@@ -43,6 +43,11 @@ describe('a cluster of three nodes (pve-cluster, pve-manager API2/Cluster.pm, No
     assert.equal(nodes[0].ssl_fingerprint, t.cluster.node('pve1').tlsFingerprint);
   });
 
+  it('gives each node its own vmbr0 with its own address (GET /nodes/{node}/network, proxied)', async () => {
+    const vmbr0 = (await t.api('/nodes/pve2/network?type=bridge')).json.data[0];
+    assert.deepEqual([vmbr0.iface, vmbr0.cidr], ['vmbr0', '192.168.2.11/24']);
+  });
+
   it('answers GET /cluster/status with the cluster, then each member with its nodeid, address and `local` for the answering node (Cluster.pm get_status)', async () => {
     const [cluster, ...members] = (await t.api('/cluster/status')).json.data;
     assert.deepEqual(cluster, { type: 'cluster', id: 'cluster', nodes: 3, version: 3, name: 'lab', quorate: 1 });

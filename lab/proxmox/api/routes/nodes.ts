@@ -43,7 +43,7 @@ export function nodeRoutes(ctx: NodeContext): Route[] {
       path: '/nodes/{node}',
       handle: ({ params }) => {
         requireThisNode(ctx, params.node);
-        return ['lxc', 'qemu', 'status', 'storage', 'tasks', 'version'].map((subdir) => ({ subdir }));
+        return ['lxc', 'network', 'qemu', 'status', 'storage', 'tasks', 'version'].map((subdir) => ({ subdir }));
       },
     },
     {
