@@ -3,6 +3,7 @@ import { requirePrivilege, type Principal } from '../access/auth';
 import { toGuestConfig } from './guest-config';
 import { failOnMissingBridge } from './bridge-plug';
 import { checkLock } from './lock-check';
+import { lxcConfigWarnings } from './lxc-config-warnings';
 import type { NodeContext } from '../node-context';
 import type { TaskLog } from '../node/tasks';
 
@@ -41,6 +42,8 @@ export function startLocked(ctx: NodeContext, vmid: number, log: TaskLog): Promi
 export async function runStart(ctx: NodeContext, vmid: number, log: TaskLog): Promise<void> {
   const { conf } = ctx.store.load(vmid);
   checkLock(conf);
+  // update_lxc_config runs first, so its warnings come before anything lxc-start prints.
+  for (const warning of lxcConfigWarnings(conf)) log.log(warning);
   failOnMissingBridge(ctx, vmid, conf, log);
   await Promise.all([ctx.runtime.start(toGuestConfig(vmid, conf), { node: ctx.nodeName, kernel: ctx.kernel }), ctx.timing.wait(3000)]);
   ctx.startedAt.set(vmid, Date.now());
