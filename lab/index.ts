@@ -6,6 +6,7 @@ import { startK3sServer } from './k3s';
 import { VirtualNetwork } from './net/virtual-network';
 import { generateEd25519KeyPair } from './pki/ssh-keys';
 import { defaultCapacity, startProxmoxCluster, startProxmoxNode, withRequest, type NodeCapacityRequest, type RunningProxmoxNode } from './proxmox';
+import { K3S_MASTER_CT } from './story-surroundings';
 import { LabTiming } from './timing';
 
 export interface LabOptions {
@@ -60,6 +61,8 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
       ? [await startProxmoxNode({ network, timing, runtime: guests, ...access, nodeName: specs[0].name, hostIp: specs[0].hostIp, capacity: specs[0].capacity })]
       : (await startProxmoxCluster({ network, timing, runtime: guests, ...access, name: CLUSTER_NAME, nodes: specs })).nodes;
   const proxmox = proxmoxNodes[0];
+  // The story's node already runs the k3s server's container.
+  proxmox.addResidentContainer(K3S_MASTER_CT);
 
   const file = (name: string, content: string) => {
     const path = join(options.stateDir, name);

@@ -9,6 +9,7 @@ import { defaultCapacity, type NodeCapacity } from './cluster/node-capacity';
 import type { ContainerStore } from './guests/container-store';
 import type { ProxmoxFaults } from './faults';
 import { startNode, type StartedNode } from './node/start-node';
+import { addResidentContainer, type ResidentContainerSpec } from './guests/resident-container';
 
 export { ContainerStore } from './guests/container-store';
 export type { ApiTokenGrant } from './access/auth';
@@ -16,6 +17,7 @@ export type { AclEntry } from './access/acl';
 export { ROLES } from './access/privileges';
 export type { PctConfig } from './guests/conf-file';
 export type { ProxmoxFaults } from './faults';
+export type { ResidentContainerSpec } from './guests/resident-container';
 export { defaultCapacity, parseNodeCapacities, withRequest, type NodeCapacity, type NodeCapacityRequest } from './cluster/node-capacity';
 
 interface AccessOptions {
@@ -75,6 +77,11 @@ export interface RunningProxmoxNode {
    * suite's doing.
    */
   addApiToken(grant: ApiTokenGrant): void;
+  /**
+   * Lab-internal: a container that was running on this node before the lab started, whose processes are another
+   * part of the lab (the k3s server's CT 100). Not counted as a write.
+   */
+  addResidentContainer(spec: ResidentContainerSpec): void;
   stop(): Promise<void>;
 }
 
@@ -114,6 +121,9 @@ export async function startProxmoxCluster(options: ProxmoxClusterOptions): Promi
     },
   };
 }
+
+/** An `onboot` guest starts about half a minute after the node has booted. */
+const ONBOOT_DELAY_MS = 30_000;
 
 type StartOptions = AccessOptions & { network: VirtualNetwork; timing: LabTiming; runtime: ContainerRuntime };
 
@@ -161,6 +171,7 @@ async function startMembers(members: ClusterMembers, specs: ProxmoxClusterOption
     containers: node.ctx.store,
     faults: node.faults,
     addApiToken,
+    addResidentContainer: (spec) => addResidentContainer(node.ctx, spec, node.ctx.bootedAt + ONBOOT_DELAY_MS),
     // A standalone node stops as a whole; a cluster member stops alone (the others keep running).
     stop: started.length === 1 ? stopAll : node.stop,
   }));

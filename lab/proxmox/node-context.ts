@@ -1,5 +1,4 @@
 import type { HostKernel } from '../contracts/host-kernel';
-import type { ContainerRuntime } from '../contracts/container-runtime';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
 import type { UserConfig } from './access/user-config';
@@ -7,6 +6,7 @@ import type { ClusterMembers, VmlistEntry } from './cluster/cluster-members';
 import type { NodeCapacity } from './cluster/node-capacity';
 import type { ConfigLocks } from './guests/config-lock';
 import type { ContainerStore } from './guests/container-store';
+import type { NodeGuests } from './guests/node-guests';
 import type { FaultPlan } from './faults';
 import type { HostNetwork } from './node/host-network';
 import type { NodeStorage } from './node/storage';
@@ -18,7 +18,8 @@ export interface NodeContext {
   hostIp: string;
   network: VirtualNetwork;
   timing: LabTiming;
-  runtime: ContainerRuntime;
+  /** The node's containers: the shared runtime's, and residents (NodeGuests). */
+  runtime: NodeGuests;
   store: ContainerStore;
   tasks: TaskRegistry;
   /** The per-CT config flocks every change takes (local to the node, in /run/lock). */
@@ -27,6 +28,8 @@ export interface NodeContext {
   storage: NodeStorage;
   /** Its /etc/network/interfaces: the bridges its containers can plug into. */
   interfaces: HostNetwork;
+  /** When the node booted (epoch ms): up ten days when the lab starts. */
+  bootedAt: number;
   /** When each running CT was started (epoch ms), for uptime. */
   startedAt: Map<number, number>;
   /** The node's kernel settings, shared by its containers (sysctl). */

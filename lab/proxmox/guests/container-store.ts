@@ -40,14 +40,15 @@ export class ContainerStore {
     return this.files.get(vmid)?.createdAt;
   }
 
-  write(vmid: number, conf: PctConfig): void {
-    this.writeText(vmid, renderPctConfig(conf));
+  /** `createdAt` for a file older than the lab (a guest that was there before it started). */
+  write(vmid: number, conf: PctConfig, createdAt?: number): void {
+    this.writeText(vmid, renderPctConfig(conf), createdAt);
   }
 
   /** Replaces the file's text as-is (a hand edit on the host, or fault injection from a test). */
-  writeText(vmid: number, text: string): void {
+  writeText(vmid: number, text: string, createdAt?: number): void {
     const existing = this.files.get(vmid);
-    this.files.set(vmid, { text, createdAt: existing?.createdAt ?? Date.now() });
+    this.files.set(vmid, { text, createdAt: createdAt ?? existing?.createdAt ?? Date.now() });
   }
 
   remove(vmid: number): void {

@@ -19,6 +19,7 @@ import type { NodeCapacity } from '../cluster/node-capacity';
 import { FaultPlan } from '../faults';
 import { ConfigLocks } from '../guests/config-lock';
 import { ContainerStore } from '../guests/container-store';
+import { NodeGuests } from '../guests/node-guests';
 import { HostShell } from '../host/host-shell';
 import { startHostSsh } from '../host/host-ssh';
 import type { NodeContext } from '../node-context';
@@ -73,13 +74,14 @@ export async function startNode(spec: NodeSpec, shared: ClusterShared): Promise<
     hostIp: spec.hostIp,
     network: shared.network,
     timing: shared.timing,
-    runtime: shared.runtime,
+    runtime: new NodeGuests(shared.runtime, shared.network),
     store,
     tasks: new TaskRegistry(spec.name, { timing: shared.timing, faults }),
     locks: new ConfigLocks(shared.timing, faults),
     faults,
     interfaces: new HostNetwork(spec.hostIp),
     storage: new NodeStorage(shared.runtime, faults, shared.members.name ? [...storages, SHARED_STORAGE] : storages),
+    bootedAt: Date.now() - 10 * 86400 * 1000,
     startedAt: new Map(),
     kernel: spec.kernel ?? new HostKernel(),
     capacity,

@@ -7,7 +7,6 @@ import { requireThisNode } from './path-parameters';
 import { PVE_VERSION } from './version';
 
 const GiB = 1024 ** 3;
-const UPTIME_S = 864000;
 
 /**
  * One node as GET /nodes and /cluster/resources list it (pve-manager API2Tools.pm extract_node_stats), with its size
@@ -20,7 +19,7 @@ export function nodeSummary(node: NodeContext, principal: Principal): Record<str
   const { capacity } = node;
   return {
     ...entry,
-    uptime: UPTIME_S,
+    uptime: uptimeOf(node),
     cpu: 0.0213,
     mem: capacity.memoryUsedBytes,
     disk: 12 * GiB,
@@ -64,7 +63,7 @@ export function nodeRoutes(ctx: NodeContext): Route[] {
 function nodeStatus(ctx: NodeContext): Record<string, unknown> {
   const { capacity } = ctx;
   return {
-    uptime: UPTIME_S,
+    uptime: uptimeOf(ctx),
     idle: 0,
     loadavg: ['0.21', '0.18', '0.15'],
     kversion: `Linux ${HOST_KERNEL.release} ${HOST_KERNEL.version}`,
@@ -79,4 +78,8 @@ function nodeStatus(ctx: NodeContext): Record<string, unknown> {
     pveversion: `pve-manager/${PVE_VERSION.version}/${PVE_VERSION.repoid}`,
     rootfs: { total: 100 * GiB, used: 12 * GiB, avail: 83 * GiB, free: 88 * GiB },
   };
+}
+
+function uptimeOf(node: NodeContext): number {
+  return Math.floor((Date.now() - node.bootedAt) / 1000);
 }
