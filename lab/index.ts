@@ -6,7 +6,7 @@ import { startK3sServer } from './k3s';
 import { VirtualNetwork } from './net/virtual-network';
 import { generateEd25519KeyPair } from './pki/ssh-keys';
 import { defaultCapacity, startProxmoxCluster, startProxmoxNode, withRequest, type NodeCapacityRequest, type RunningProxmoxNode } from './proxmox';
-import { K3S_MASTER_CT } from './story-surroundings';
+import { HOME_ASSISTANT_VM, K3S_MASTER_CT, LAN_DEVICES } from './story-surroundings';
 import { LabTiming } from './timing';
 
 export interface LabOptions {
@@ -61,8 +61,10 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
       ? [await startProxmoxNode({ network, timing, runtime: guests, ...access, nodeName: specs[0].name, hostIp: specs[0].hostIp, capacity: specs[0].capacity })]
       : (await startProxmoxCluster({ network, timing, runtime: guests, ...access, name: CLUSTER_NAME, nodes: specs })).nodes;
   const proxmox = proxmoxNodes[0];
-  // The story's node already runs the k3s server's container.
+  // The story's node already runs the k3s server's container and a VM; its LAN has a router and a printer.
   proxmox.addResidentContainer(K3S_MASTER_CT);
+  proxmox.addResidentVm(HOME_ASSISTANT_VM);
+  for (const { ip, ...device } of LAN_DEVICES) network.addDevice(ip, device);
 
   const file = (name: string, content: string) => {
     const path = join(options.stateDir, name);

@@ -10,6 +10,7 @@ import type { ContainerStore } from './guests/container-store';
 import type { ProxmoxFaults } from './faults';
 import { startNode, type StartedNode } from './node/start-node';
 import { addResidentContainer, type ResidentContainerSpec } from './guests/resident-container';
+import type { ResidentVmSpec } from './guests/qemu-vms';
 
 export { ContainerStore } from './guests/container-store';
 export type { ApiTokenGrant } from './access/auth';
@@ -18,6 +19,7 @@ export { ROLES } from './access/privileges';
 export type { PctConfig } from './guests/conf-file';
 export type { ProxmoxFaults } from './faults';
 export type { ResidentContainerSpec } from './guests/resident-container';
+export type { ResidentVmSpec } from './guests/qemu-vms';
 export { defaultCapacity, parseNodeCapacities, withRequest, type NodeCapacity, type NodeCapacityRequest } from './cluster/node-capacity';
 
 interface AccessOptions {
@@ -82,6 +84,11 @@ export interface RunningProxmoxNode {
    * part of the lab (the k3s server's CT 100). Not counted as a write.
    */
   addResidentContainer(spec: ResidentContainerSpec): void;
+  /**
+   * Lab-internal: a QEMU VM that was running on this node before the lab started: its config and power state, and
+   * a device on the LAN at its cloud-init address that answers ARP and ping. Not counted as a write.
+   */
+  addResidentVm(spec: ResidentVmSpec): void;
   stop(): Promise<void>;
 }
 
@@ -172,6 +179,10 @@ async function startMembers(members: ClusterMembers, specs: ProxmoxClusterOption
     faults: node.faults,
     addApiToken,
     addResidentContainer: (spec) => addResidentContainer(node.ctx, spec, node.ctx.bootedAt + ONBOOT_DELAY_MS),
+    addResidentVm: (spec) => {
+      const { hwaddr, ip } = node.ctx.qemu.addResident(spec, node.ctx.bootedAt + ONBOOT_DELAY_MS);
+      options.network.addDevice(ip, { name: `VM ${spec.vmid} ${spec.name}`, hwaddr });
+    },
     // A standalone node stops as a whole; a cluster member stops alone (the others keep running).
     stop: started.length === 1 ? stopAll : node.stop,
   }));

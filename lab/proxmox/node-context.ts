@@ -7,6 +7,7 @@ import type { NodeCapacity } from './cluster/node-capacity';
 import type { ConfigLocks } from './guests/config-lock';
 import type { ContainerStore } from './guests/container-store';
 import type { NodeGuests } from './guests/node-guests';
+import type { QemuVms } from './guests/qemu-vms';
 import type { FaultPlan } from './faults';
 import type { HostNetwork } from './node/host-network';
 import type { NodeStorage } from './node/storage';
@@ -21,6 +22,8 @@ export interface NodeContext {
   /** The node's containers: the shared runtime's, and residents (NodeGuests). */
   runtime: NodeGuests;
   store: ContainerStore;
+  /** Its /etc/pve/qemu-server: QEMU VMs that were there before the lab (no QEMU is emulated). */
+  qemu: QemuVms;
   tasks: TaskRegistry;
   /** The per-CT config flocks every change takes (local to the node, in /run/lock). */
   locks: ConfigLocks;

@@ -3,6 +3,11 @@ import type { ExecResult } from '../../contracts/container-runtime';
 import type { NodeContext } from '../node-context';
 import { pctCommand, type ConfFileSync } from './pct';
 import { pveumCommand } from './pveum';
+import { ipCommand } from './ip-command';
+import { pingCommand } from './ping';
+import { qmCommand } from './qm';
+import { sysctlCommand } from './sysctl';
+import { Neighbours } from '../node/neighbours';
 import { PVE_VERSION } from '../api/routes/version';
 import { HOST_KERNEL } from '../../contracts/container-runtime';
 
@@ -19,6 +24,7 @@ export class HostShell implements ConfFileSync {
   private synced = new Map<number, string>();
 
   constructor(private readonly ctx: NodeContext) {
+    const neighbours = new Neighbours(ctx);
     const text = (name: string, stdout: string) => defineCommand(name, async () => ({ stdout, stderr: '', exitCode: 0 }));
     // Bash ignores `files` when given a filesystem: the files go into the filesystem itself.
     this.fs = new InMemoryFs({
@@ -34,6 +40,10 @@ export class HostShell implements ConfFileSync {
       customCommands: [
         pctCommand(ctx, this),
         pveumCommand(ctx.users, ctx.countWrite),
+        qmCommand(ctx),
+        pingCommand(ctx, neighbours),
+        ipCommand(neighbours),
+        sysctlCommand(ctx.kernel),
         text('pveversion', `pve-manager/${PVE_VERSION.version}/${PVE_VERSION.repoid} (running kernel: ${HOST_KERNEL.release})\n`),
         text('hostname', `${ctx.nodeName}\n`),
         text('whoami', 'root\n'),

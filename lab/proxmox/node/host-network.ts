@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /** One interface of /etc/network/interfaces as GET /nodes/{node}/network lists it (PVE::INotify's parser). */
 export interface HostInterface {
   iface: string;
@@ -19,9 +21,12 @@ export interface HostInterface {
  *       bridge-fd 0
  */
 export class HostNetwork {
+  /** vmbr0 takes eno1's MAC, as a Linux bridge takes its first port's. */
+  readonly hwaddr = generateNicAddress();
+
   constructor(
-    private readonly hostIp: string,
-    private readonly gateway = '192.168.2.1',
+    readonly hostIp: string,
+    readonly gateway = '192.168.2.1',
   ) {}
 
   interfaces(): HostInterface[] {
@@ -51,4 +56,9 @@ export class HostNetwork {
   hasBridge(name: string): boolean {
     return this.interfaces().some((entry) => entry.iface === name && entry.type === 'bridge');
   }
+}
+
+/** A NIC's MAC under an Intel OUI (a node's onboard eno1). */
+function generateNicAddress(): string {
+  return ['a8', 'a1', '59', ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':').toUpperCase();
 }

@@ -11,6 +11,7 @@ import { clusterRoutes } from '../api/routes/cluster';
 import { lxcRoutes } from '../api/routes/lxc';
 import { networkRoutes } from '../api/routes/network';
 import { nodeRoutes } from '../api/routes/nodes';
+import { qemuRoutes } from '../api/routes/qemu';
 import { storageRoutes } from '../api/routes/storage';
 import { taskRoutes } from '../api/routes/tasks';
 import { versionRoutes } from '../api/routes/version';
@@ -20,6 +21,7 @@ import { FaultPlan } from '../faults';
 import { ConfigLocks } from '../guests/config-lock';
 import { ContainerStore } from '../guests/container-store';
 import { NodeGuests } from '../guests/node-guests';
+import { QemuVms } from '../guests/qemu-vms';
 import { HostShell } from '../host/host-shell';
 import { startHostSsh } from '../host/host-ssh';
 import type { NodeContext } from '../node-context';
@@ -69,6 +71,7 @@ export async function startNode(spec: NodeSpec, shared: ClusterShared): Promise<
   // As pvecm creates them: the cluster's CA signs each node's certificate for its API (pveproxy serves pve-ssl.pem).
   let tls = await issueNodeCertificate(shared.ca, spec.name, spec.hostIp);
   const store = new ContainerStore(spec.name);
+  const qemu = new QemuVms(spec.name);
   const ctx: NodeContext = {
     nodeName: spec.name,
     hostIp: spec.hostIp,
@@ -76,6 +79,7 @@ export async function startNode(spec: NodeSpec, shared: ClusterShared): Promise<
     timing: shared.timing,
     runtime: new NodeGuests(shared.runtime, shared.network),
     store,
+    qemu,
     tasks: new TaskRegistry(spec.name, { timing: shared.timing, faults }),
     locks: new ConfigLocks(shared.timing, faults),
     faults,
@@ -88,7 +92,10 @@ export async function startNode(spec: NodeSpec, shared: ClusterShared): Promise<
     cluster: shared.members,
     users: shared.auth.users,
     sslFingerprint: () => sha256Fingerprint(tls.certPem),
-    guests: () => store.vmids().map((vmid) => ({ vmid, node: spec.name, type: 'lxc' as const })),
+    guests: () => [
+      ...store.vmids().map((vmid) => ({ vmid, node: spec.name, type: 'lxc' as const })),
+      ...qemu.vmids().map((vmid) => ({ vmid, node: spec.name, type: 'qemu' as const })),
+    ],
     countWrite: shared.countWrite,
   };
   shared.members.join(ctx);
@@ -106,6 +113,7 @@ export async function startNode(spec: NodeSpec, shared: ClusterShared): Promise<
       ...clusterRoutes(ctx),
       ...storageRoutes(ctx),
       ...lxcRoutes(ctx),
+      ...qemuRoutes(ctx),
       ...networkRoutes(ctx),
       ...taskRoutes(ctx),
     ],

@@ -1,4 +1,5 @@
 import { Agent, fetch as undiciFetch } from 'undici';
+import type { HostKernel } from '../../../lab/contracts/host-kernel';
 import { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { startProxmoxNode, type RunningProxmoxNode } from '../../../lab/proxmox';
 import { LabTiming } from '../../../lab/timing';
@@ -31,7 +32,7 @@ export interface ApiAnswer {
   json: any;
 }
 
-export async function startTestNode(): Promise<TestNode> {
+export async function startTestNode(options: { kernel?: HostKernel } = {}): Promise<TestNode> {
   const network = new VirtualNetwork();
   const runtime = new FakeContainerRuntime();
   const operatorKey = generateEd25519KeyPair('operator@test');
@@ -45,6 +46,7 @@ export async function startTestNode(): Promise<TestNode> {
     ],
     rootPassword: ROOT_PASSWORD,
     rootAuthorizedKeys: [operatorKey.public],
+    kernel: options.kernel,
   });
   const { api, waitTask, close } = apiClient(node);
   return {

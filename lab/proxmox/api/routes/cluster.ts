@@ -5,7 +5,9 @@ import type { Route } from '../router';
 import type { StorageDefinition } from '../../node/storage';
 import { vmidSpec } from '../schema/lxc-options';
 import { verifyParameters } from '../schema/verify-parameters';
+import { byText } from '../../access/user-config';
 import { containerStatus } from './container-status';
+import { vmStatus } from './qemu';
 import { nodeSummary } from './nodes';
 
 /** How long pvestatd takes to notice a new guest; until then /cluster/resources shows it as `unknown`. */
@@ -83,16 +85,16 @@ function clusterStatus(ctx: NodeContext): Array<Record<string, unknown>> {
   ];
 }
 
-/** Every guest of the cluster, sorted as `sort keys %$idlist` sorts VMIDs (as text). */
+/** Every guest of the cluster (API2Tools.pm extract_vm_stats), sorted as `sort keys %$idlist` sorts VMIDs (as text). */
 function guestResources(ctx: NodeContext): Array<Record<string, unknown>> {
-  const entries = ctx.cluster.vmlist().sort((a, b) => String(a.vmid).localeCompare(String(b.vmid)));
-  return entries.map(({ vmid, node: nodeName }) => {
+  const entries = ctx.cluster.vmlist().sort((a, b) => byText(String(a.vmid), String(b.vmid)));
+  return entries.map(({ vmid, node: nodeName, type }) => {
     const node = ctx.cluster.node(nodeName)!;
-    const s = containerStatus(node, vmid);
-    const fresh = Date.now() - (node.store.createdAt(vmid) ?? 0) < node.timing.duration(STATUS_REFRESH_MS);
+    const s = type === 'qemu' ? vmStatus(node, vmid) : containerStatus(node, vmid);
+    const fresh = type === 'lxc' && Date.now() - (node.store.createdAt(vmid) ?? 0) < node.timing.duration(STATUS_REFRESH_MS);
     return {
-      id: `lxc/${vmid}`,
-      type: 'lxc',
+      id: `${type}/${vmid}`,
+      type,
       vmid,
       node: nodeName,
       name: s.name,

@@ -68,6 +68,11 @@ export function storageRoutes(ctx: NodeContext): Route[] {
               const m = rootfs.match(/^([^:]+):([^,]+)(?:.*size=(\d+)G)?/);
               if (m && m[1] === st.storage) volumes.push({ volid: `${m[1]}:${m[2]}`, format: 'raw', content: 'rootdir', vmid, size: Number(m[3] ?? 0) * 1024 ** 3 });
             }
+            if (st.content.includes('images')) {
+              for (const vmid of node.qemu.vmids()) {
+                for (const [volume, size] of node.qemu.volumes(vmid, st.storage)) volumes.push({ volid: `${st.storage}:${volume}`, format: 'raw', content: 'images', vmid, size });
+              }
+            }
           }
           volumes.sort((a, b) => String(a.volid).localeCompare(String(b.volid)));
         }
