@@ -1,34 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Client } from 'ssh2';
-import { startLab, type RunningLab } from '../../../lab';
+import { describe, it } from 'node:test';
 import { HostKernel } from '../../../lab/contracts/host-kernel';
 import { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { run, sshAsRoot } from './ssh-client';
-import { apiClient, startTestNode, WORKER_CREATE } from './test-node';
+import { useStoryLab } from './story-lab';
+import { startTestNode, WORKER_CREATE } from './test-node';
 
 describe('the LAN around the story\'s node: a QEMU VM and devices that are no guest', () => {
-  let lab: RunningLab;
-  let stateDir: string;
-  let client: ReturnType<typeof apiClient>;
-  let root: Client;
-  const api = (path: string, init: Parameters<typeof client.api>[1] = {}) => client.api(path, { token: lab.env.PROXMOX_VE_API_TOKEN, ...init });
-  const onHost = (command: string) => run(root, command);
-  before(async () => {
-    stateDir = mkdtempSync(join(tmpdir(), 'lab-lan-'));
-    lab = await startLab({ stateDir });
-    client = apiClient(lab.proxmox);
-    root = await sshAsRoot({ node: lab.proxmox, operatorKey: { private: readFileSync(lab.env.PROXMOX_VE_SSH_PRIVATE_KEY_FILE, 'utf8') } });
-  });
-  after(async () => {
-    root.end();
-    await client.close();
-    await lab.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  const story = useStoryLab();
+  const { api, onHost } = story;
 
   it('lists VM 150 home-assistant as qemu in /cluster/resources and GET /nodes/{node}/qemu (pve-manager Cluster.pm, qemu-server API2/Qemu.pm vmlist)', async () => {
     const vm = (await api('/cluster/resources?type=vm')).json.data.find((r: { vmid: number }) => r.vmid === 150);
@@ -98,7 +78,7 @@ describe('the LAN around the story\'s node: a QEMU VM and devices that are no gu
   });
 
   it('has the printer refuse TCP (it answers ping only)', async () => {
-    await assert.rejects(lab.network.connect('192.168.2.22', 22), (error: NodeJS.ErrnoException) => error.code === 'ECONNREFUSED');
+    await assert.rejects(story.lab.network.connect('192.168.2.22', 22), (error: NodeJS.ErrnoException) => error.code === 'ECONNREFUSED');
   });
 });
 

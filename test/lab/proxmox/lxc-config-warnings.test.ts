@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Client } from 'ssh2';
+import { describe, it } from 'node:test';
 import { lxcConfigWarnings } from '../../../lab/proxmox/guests/lxc-config-warnings';
-import { run, sshAsRoot } from './ssh-client';
-import { createWorker, startTestNode, type TestNode } from './test-node';
+import { useNodeWithRoot } from './node-with-root';
+import { run } from './ssh-client';
+import { createWorker } from './test-node';
 
 /** The story's five raw lines, as the suite applies them with pct set / the conf file. */
 const STORY_LXC: Array<[string, string]> = [
@@ -37,30 +37,22 @@ describe('what update_lxc_config warns about at start (pve-container LXC.pm make
 });
 
 describe('the start of the story\'s container', () => {
-  let t: TestNode;
-  let root: Client;
-  before(async () => {
-    t = await startTestNode();
-    root = await sshAsRoot(t);
+  const env = useNodeWithRoot(async ({ t, root }) => {
     await createWorker(t);
     const lines = STORY_LXC.map(([key, value]) => `${key}: ${value}`.trimEnd()).join('\\n');
     await run(root, `pct set 102 --features nesting=1,keyctl=1,fuse=1 && printf '${lines}\\n' >> /etc/pve/lxc/102.conf`);
   });
-  after(async () => {
-    root.end();
-    await t.stop();
-  });
 
   it('logs the apparmor override as a plain line and still ends TASK OK (a Perl warn, not log_warn: RESTEnvironment.pm counts only the latter)', async () => {
-    const r = await t.api('/nodes/pve/lxc/102/status/start', { method: 'POST' });
-    assert.equal((await t.waitTask(r.json.data)).exitstatus, 'OK');
-    const log = (await t.api(`/nodes/pve/tasks/${encodeURIComponent(r.json.data)}/log`)).json.data.map((l: { t: string }) => l.t);
+    const r = await env.t.api('/nodes/pve/lxc/102/status/start', { method: 'POST' });
+    assert.equal((await env.t.waitTask(r.json.data)).exitstatus, 'OK');
+    const log = (await env.t.api(`/nodes/pve/tasks/${encodeURIComponent(r.json.data)}/log`)).json.data.map((l: { t: string }) => l.t);
     assert.deepEqual(log, ['explicitly configured lxc.apparmor.profile overrides the following settings: features:fuse, features:nesting', 'TASK OK']);
   });
 
   it('prints it on stderr for `pct start`, exit 0', async () => {
-    await run(root, 'pct stop 102');
-    assert.deepEqual(await run(root, 'pct start 102'), {
+    await run(env.root, 'pct stop 102');
+    assert.deepEqual(await run(env.root, 'pct start 102'), {
       stdout: '',
       stderr: 'explicitly configured lxc.apparmor.profile overrides the following settings: features:fuse, features:nesting\n',
       code: 0,

@@ -1,33 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Client } from 'ssh2';
-import { startLab, type RunningLab } from '../../../lab';
-import { run, sshAsRoot } from './ssh-client';
-import { apiClient, WORKER_CREATE } from './test-node';
+import { describe, it } from 'node:test';
+import { useStoryLab } from './story-lab';
+import { WORKER_CREATE } from './test-node';
 
-/** The story: "the node already runs k3s-master (VMID 100) running at 192.168.2.20". */
 describe('the story\'s node hosts CT 100 k3s-master, the k3s server\'s container', () => {
-  let lab: RunningLab;
-  let stateDir: string;
-  let client: ReturnType<typeof apiClient>;
-  let root: Client;
-  const api = (path: string, init: Parameters<typeof client.api>[1] = {}) => client.api(path, { token: lab.env.PROXMOX_VE_API_TOKEN, ...init });
-  before(async () => {
-    stateDir = mkdtempSync(join(tmpdir(), 'lab-surroundings-'));
-    lab = await startLab({ stateDir });
-    client = apiClient(lab.proxmox);
-    const operatorKey = { private: readFileSync(lab.env.PROXMOX_VE_SSH_PRIVATE_KEY_FILE, 'utf8') };
-    root = await sshAsRoot({ node: lab.proxmox, operatorKey });
-  });
-  after(async () => {
-    root.end();
-    await client.close();
-    await lab.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  const story = useStoryLab();
+  const { api, onHost } = story;
 
   it('lists CT 100 k3s-master running, with the story\'s k3s LXC settings and 192.168.2.20 on vmbr0', async () => {
     const [ct] = (await api('/nodes/pve/lxc')).json.data;
@@ -46,15 +24,15 @@ describe('the story\'s node hosts CT 100 k3s-master, the k3s server\'s container
     assert.equal((await api('/cluster/nextid')).json.data, '101');
     const r = await api('/nodes/pve/lxc', { method: 'POST', form: { ...WORKER_CREATE, vmid: '100' } });
     assert.deepEqual([r.status, r.json.message], [500, "CT 100 already exists on node 'pve'\n"]);
-    assert.match((await run(root, 'pct list')).stdout, /^100 +running +k3s-master/m);
+    assert.match((await onHost('pct list')).stdout, /^100 +running +k3s-master/m);
   });
 
   it('leaves the k3s server answering at 192.168.2.20:6443, and cuts it off while CT 100 is stopped', async () => {
-    const connect = () => lab.network.connect('192.168.2.20', 6443).then((socket) => (socket.destroy(), 'open'), (error: NodeJS.ErrnoException) => error.code);
+    const connect = () => story.lab.network.connect('192.168.2.20', 6443).then((socket) => (socket.destroy(), 'open'), (error: NodeJS.ErrnoException) => error.code);
     assert.equal(await connect(), 'open');
-    assert.equal((await run(root, 'pct stop 100')).code, 0);
+    assert.equal((await onHost('pct stop 100')).code, 0);
     assert.equal(await connect(), 'EHOSTUNREACH');
-    assert.equal((await run(root, 'pct start 100')).code, 0);
+    assert.equal((await onHost('pct start 100')).code, 0);
     assert.equal(await connect(), 'open');
   });
 });
