@@ -24,9 +24,12 @@ export const K3S_MASTER_CT: ResidentContainerSpec = {
   ],
 };
 
-/** A Home Assistant OS VM on the same node, its address set by cloud-init (ipconfig0). */
+/**
+ * A Home Assistant OS VM on the same node, its address set by cloud-init (ipconfig0). VMID 200 keeps clear of the
+ * 1xx ids the suite's own tests build at.
+ */
 export const HOME_ASSISTANT_VM: ResidentVmSpec = {
-  vmid: 150,
+  vmid: 200,
   name: 'home-assistant',
   cores: 2,
   memoryMiB: 4096,

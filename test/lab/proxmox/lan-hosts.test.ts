@@ -10,29 +10,29 @@ describe('the LAN around the story\'s node: a QEMU VM and devices that are no gu
   const story = useStoryLab();
   const { api, onHost } = story;
 
-  it('lists VM 150 home-assistant as qemu in /cluster/resources and GET /nodes/{node}/qemu (pve-manager Cluster.pm, qemu-server API2/Qemu.pm vmlist)', async () => {
-    const vm = (await api('/cluster/resources?type=vm')).json.data.find((r: { vmid: number }) => r.vmid === 150);
-    assert.deepEqual([vm.id, vm.type, vm.node, vm.name, vm.status], ['qemu/150', 'qemu', 'pve', 'home-assistant', 'running']);
+  it('lists VM 200 home-assistant as qemu in /cluster/resources and GET /nodes/{node}/qemu (pve-manager Cluster.pm, qemu-server API2/Qemu.pm vmlist)', async () => {
+    const vm = (await api('/cluster/resources?type=vm')).json.data.find((r: { vmid: number }) => r.vmid === 200);
+    assert.deepEqual([vm.id, vm.type, vm.node, vm.name, vm.status], ['qemu/200', 'qemu', 'pve', 'home-assistant', 'running']);
     const [listed] = (await api('/nodes/pve/qemu')).json.data;
-    assert.deepEqual([listed.vmid, listed.name, listed.status, listed.cpus, listed.maxmem, listed.maxdisk], [150, 'home-assistant', 'running', 2, 4096 * 1024 ** 2, 32 * 1024 ** 3]);
+    assert.deepEqual([listed.vmid, listed.name, listed.status, listed.cpus, listed.maxmem, listed.maxdisk], [200, 'home-assistant', 'running', 2, 4096 * 1024 ** 2, 32 * 1024 ** 3]);
   });
 
-  it('reads its address from the cloud-init ipconfig0 of GET /nodes/{node}/qemu/150/config (qemu-server vm_config, check_type numbers)', async () => {
-    const config = (await api('/nodes/pve/qemu/150/config')).json.data;
+  it('reads its address from the cloud-init ipconfig0 of GET /nodes/{node}/qemu/200/config (qemu-server vm_config, check_type numbers)', async () => {
+    const config = (await api('/nodes/pve/qemu/200/config')).json.data;
     assert.equal(config.ipconfig0, 'ip=192.168.2.30/24,gw=192.168.2.1');
     assert.match(config.net0, /^virtio=BC:24:11(:[0-9A-F]{2}){3},bridge=vmbr0$/);
     assert.deepEqual([config.cores, config.memory, config.onboot], [2, '4096', 1]);
     assert.match(config.digest, /^[0-9a-f]{40}$/);
-    const missing = await api('/nodes/pve/qemu/151/config');
-    assert.deepEqual([missing.status, missing.json.message], [500, "Configuration file 'nodes/pve/qemu-server/151.conf' does not exist\n"]);
+    const missing = await api('/nodes/pve/qemu/201/config');
+    assert.deepEqual([missing.status, missing.json.message], [500, "Configuration file 'nodes/pve/qemu-server/201.conf' does not exist\n"]);
   });
 
-  it('keeps VMID 150 taken for containers: "VM 150 already exists on node \'pve\'" (Cluster.pm check_vmid_unused), and lists its disks on local-lvm', async () => {
-    const r = await api('/nodes/pve/lxc', { method: 'POST', form: { ...WORKER_CREATE, vmid: '150' } });
-    assert.deepEqual([r.status, r.json.message], [500, "VM 150 already exists on node 'pve'\n"]);
+  it('keeps VMID 200 taken for containers: "VM 200 already exists on node \'pve\'" (Cluster.pm check_vmid_unused), and lists its disks on local-lvm', async () => {
+    const r = await api('/nodes/pve/lxc', { method: 'POST', form: { ...WORKER_CREATE, vmid: '200' } });
+    assert.deepEqual([r.status, r.json.message], [500, "VM 200 already exists on node 'pve'\n"]);
     const volumes = (await api('/nodes/pve/storage/local-lvm/content?content=images')).json.data.map((v: { volid: string }) => v.volid);
-    assert.deepEqual(volumes.sort(), ['local-lvm:vm-150-cloudinit', 'local-lvm:vm-150-disk-0', 'local-lvm:vm-150-disk-1']);
-    assert.match((await onHost('qm list')).stdout, /^ +150 home-assistant +running +4096 +32\.00 \d+ +$/m);
+    assert.deepEqual(volumes.sort(), ['local-lvm:vm-200-cloudinit', 'local-lvm:vm-200-disk-0', 'local-lvm:vm-200-disk-1']);
+    assert.match((await onHost('qm list')).stdout, /^ +200 home-assistant +running +4096 +32\.00 \d+ +$/m);
   });
 
   it('pings the VM and the printer with iputils\' output, exit 0 (iputils 20221126 ping_common.c finish)', async () => {
