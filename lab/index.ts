@@ -8,7 +8,8 @@ import { K3sChannels } from './net/k3s-releases';
 import { LAB_PROXY, type GuestInternetMode } from './net/outside-world';
 import { VirtualNetwork } from './net/virtual-network';
 import { generateEd25519KeyPair } from './pki/ssh-keys';
-import { startProxmoxNode } from './proxmox';
+import { defaultCapacity, startProxmoxCluster, startProxmoxNode, withRequest, type NodeCapacityRequest, type RunningProxmoxNode } from './proxmox';
+import { HOME_ASSISTANT_VM, K3S_MASTER_CT, LAN_DEVICES } from './story-surroundings';
 import { LabTiming } from './timing';
 
 export interface LabOptions {
@@ -20,13 +21,20 @@ export interface LabOptions {
   k3sChannels?: Record<string, string>;
   /** What the guests reach beyond the LAN: the internet (default), nothing, or only an HTTP proxy on the LAN. */
   guestInternet?: GuestInternetMode;
+  /** Proxmox nodes: 1 (default) is the standalone node `pve`; 2 to 9 make one cluster of pve1…pveN. */
+  pveNodes?: number;
+  /** Per node name: CPUs, free memory and free local-lvm space other than the defaults. */
+  pveNodeCapacity?: Map<string, NodeCapacityRequest>;
 }
 
 export interface RunningLab {
   /** Every variable the suite's real profile reads, pointing at this lab. */
   env: Record<string, string>;
   network: VirtualNetwork;
-  proxmox: Awaited<ReturnType<typeof startProxmoxNode>>;
+  /** The Proxmox node the endpoint is on (the standalone `pve`, or pve1 of a cluster). */
+  proxmox: RunningProxmoxNode;
+  /** Every Proxmox node, `proxmox` first. */
+  proxmoxNodes: RunningProxmoxNode[];
   k3s: Awaited<ReturnType<typeof startK3sServer>>;
   /** The LXC guests, for fault injection (e.g. replaceHostKeys). */
   guests: ReturnType<typeof createGuestRuntime>;
@@ -35,13 +43,18 @@ export interface RunningLab {
 
 const API_TOKEN_ID = 'root@pam!acceptance';
 const CONTROL_PLANE_IP = '192.168.2.20';
+/** The nodes' own addresses on vmbr0: pve (or pve1) at .10, pve2 at .11, ... below the story's .20. */
+const NODE_IP_BASE = 10;
+const CLUSTER_NAME = 'lab';
 
 /**
- * Starts the embedded lab: a k3s server at 192.168.2.20:6443, a Proxmox VE node "pve" whose containers are LXC
- * guests on the virtual 192.168.2.0/24 network, reachable only through the node's SSH as a jump host. Everything
- * listens on loopback; the suite reaches it exactly as it reaches real systems, through the variables in `env`.
+ * Starts the embedded lab: a k3s server at 192.168.2.20:6443, a Proxmox VE node "pve" (or a cluster of pve1…pveN)
+ * whose containers are LXC guests on the virtual 192.168.2.0/24 network, reachable only through a node's SSH as a
+ * jump host. Everything listens on loopback; the suite reaches it exactly as it reaches real systems, through the
+ * variables in `env`.
  */
 export async function startLab(options: LabOptions): Promise<RunningLab> {
+  const specs = proxmoxNodeSpecs(options);
   const network = new VirtualNetwork();
   const timing = new LabTiming(options.timingScale ?? 0);
   const operatorKey = generateEd25519KeyPair('operator@k3s-lab');
@@ -51,14 +64,16 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
   const outside = k3sInternet(options.guestInternet ?? 'online', new K3sChannels(options.k3sChannels));
   if (outside.mode === 'proxy') network.attachHost(LAB_PROXY.host);
   const guests = createGuestRuntime({ network, timing, outside });
-  const proxmox = await startProxmoxNode({
-    network,
-    timing,
-    runtime: guests,
-    nodeName: 'pve',
-    apiTokens: [{ tokenId: API_TOKEN_ID, secret: tokenSecret }],
-    rootAuthorizedKeys: [operatorKey.public],
-  });
+  const access = { apiTokens: [{ tokenId: API_TOKEN_ID, secret: tokenSecret }], rootAuthorizedKeys: [operatorKey.public] };
+  const proxmoxNodes =
+    specs.length === 1
+      ? [await startProxmoxNode({ network, timing, runtime: guests, ...access, nodeName: specs[0].name, hostIp: specs[0].hostIp, capacity: specs[0].capacity })]
+      : (await startProxmoxCluster({ network, timing, runtime: guests, ...access, name: CLUSTER_NAME, nodes: specs })).nodes;
+  const proxmox = proxmoxNodes[0];
+  // The story's node already runs the k3s server's container and a VM; its LAN has a router and a printer.
+  proxmox.addResidentContainer(K3S_MASTER_CT);
+  proxmox.addResidentVm(HOME_ASSISTANT_VM);
+  for (const { ip, ...device } of LAN_DEVICES) network.addDevice(ip, device);
 
   const file = (name: string, content: string) => {
     const path = join(options.stateDir, name);
@@ -76,6 +91,8 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
     PROXMOX_VE_SSH_USERNAME: 'root',
     PROXMOX_VE_SSH_PRIVATE_KEY_FILE: file('operator_ed25519', operatorKey.private),
     PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT: proxmox.sshHostKeyFingerprint,
+    // Every node's own SSH, as the Terraform provider's ssh { node { name address port } } blocks name them.
+    ...Object.fromEntries(proxmoxNodes.flatMap((node) => nodeSshVariables(node))),
     K3S_URL: k3s.url,
     K3S_TOKEN_FILE: file('node-token', `${k3s.token}\n`),
     KUBECONFIG: file('kubeconfig.yaml', k3s.kubeconfig()),
@@ -85,13 +102,11 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
     ...(outside.mode === 'proxy' ? { LAB_GUEST_PROXY: `http://${LAB_PROXY.host}:${LAB_PROXY.port}` } : {}),
   };
   // For an operator at a terminal: `ssh -F <stateDir>/ssh_config pve`, or through it to a guest with -J pve.
-  const knownHosts = file('known_hosts', `[127.0.0.1]:${proxmox.sshPort} ${proxmox.sshHostPublicKey.trim()}\n`);
+  const knownHosts = file('known_hosts', proxmoxNodes.map((node) => `[127.0.0.1]:${node.sshPort} ${node.sshHostPublicKey.trim()}\n`).join(''));
   file(
     'ssh_config',
     [
-      'Host pve',
-      '  HostName 127.0.0.1',
-      `  Port ${proxmox.sshPort}`,
+      ...proxmoxNodes.flatMap((node) => [`Host ${node.nodeName}`, '  HostName 127.0.0.1', `  Port ${node.sshPort}`]),
       'Host *',
       '  User root',
       `  IdentityFile ${env.PROXMOX_VE_SSH_PRIVATE_KEY_FILE}`,
@@ -106,12 +121,36 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
     env,
     network,
     proxmox,
+    proxmoxNodes,
     k3s,
     guests,
     async stop() {
       await guests.stopAll();
-      await proxmox.stop();
+      await Promise.all(proxmoxNodes.map((node) => node.stop()));
       await k3s.stop();
     },
   };
+}
+
+/** The standalone node `pve`, or pve1…pveN of a cluster, each with its address and capacity. */
+function proxmoxNodeSpecs(options: LabOptions) {
+  const count = options.pveNodes ?? 1;
+  const names = count === 1 ? ['pve'] : Array.from({ length: count }, (_, i) => `pve${i + 1}`);
+  const unknown = [...(options.pveNodeCapacity?.keys() ?? [])].filter((name) => !names.includes(name));
+  if (unknown.length) throw new Error(`pve-node-capacity: no node ${unknown.join(', ')} in this lab (its nodes: ${names.join(', ')})`);
+  return names.map((name, i) => ({
+    name,
+    hostIp: `192.168.2.${NODE_IP_BASE + i}`,
+    capacity: withRequest(defaultCapacity(i), options.pveNodeCapacity?.get(name) ?? {}),
+  }));
+}
+
+/** PROXMOX_VE_SSH_NODE_<NAME>_ADDRESS, _PORT, _HOST_KEY_FINGERPRINT for one node (pve-2 -> PVE_2). */
+function nodeSshVariables(node: RunningProxmoxNode): Array<[string, string]> {
+  const prefix = `PROXMOX_VE_SSH_NODE_${node.nodeName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+  return [
+    [`${prefix}_ADDRESS`, '127.0.0.1'],
+    [`${prefix}_PORT`, String(node.sshPort)],
+    [`${prefix}_HOST_KEY_FINGERPRINT`, node.sshHostKeyFingerprint],
+  ];
 }

@@ -1,6 +1,7 @@
 import type { LabOptions } from '.';
 import { parseChannelSetting } from './net/k3s-releases';
 import { GUEST_INTERNET_MODES, type GuestInternetMode } from './net/outside-world';
+import { parseNodeCapacities } from './proxmox';
 
 /**
  * The lab's settings, each named once for both ways of starting it: `npm run lab -- --<flag> VALUE` (repeatable
@@ -44,6 +45,27 @@ export const LAB_SETTINGS: LabSetting[] = [
     apply: ([value], options) => {
       if (!GUEST_INTERNET_MODES.includes(value as GuestInternetMode)) throw new Error(`"${value}" is not one of ${GUEST_INTERNET_MODES.join(', ')}`);
       options.guestInternet = value as GuestInternetMode;
+    },
+  },
+  {
+    flag: 'pve-nodes',
+    env: 'LAB_PVE_NODES',
+    help: 'Proxmox nodes: 1 (default, the standalone node pve) or 2 to 9 (one cluster of pve1…pveN)',
+    apply: ([value], options) => {
+      const count = Number(value);
+      if (!(/^\d+$/.test(value.trim()) && count >= 1 && count <= 9)) throw new Error(`"${value}" is not a number of nodes from 1 to 9`);
+      options.pveNodes = count;
+    },
+  },
+  {
+    flag: 'pve-node-capacity',
+    env: 'LAB_PVE_NODE_CAPACITY',
+    repeatable: true,
+    help: 'a node\'s CPUs, free memory and optionally free local-lvm space, e.g. pve1=2cpu,4GB or pve2=8cpu,16GB,200GBdisk (GB = GiB)',
+    apply: (values, options) => {
+      // One flag's value holds commas itself: the entries are found again by their `NODE=`.
+      const capacities = parseNodeCapacities(values.join(','));
+      options.pveNodeCapacity = new Map([...(options.pveNodeCapacity ?? []), ...capacities]);
     },
   },
 ];
