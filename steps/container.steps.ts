@@ -4,11 +4,12 @@ import { ConfigurationError } from '../src/errors';
 import { readGuestFacts } from '../src/provisioning/guest-facts';
 import { requireCapacity } from '../src/provisioning/host-capacity';
 import { proveKeyOnlyLogin } from '../src/provisioning/ssh-access';
+import { workerNode } from '../src/provisioning/work-context';
 import { containerStatementProblems, CREATE_CONTAINER_STEP } from '../src/spec/criterion-statements';
 import type { StoryWorld } from '../support/world';
 
 Given('Proxmox host is running with available resources', async function (this: StoryWorld) {
-  await requireCapacity(await this.target(), this.spec, this.evidence);
+  await requireCapacity(await workerNode(await this.context(), this.spec), this.spec, this.evidence);
 });
 
 When(CREATE_CONTAINER_STEP, async function (this: StoryWorld, cores: string, memory: string, disk: string, ip: string) {
@@ -20,7 +21,7 @@ When(CREATE_CONTAINER_STEP, async function (this: StoryWorld, cores: string, mem
 Then('the container boots successfully with Ubuntu {word}', async function (this: StoryWorld, version: string) {
   const worker = await this.worker();
   const context = await this.context();
-  expect((await context.target.proxmox.containerStatus(worker.spec.vmid))?.status, `CT ${worker.spec.vmid} status`).to.equal('running');
+  expect((await (await workerNode(context, worker.spec)).proxmox.containerStatus(worker.spec.vmid))?.status, `CT ${worker.spec.vmid} status`).to.equal('running');
   const facts = await readGuestFacts(await worker.guestSession(context), this.evidence);
   expect(facts.osRelease.NAME, 'os-release NAME').to.equal('Ubuntu');
   expect(facts.osRelease.VERSION_ID, 'os-release VERSION_ID').to.equal(version);

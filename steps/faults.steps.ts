@@ -49,8 +49,9 @@ Then('the report carries {string}', function (this: StoryWorld, text: string) {
 
 // A worker that reached Ready is the story's result (src/cleanup/failure-policy.ts): a later failure does not remove it.
 Then('the worker that had joined stays for the operator to inspect', async function (this: StoryWorld) {
-  const { proxmox, cluster } = await this.target();
-  expect((await proxmox.containerStatus(this.spec.vmid))?.status, `CT ${this.spec.vmid}`).to.equal('running');
+  const target = await this.target();
+  const { cluster } = target;
+  expect((await (await target.nodeOf(this.spec.vmid))?.proxmox.containerStatus(this.spec.vmid))?.status, `CT ${this.spec.vmid}`).to.equal('running');
   expect((await cluster.core.readNode({ name: this.spec.hostname })).metadata?.name).to.equal(this.spec.hostname);
 });
 

@@ -68,8 +68,9 @@ When('a probe pod runs on every schedulable worker', async function (this: Story
 // The ephemeral rehearsal: the story once more at a free VMID and address, then removed the k3s way.
 When('the operator adds a rehearsal worker named {word} at a free VMID and address', async function (this: StoryWorld, hostname: string) {
   const context = await this.context();
-  const spec = await rehearsalSpec(context.target, this.spec, hostname);
-  this.evidence.note(`rehearsal worker ${hostname}: CT ${spec.vmid} at ${spec.ip}`);
+  const { spec, skipped } = await rehearsalSpec(context.target, this.spec, hostname);
+  const answered = skipped.map((taken) => `${taken.ip} (${taken.by})`).join(', ');
+  this.evidence.note(`rehearsal worker ${hostname}: CT ${spec.vmid} at ${spec.ip}${answered ? `; skipped ${answered}` : ''}`);
   // Not kept once Ready: if the run dies before removing it, the next run's sweep does.
   this.rehearsal = await this.run.worker(spec, { keepWhenReady: false });
   await addWorker(this.rehearsal, context, { onTestPod: (pod) => (this.testPod = pod) });
@@ -82,9 +83,10 @@ When(/^the (rehearsal )?worker is removed the k3s way$/, async function (this: S
 });
 
 Then('neither its node, its node-password secret nor its container remain', async function (this: StoryWorld) {
-  const { proxmox, cluster } = await this.target();
+  const target = await this.target();
+  const { cluster } = target;
   const { vmid, hostname } = this.rehearsal!.spec;
   expect(await unlessNotFound(cluster.core.readNode({ name: hostname })), `node ${hostname}`).to.equal(undefined);
   expect(await unlessNotFound(cluster.core.readNamespacedSecret({ name: nodePasswordSecretName(hostname), namespace: NODE_PASSWORD_NAMESPACE })), 'its node-password secret').to.equal(undefined);
-  expect(await proxmox.containerStatus(vmid), `CT ${vmid}`).to.equal(undefined);
+  expect(await target.proxmox.locate(vmid), `CT ${vmid}`).to.equal(undefined);
 });

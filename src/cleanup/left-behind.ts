@@ -29,8 +29,8 @@ async function stillThere(target: Target, runId: string, resource: TrackedResour
     }
     case 'node-password-secret': return (await unlessNotFound(core.readNamespacedSecret({ name: resource.name, namespace: 'kube-system' }))) !== undefined;
     case 'container': {
-      if (!(await target.proxmox.containerStatus(resource.vmid))) return false;
-      return containerCarriesMark(await target.proxmox.containerConfig(resource.vmid), runId);
+      const node = await target.nodeOf(resource.vmid);
+      return node !== undefined && containerCarriesMark(await node.proxmox.containerConfig(resource.vmid), runId);
     }
   }
 }

@@ -111,10 +111,11 @@ async function deleteIgnoringAbsent(remove: () => Promise<unknown>): Promise<Rem
 }
 
 async function removeContainer(target: Target, runId: string, container: { vmid: number; hostname: string }, waits: Waits, evidence: Evidence): Promise<RemovalOutcome> {
-  const status = await target.proxmox.containerStatus(container.vmid);
-  if (!status) return 'already gone';
-  if (!containerCarriesMark(await target.proxmox.containerConfig(container.vmid), runId)) return 'not ours, left alone';
-  await destroyContainer(target.proxmox, container.vmid, status.status === 'running', waits, evidence);
+  const node = await target.nodeOf(container.vmid);
+  const status = await node?.proxmox.containerStatus(container.vmid);
+  if (!node || !status) return 'already gone';
+  if (!containerCarriesMark(await node.proxmox.containerConfig(container.vmid), runId)) return 'not ours, left alone';
+  await destroyContainer(node.proxmox, container.vmid, status.status === 'running', waits, evidence);
   return 'removed';
 }
 

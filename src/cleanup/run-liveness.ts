@@ -34,11 +34,31 @@ function startedAfter(pid: number, startedAt: string | undefined): boolean {
   }
 }
 
-/** The run building the container at `vmid`, when it is another run that is still going: not this run's to touch. */
-export async function otherLiveBuilder(proxmox: ProxmoxNodeClient, vmid: number, run: { isLive(owner: RunOwner): boolean }): Promise<RunOwner | undefined> {
+/** Another run that is still going and has announced, in its ledger, that it is creating container `vmid`. */
+export function liveRunCreating(ledgerDir: string, vmid: number, self: { runId: string }): RunOwner | undefined {
+  for (const { run, open } of readLedgerFiles(ledgerDir)) {
+    const owner = { runId: run.runId, pid: run.pid, host: run.host, startedAt: run.startedAt };
+    if (open.some((resource) => resource.kind === 'container' && resource.vmid === vmid) && isRunLive(owner, ledgerDir, self)) return owner;
+  }
+  return undefined;
+}
+
+/**
+ * The run building the container at `vmid`, when it is another run that is still going: not this run's to touch.
+ * Its mark is in the container's description; while Proxmox is still creating it (`lock: create`, no description
+ * yet: create_and_lock_config writes an empty config first) only that run's ledger can say whose it is.
+ */
+export async function otherLiveBuilder(proxmox: ProxmoxNodeClient, vmid: number, run: RunWatch): Promise<RunOwner | undefined> {
   const config = await proxmox.containerConfig(vmid).catch(() => undefined);
   const owner = config && containerOwner(config);
-  return owner && run.isLive(owner) ? owner : undefined;
+  if (owner) return run.isLive(owner) ? owner : undefined;
+  return config?.lock === 'create' ? run.creating(vmid) : undefined;
+}
+
+/** How a run tells whether another run is still going, and which one is creating a given container. */
+export interface RunWatch {
+  isLive(owner: RunOwner): boolean;
+  creating(vmid: number): RunOwner | undefined;
 }
 
 /** The input problem of a worker another run is building right now. */

@@ -18,7 +18,7 @@ export interface RequiredPrivilege {
  * Not seen here: a bridge that is an SDN VNet is checked in its own zone, not `localnetwork`; a datacenter.cfg that
  * restricts tags (user-tag-access, registered-tags) also wants Sys.Modify on / for the `k3s-acceptance` tag.
  */
-export function requiredPrivileges(spec: WorkerSpec, pveMajor: number): RequiredPrivilege[] {
+export function requiredPrivileges(spec: WorkerSpec, pveMajor: number, node: string): RequiredPrivilege[] {
   const vm = `/vms/${spec.vmid}`;
   const ct = `CT ${spec.vmid}`;
   const templateStorage = spec.template.split(':')[0];
@@ -44,6 +44,9 @@ export function requiredPrivileges(spec: WorkerSpec, pveMajor: number): Required
     need(`/storage/${spec.storage}`, ['Datastore.AllocateSpace'], 'PVEDatastoreUser', `allocate ${ct}'s ${spec.diskGiB} GiB root disk`),
     // ostemplate: check_volume_access for a vztmpl volume (pve-storage src/PVE/Storage.pm); listing it: API2/Storage/Content.pm index
     need(`/storage/${templateStorage}`, ['Datastore.AllocateSpace', 'Datastore.Audit'], 'PVEDatastoreUser', `read the template ${spec.template}`),
+    // GET /nodes gives maxcpu, maxmem and mem only with Sys.Audit on /nodes/<node> (pve-manager API2/Nodes.pm index,
+    // API2Tools.pm extract_node_stats): without it the capacity check has nothing to compare
+    need(`/nodes/${node}`, ['Sys.Audit'], 'PVEAuditor', `read node ${node}'s free cores and memory`),
     // net0: check_bridge_access -> check_vnet_access, since PVE 8.0 (src/PVE/LXC.pm, pve-guest-common src/PVE/GuestHelpers.pm)
     need(`/sdn/zones/localnetwork/${spec.bridge}`, ['SDN.Use'], 'PVESDNUser', `attach net0 to bridge ${spec.bridge}`),
     // a privileged CT, PVE 9 only: create_vm in pve-container 6.0 ("create/restore: require Sys.Modify for privileged containers")

@@ -10,7 +10,9 @@ import { unlessNotFound } from '../kube/cluster-client';
 import { nodeReadiness } from '../kube/node-readiness';
 import { readCapacity } from '../provisioning/host-capacity';
 import type { InstallChoice } from '../provisioning/install-choice';
+import { placeWorker, type NodePlacement } from '../provisioning/node-placement';
 import type { RunIdentity } from '../provisioning/work-context';
+import type { NodeAccess } from '../target/node-access';
 import { statementProblems } from '../spec/criterion-statements';
 import type { WorkerSpec } from '../spec/worker-spec';
 import type { Target } from '../target/target';
@@ -23,6 +25,8 @@ export interface WorkerPreflightContext {
   run?: RunIdentity;
   /** The k3s release the run would install (src/provisioning/install-choice.ts); its refusal is an input problem. */
   installChoice?: () => Promise<InstallChoice>;
+  /** Where the worker goes (src/provisioning/node-placement.ts); default: placed now. */
+  placement?: () => Promise<NodePlacement>;
 }
 
 /**
@@ -33,22 +37,26 @@ export interface WorkerPreflightContext {
  */
 export async function workerPreflight(target: Target, spec: WorkerSpec, context: WorkerPreflightContext = {}): Promise<InputProblem[]> {
   const statements = statementProblems(spec, context.statements ?? []);
+  const placement = await (context.placement?.() ?? placeWorker(target, spec));
+  const node = target.node(placement.node);
   const choice = await context.installChoice?.().catch((error: unknown) => (error instanceof ConfigurationError ? error : Promise.reject(error)));
   const installProblems = choice instanceof ConfigurationError ? choice.problems : [];
   const installVersion = choice instanceof ConfigurationError ? undefined : choice?.version;
-  const privileges = await checkTokenPrivileges(target, spec);
+  const privileges = await checkTokenPrivileges(target, spec, placement.node);
   // The Proxmox reads below need some of those privileges: without them Proxmox would answer a 403 (or leave the
   // storage out of its list), which says less than the missing privileges already found.
   const proxmoxReadable = privileges.length === 0;
   const checks = await Promise.all([
     checkK3sUrl(target, spec),
     checkNodeToken(target),
-    proxmoxReadable ? checkStorageAndTemplate(target, spec) : [],
+    proxmoxReadable ? checkStorageAndTemplate(node, spec) : [],
+    proxmoxReadable ? checkBridge(node, spec) : [],
     proxmoxReadable ? checkVmid(target, spec, context.run) : [],
-    proxmoxReadable ? checkCapacity(target, spec) : [],
+    proxmoxReadable ? checkCapacity(node, spec) : [],
     proxmoxReadable ? checkHostnameInCluster(target, spec, installVersion) : [],
+    proxmoxReadable ? checkRootShell(node) : [],
   ]);
-  return [...statements, ...installProblems, ...privileges, ...checks.flat()];
+  return [...statements, ...installProblems, ...privileges, ...unfitCluster(placement), ...checks.flat()];
 }
 
 async function checkK3sUrl(target: Target, spec: WorkerSpec): Promise<InputProblem[]> {
@@ -114,44 +122,81 @@ function clusterCaPem(target: Target): string | undefined {
   return undefined;
 }
 
-async function checkStorageAndTemplate(target: Target, spec: WorkerSpec): Promise<InputProblem[]> {
+/** In a cluster where no node has everything, the refusal says so, and which node the details below are about. */
+function unfitCluster(placement: NodePlacement): InputProblem[] {
+  if (!placement.unfit || placement.considered.length < 2) return [];
+  return [{
+    input: 'PROXMOX_VE_NODE (unset)',
+    problem: `no online node of the cluster has all the worker needs (${placement.considered.join('; ')}); the problems below are node ${placement.node}'s, the closest`,
+    fix: 'free what one node lacks, choose smaller sizes, or set PROXMOX_VE_NODE to the node you mean',
+  }];
+}
+
+/** The bridge of net0 exists on the node (a missing one passes create and fails vzstart). */
+async function checkBridge(node: NodeAccess, spec: WorkerSpec): Promise<InputProblem[]> {
+  const bridges = await node.proxmox.bridges();
+  if (bridges.includes(spec.bridge)) return [];
+  return [{
+    input: `bridge "${spec.bridge}"`,
+    problem: `does not exist on node ${node.name} (it has ${bridges.join(', ') || 'no bridge the token may see'}); Proxmox would create the container and fail to start it`,
+    fix: `name one of those, or create the bridge on ${node.name} (System > Network)`,
+  }];
+}
+
+/** The node's root shell is reachable and is that node (ConfigurationError from src/target/node-access.ts). */
+async function checkRootShell(node: NodeAccess): Promise<InputProblem[]> {
+  try {
+    await node.host();
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.problems;
+    return [{ input: `the root SSH of node ${node.name}`, problem: (error as Error).message, fix: 'check its address, port, key and host key' }];
+  }
+}
+
+async function checkStorageAndTemplate(node: NodeAccess, spec: WorkerSpec): Promise<InputProblem[]> {
   const problems: InputProblem[] = [];
-  const storages = await target.proxmox.storages();
+  const storages = await node.proxmox.storages();
   const storage = storages.find((candidate) => candidate.storage === spec.storage);
   if (!storage) {
-    problems.push({ input: `storage "${spec.storage}"`, problem: `does not exist on node ${target.proxmox.node} (it has ${storages.map((s) => s.storage).join(', ') || 'none'})`, fix: 'name one of those in the specification' });
+    problems.push({ input: `storage "${spec.storage}"`, problem: `does not exist on node ${node.name} (it has ${storages.map((s) => s.storage).join(', ') || 'none'})`, fix: 'name one of those in the specification' });
   } else if (!storage.content.split(',').includes('rootdir')) {
     problems.push({ input: `storage "${spec.storage}"`, problem: `does not hold container volumes (content: ${storage.content})`, fix: 'pick a storage whose content includes "rootdir", or add it under Datacenter > Storage' });
   }
   const templateStorage = spec.template.split(':')[0];
   const templateStore = storages.find((candidate) => candidate.storage === templateStorage);
-  const templates = templateStore ? await target.proxmox.templates(templateStorage) : [];
+  const templates = templateStore ? await node.proxmox.templates(templateStorage) : [];
   if (!templates.includes(spec.template)) {
     problems.push({
       input: `template "${spec.template}"`,
-      problem: templateStore ? `is not on storage "${templateStorage}" (it has: ${templates.join(', ') || 'no templates'})` : `names storage "${templateStorage}", which node ${target.proxmox.node} does not have`,
+      problem: templateStore ? `is not on storage "${templateStorage}" (it has: ${templates.join(', ') || 'no templates'})` : `names storage "${templateStorage}", which node ${node.name} does not have`,
       fix: `download it on the node: \`pveam update && pveam download ${templateStorage} ${spec.template.split('/').pop()}\``,
     });
   }
   return problems;
 }
 
+/** VMIDs are the cluster's: a guest at this one on any node, QEMU VMs included, is checked. */
 async function checkVmid(target: Target, spec: WorkerSpec, run: RunIdentity | undefined): Promise<InputProblem[]> {
-  const existing = await target.proxmox.containerStatus(spec.vmid);
+  const existing = await target.proxmox.locate(spec.vmid);
   if (!existing) return [];
-  if (existing.name !== spec.hostname) {
-    return [{ input: `vmid "${spec.vmid}"`, problem: `is already used by "${existing.name}" on node ${target.proxmox.node}, which the suite will not touch`, fix: 'pick a free VMID (`pvesh get /cluster/nextid` suggests one)' }];
+  const node = target.node(existing.node).proxmox;
+  // A container still being created has no hostname yet (vm_status names it CT<vmid>): whose it is, its ledger says.
+  const builder = existing.type === 'lxc' && run ? await otherLiveBuilder(node, spec.vmid, run) : undefined;
+  if (builder) return [anotherRunProblem(spec, builder)];
+  if (existing.type !== 'lxc' || existing.name !== spec.hostname) {
+    const what = existing.type === 'qemu' ? `VM "${existing.name}"` : `"${existing.name}"`;
+    return [{ input: `vmid "${spec.vmid}"`, problem: `is already used by ${what} on node ${existing.node}, which the suite will not touch`, fix: 'pick a free VMID (`pvesh get /cluster/nextid` suggests one)' }];
   }
-  const builder = run && (await otherLiveBuilder(target.proxmox, spec.vmid, run));
-  return builder ? [anotherRunProblem(spec, builder)] : [];
+  return [];
 }
 
 /** Room for the worker on the node, each shortfall blamed on the row that asks for it. */
-async function checkCapacity(target: Target, spec: WorkerSpec): Promise<InputProblem[]> {
-  const { shortfalls } = await readCapacity(target, spec);
+async function checkCapacity(node: NodeAccess, spec: WorkerSpec): Promise<InputProblem[]> {
+  const { shortfalls } = await readCapacity(node, spec);
   const fix = 'choose a smaller size, or free that much on the node (stop or move other guests)';
   return shortfalls.map((shortfall) => {
-    if (shortfall.field === 'node') return { input: `Proxmox node ${target.proxmox.node}`, problem: shortfall.text, fix: 'bring the node online, or set PROXMOX_VE_NODE to one that is' };
+    if (shortfall.field === 'node') return { input: `Proxmox node ${node.name}`, problem: shortfall.text, fix: 'bring the node online, or set PROXMOX_VE_NODE to one that is' };
     if (shortfall.field === 'storage') return { input: `storage "${spec.storage}"`, problem: shortfall.text, fix: 'activate it (`pvesm set`), or name an active storage' };
     return { input: `${shortfall.field} "${spec.fields[shortfall.field] ?? ''}"`, problem: shortfall.text, fix };
   });
@@ -168,7 +213,7 @@ async function checkHostnameInCluster(target: Target, spec: WorkerSpec, installV
   const [node, secret, container] = await Promise.all([
     unlessNotFound(target.cluster.core.readNode({ name: spec.hostname })),
     unlessNotFound(target.cluster.core.readNamespacedSecret({ name: secretName, namespace: NODE_PASSWORD_NAMESPACE })),
-    target.proxmox.containerStatus(spec.vmid),
+    target.proxmox.locate(spec.vmid),
   ]);
   const addresses = node?.status?.addresses?.filter((address) => address.type === 'InternalIP').map((address) => address.address) ?? [];
   if (node && addresses.length && !addresses.includes(spec.ip)) {

@@ -10,6 +10,7 @@ import type { Target } from '../target/target';
 import type { Deadline, PhaseObserver } from '../waiting/deadline';
 import type { Waits } from '../waiting/waits';
 import { hostConfigurationScript, lxcCreateParameters } from './lxc-parameters';
+import type { NodeAccess } from '../target/node-access';
 import type { WorkContext } from './work-context';
 
 /** A container the suite built or adopted, with the host key the Proxmox host reported for it. */
@@ -17,6 +18,8 @@ export interface ProvisionedContainer {
   vmid: number;
   hostname: string;
   ip: string;
+  /** The Proxmox node it is on. */
+  node: string;
   hostKeyFingerprint: string;
   createdThisRun: boolean;
 }
@@ -38,28 +41,32 @@ export function publicKeyOf(privateKey: string): string {
  */
 export async function provisionContainer(ctx: WorkContext, spec: WorkerSpec): Promise<ProvisionedContainer> {
   const { target, evidence } = ctx;
-  const existing = await target.proxmox.containerStatus(spec.vmid);
+  const placement = await ctx.placement(spec);
+  const node = target.node(placement.node);
+  const { proxmox } = node;
+  const existing = await proxmox.containerStatus(spec.vmid);
   let createdThisRun = false;
   if (existing) {
+    await refuseIfAnotherRunBuilds(ctx, node, spec);
     if (existing.name !== spec.hostname) {
       throw new InfrastructureError(
         'proxmox',
-        `VMID ${spec.vmid} is already used by "${existing.name}" on node ${target.proxmox.node}; the suite will not touch it. ` +
+        `VMID ${spec.vmid} is already used by "${existing.name}" on node ${node.name}; the suite will not touch it. ` +
           'Pick a free VMID in the specification (`pvesh get /cluster/nextid` suggests one).',
       );
     }
-    await refuseIfAnotherRunBuilds(ctx, spec);
-    evidence.note(`CT ${spec.vmid} (${spec.hostname}) already exists (${existing.status}); reusing it`);
+    evidence.note(`CT ${spec.vmid} (${spec.hostname}) already exists on node ${node.name} (${existing.status}); reusing it`);
   } else {
+    evidence.note(`building CT ${spec.vmid} on node ${node.name}: ${placement.why}${placement.considered.length > 1 ? `\n${placement.considered.join('\n')}` : ''}`);
     const parameters = lxcCreateParameters(spec, publicKeyOf(target.config.worker.privateKey), ctx.run.owner);
     // On record before the request: a crash while Proxmox creates it must still leave a trace to clean up.
     ctx.tracker.intend({ kind: 'container', vmid: spec.vmid, hostname: spec.hostname });
     const created = await runTask(
-      target.proxmox,
+      proxmox,
       async () => {
-        const upid = await target.proxmox.createContainer(parameters).catch(async (error: Error) => {
+        const upid = await proxmox.createContainer(parameters).catch(async (error: Error) => {
           // Another run may have created it since the preflight: say whose it is rather than what Proxmox said.
-          if (/already exists/.test(error.message)) await refuseIfAnotherRunBuilds(ctx, spec);
+          if (/already exists/.test(error.message)) await refuseIfAnotherRunBuilds(ctx, node, spec);
           throw error;
         });
         createdThisRun = true;
@@ -69,32 +76,51 @@ export async function provisionContainer(ctx: WorkContext, spec: WorkerSpec): Pr
       (message) => evidence.note(message),
     );
     evidence.attach(`Proxmox task log: create CT ${spec.vmid}`, created.log.join('\n'));
-    await configureAsRoot(target, spec, evidence);
+    await configureAsRoot(node, spec, evidence);
   }
 
   const status = existing && !createdThisRun ? existing.status : 'stopped';
   if (status !== 'running') {
-    const started = await runTask(target.proxmox, () => target.proxmox.startContainer(spec.vmid), ctx.waits.deadline('task', `CT ${spec.vmid} start`), (message) => evidence.note(message));
+    const started = await runTask(proxmox, () => proxmox.startContainer(spec.vmid), ctx.waits.deadline('task', `CT ${spec.vmid} start`), (message) => evidence.note(message));
     evidence.attach(`Proxmox task log: start CT ${spec.vmid}`, started.log.join('\n'));
+    noteWhatTookEffect(started.log, spec, evidence);
   }
-  const hostKeyFingerprint = await guestHostKeyFingerprint(target, spec.vmid);
-  return { vmid: spec.vmid, hostname: spec.hostname, ip: spec.ip, hostKeyFingerprint, createdThisRun };
+  const hostKeyFingerprint = await guestHostKeyFingerprint(node, spec.vmid);
+  return { vmid: spec.vmid, hostname: spec.hostname, ip: spec.ip, node: node.name, hostKeyFingerprint, createdThisRun };
 }
 
-async function refuseIfAnotherRunBuilds(ctx: WorkContext, spec: WorkerSpec): Promise<void> {
-  const owner = await otherLiveBuilder(ctx.target.proxmox, spec.vmid, ctx.run);
+async function refuseIfAnotherRunBuilds(ctx: WorkContext, node: NodeAccess, spec: WorkerSpec): Promise<void> {
+  const owner = await otherLiveBuilder(node.proxmox, spec.vmid, ctx.run);
   if (owner) throw new ConfigurationError([anotherRunProblem(spec, owner)]);
 }
 
-/** Feature flags and raw lxc lines, applied as root on the host, then read back through the API to prove they took. */
-async function configureAsRoot(target: Target, spec: WorkerSpec, evidence: Evidence): Promise<void> {
+/**
+ * Which of the asked-for features took effect on this container, from what Proxmox says while starting it: an explicit
+ * lxc.apparmor.profile overrides the AppArmor parts of nesting and fuse (pve-container LXC.pm make_apparmor_config
+ * logs "explicitly configured lxc.apparmor.profile overrides the following settings: …", and the task still ends
+ * OK), and keyctl only changes the seccomp profile of an unprivileged container (make_seccomp_config), so on the
+ * privileged worker it is a no-op.
+ */
+function noteWhatTookEffect(startLog: string[], spec: WorkerSpec, evidence: Evidence): void {
+  const overrides = startLog.filter((line) => /^explicitly configured lxc\.\S+ overrides the following settings:/.test(line));
+  const lines = Object.entries(spec.features).map(([feature, value]) => {
+    const overridden = overrides.find((line) => line.includes(`features:${feature}`) || (feature === 'keyctl' && line.includes('keyctl')));
+    if (overridden) return `${feature}=${value}: set in the configuration, overridden (${overridden.trim()})`;
+    if (feature === 'keyctl') return `${feature}=${value}: set in the configuration, no effect on a privileged container (keyctl only relaxes an unprivileged container's seccomp profile)`;
+    return `${feature}=${value}: in effect`;
+  });
+  evidence.attach(`CT ${spec.vmid}: which features took effect`, [...lines, '', 'The start task said:', ...(overrides.length ? overrides : ['(no override warnings)'])].join('\n'));
+}
+
+/** Feature flags and raw lxc lines, applied as root on the node, then read back through the API to prove they took. */
+async function configureAsRoot(node: NodeAccess, spec: WorkerSpec, evidence: Evidence): Promise<void> {
   const script = hostConfigurationScript(spec);
   // No secret in it, so it goes as the command itself (sshd runs it with the user's shell), heredoc included.
-  const result = await target.proxmoxHost.exec(script, { change: { action: 'configure', target: `CT ${spec.vmid} (features and raw LXC lines, as root)` } });
+  const result = await (await node.host()).exec(script, { change: { action: 'configure', target: `CT ${spec.vmid} on ${node.name} (features and raw LXC lines, as root)` } });
   if (result.exitCode !== 0) {
     throw new InfrastructureError('proxmox', `configuring CT ${spec.vmid} as root on the Proxmox host failed (exit ${result.exitCode})`, result.stderr || result.stdout);
   }
-  const config = await target.proxmox.containerConfig(spec.vmid);
+  const config = await node.proxmox.containerConfig(spec.vmid);
   evidence.attach(`CT ${spec.vmid} configuration as applied`, JSON.stringify(config, null, 2));
   const applied = new Map((config.lxc as Array<[string, string]> | undefined)?.map(([key, value]) => [`${key}: ${value}`.trimEnd(), true]));
   const missing = spec.rawLxc.map(([key, value]) => `${key}: ${value}`.trimEnd()).filter((line) => !applied.has(line));
@@ -113,21 +139,22 @@ async function configureAsRoot(target: Target, spec: WorkerSpec, evidence: Evide
  * The guest's ed25519 host key as the Proxmox host reads it from the container's filesystem: a trusted channel, so
  * the first SSH connection to the guest is already verified (no trust-on-first-use).
  */
-async function guestHostKeyFingerprint(target: Target, vmid: number): Promise<string> {
-  const result = await target.proxmoxHost.exec(`pct exec ${vmid} -- cat /etc/ssh/ssh_host_ed25519_key.pub`);
+async function guestHostKeyFingerprint(node: NodeAccess, vmid: number): Promise<string> {
+  const result = await (await node.host()).exec(`pct exec ${vmid} -- cat /etc/ssh/ssh_host_ed25519_key.pub`);
   if (result.exitCode !== 0) {
     throw new InfrastructureError('ssh', `could not read CT ${vmid}'s SSH host key through the Proxmox host (exit ${result.exitCode})`, result.stderr);
   }
   return publicKeyLineFingerprint(result.stdout);
 }
 
-/** Opens SSH to the guest through the Proxmox host, retrying while its sshd is still booting. */
+/** Opens SSH to the guest through its node's root shell as the jump host, retrying while its sshd is still booting. */
 export async function openGuestSession(target: Target, container: ProvisionedContainer, waits: Waits): Promise<SshSession> {
   const deadline = waits.deadline('ssh', `SSH to ${container.hostname} (${container.ip}:22) through the Proxmox host`);
-  return deadline.track((phase) => connectWhenReady(target, container, deadline, phase));
+  const jumpHost = await target.node(container.node).host();
+  return deadline.track((phase) => connectWhenReady(target, jumpHost, container, deadline, phase));
 }
 
-async function connectWhenReady(target: Target, container: ProvisionedContainer, deadline: Deadline, phase: PhaseObserver): Promise<SshSession> {
+async function connectWhenReady(target: Target, jumpHost: SshSession, container: ProvisionedContainer, deadline: Deadline, phase: PhaseObserver): Promise<SshSession> {
   let lastError = 'no attempt yet';
   for (let attempt = 0; ; attempt++) {
     try {
@@ -142,7 +169,7 @@ async function connectWhenReady(target: Target, container: ProvisionedContainer,
           hostKeyAlgorithm: 'ssh-ed25519',
           system: 'guest',
         },
-        { via: target.proxmoxHost, changes: target.services.changes },
+        { via: jumpHost, changes: target.services.changes },
       );
     } catch (error) {
       lastError = (error as Error).message;

@@ -26,8 +26,9 @@ export async function removeWorkerTheK3sWay(ctx: WorkContext, worker: { vmid: nu
     }
     evidence.note(`cordoned and drained ${worker.hostname} (${drained.length} pod(s))`);
   }
-  const status = await target.proxmox.containerStatus(worker.vmid);
-  if (status) await destroyContainer(target.proxmox, worker.vmid, status.status === 'running', waits, evidence);
+  const host = await target.nodeOf(worker.vmid);
+  const status = await host?.proxmox.containerStatus(worker.vmid);
+  if (host && status) await destroyContainer(host.proxmox, worker.vmid, status.status === 'running', waits, evidence);
   tracker.removed({ kind: 'container', vmid: worker.vmid, hostname: worker.hostname });
   const secret: TrackedResource = { kind: 'node-password-secret', name: nodePasswordSecretName(worker.hostname) };
   await unlessNotFound(core.deleteNode({ name: worker.hostname }));

@@ -11,7 +11,7 @@ import { Target } from '../target/target';
  * root with a random password through the same jump host and expects the server to refuse it.
  */
 export async function proveKeyOnlyLogin(target: Target, container: ProvisionedContainer, evidence: Evidence): Promise<void> {
-  const sock = await target.proxmoxHost.forward(container.ip, 22);
+  const sock = await (await target.node(container.node).host()).forward(container.ip, 22);
   const client = new Client();
   const outcome = await new Promise<'accepted' | 'refused'>((resolve, reject) => {
     client.once('ready', () => resolve('accepted'));

@@ -37,6 +37,23 @@ export interface ProxmoxClientContext {
 
 const STANDALONE: ProxmoxClientContext = { changes: unrecordedChanges, requestTimeoutMs: () => 60_000 };
 
+/** A node as GET /nodes lists it; the figures are there only with Sys.Audit on /nodes/<node> (API2/Nodes.pm). */
+export interface NodeEntry {
+  node: string;
+  status: string;
+  maxcpu?: number;
+  maxmem?: number;
+  mem?: number;
+}
+
+/** Where a guest lives in the cluster, from /cluster/resources. */
+export interface GuestLocation {
+  vmid: number;
+  node: string;
+  type: 'lxc' | 'qemu';
+  name?: string;
+}
+
 export interface LxcStatus {
   status: string;
   name?: string;
@@ -48,7 +65,7 @@ export class ProxmoxNodeClient implements TaskSource {
   private readonly api: Proxmox.Api;
 
   constructor(
-    connection: ProxmoxConnection,
+    private readonly connection: ProxmoxConnection,
     readonly node: string,
     private readonly context: ProxmoxClientContext = STANDALONE,
   ) {
@@ -65,19 +82,72 @@ export class ProxmoxNodeClient implements TaskSource {
     });
   }
 
-  /** Resolves the node name: the given one, or the only/first online node. */
+  /**
+   * A client for the node the endpoint is on (the given one when PROXMOX_VE_NODE names it): the one /cluster/status
+   * marks `local`, or, for a token that may not read it, the first online node by name (GET /nodes comes in no
+   * stable order in a cluster: a Perl hash's).
+   */
   static async connect(connection: ProxmoxConnection, node?: string, context: ProxmoxClientContext = STANDALONE): Promise<ProxmoxNodeClient> {
     const probe = new ProxmoxNodeClient(connection, node ?? '', context);
     const nodes = await probe.call('list nodes', () => probe.api.nodes.$get());
-    const online = nodes.filter((entry) => entry.status === 'online').map((entry) => entry.node);
     if (node) {
       if (!nodes.some((entry) => entry.node === node)) {
-        throw new InfrastructureError('proxmox', `Proxmox node "${node}" (PROXMOX_VE_NODE) is not in this cluster; it has: ${nodes.map((n) => n.node).join(', ')}`);
+        throw new InfrastructureError('proxmox', `Proxmox node "${node}" (PROXMOX_VE_NODE) is not in this cluster; it has: ${nodes.map((n) => n.node).sort().join(', ')}`);
       }
       return probe;
     }
-    if (!online.length) throw new InfrastructureError('proxmox', 'no Proxmox node is online');
-    return new ProxmoxNodeClient(connection, online[0], context);
+    const local = (await probe.clusterStatus().catch(() => undefined))?.localNode;
+    const online = nodes.filter((entry) => entry.status === 'online').map((entry) => entry.node).sort();
+    if (!local && !online.length) throw new InfrastructureError('proxmox', 'no Proxmox node is online');
+    return new ProxmoxNodeClient(connection, local ?? online[0], context);
+  }
+
+  /** GET /cluster/status (Sys.Audit on /): the cluster's name, or none for a standalone node, and the node answering. */
+  async clusterStatus(): Promise<{ cluster?: string; localNode?: string }> {
+    const entries = (await this.api.cluster.status.$get()) as Array<{ type: string; name: string; local?: number }>;
+    return { cluster: entries.find((entry) => entry.type === 'cluster')?.name, localNode: entries.find((entry) => entry.type === 'node' && entry.local === 1)?.name };
+  }
+
+  /** The same API for another node of the cluster (pveproxy forwards the calls to it). */
+  forNode(node: string): ProxmoxNodeClient {
+    return node === this.node ? this : new ProxmoxNodeClient(this.connection, node, this.context);
+  }
+
+  /** Every node with its state and, when the token may read them, its size and load. */
+  async nodes(): Promise<NodeEntry[]> {
+    const nodes = await this.call('list nodes', () => this.api.nodes.$get());
+    const figure = (value: unknown) => (value === undefined || value === null ? undefined : Number(value));
+    return nodes.map((entry) => ({ node: entry.node, status: String(entry.status), maxcpu: figure(entry.maxcpu), maxmem: figure(entry.maxmem), mem: figure(entry.mem) }));
+  }
+
+  /** The cluster's guests, wherever they run: containers and QEMU VMs. */
+  async guests(): Promise<GuestLocation[]> {
+    const resources = await this.call('list the cluster\'s guests', () => this.api.cluster.resources.$get({ type: 'vm' }));
+    return resources
+      .filter((entry) => entry.type === 'lxc' || entry.type === 'qemu')
+      .map((entry) => ({ vmid: Number(entry.vmid), node: String(entry.node), type: entry.type as 'lxc' | 'qemu', name: entry.name ? String(entry.name) : undefined }));
+  }
+
+  /** The node a guest is on, if it exists anywhere in the cluster. */
+  async locate(vmid: number): Promise<GuestLocation | undefined> {
+    return (await this.guests()).find((guest) => guest.vmid === vmid);
+  }
+
+  /** The node's bridges (GET /nodes/{node}/network?type=any_bridge: Linux and OVS bridges). */
+  async bridges(): Promise<string[]> {
+    const interfaces = await this.call(`list the bridges of node ${this.node}`, () => this.api.nodes.$(this.node).network.$get({ type: 'any_bridge' }));
+    return interfaces.map((entry) => entry.iface).sort();
+  }
+
+  /** The node's own IPv4 addresses (GET /nodes/{node}/network: each interface's `address`). */
+  async addresses(): Promise<string[]> {
+    const interfaces = await this.call(`list the interfaces of node ${this.node}`, () => this.api.nodes.$(this.node).network.$get());
+    return interfaces.map((entry) => entry.address).filter((address): address is string => Boolean(address));
+  }
+
+  /** A QEMU VM's configuration (its cloud-init ipconfigN tells its addresses). */
+  async vmConfig(vmid: number): Promise<Record<string, unknown>> {
+    return this.call(`read config of VM ${vmid}`, () => this.api.nodes.$(this.node).qemu.$(vmid).config.$get()) as Promise<Record<string, unknown>>;
   }
 
   version(): Promise<{ version: string; release: string }> {
@@ -92,12 +162,11 @@ export class ProxmoxNodeClient implements TaskSource {
     return (await this.call('read the API token\'s permissions', () => this.api.access.permissions.$get())) as Record<string, Record<string, number>>;
   }
 
-  /** The node's size and load, as GET /nodes lists it. */
-  async nodeUsage(): Promise<{ status: string; maxcpu: number; maxmem: number; mem: number }> {
-    const nodes = await this.call('list nodes', () => this.api.nodes.$get());
-    const entry = nodes.find((candidate) => candidate.node === this.node);
+  /** The node's size and load, as GET /nodes lists it (figures undefined without Sys.Audit on /nodes/<node>). */
+  async nodeUsage(): Promise<NodeEntry> {
+    const entry = (await this.nodes()).find((candidate) => candidate.node === this.node);
     if (!entry) throw new InfrastructureError('proxmox', `node ${this.node} is no longer listed by the API`);
-    return { status: String(entry.status), maxcpu: Number(entry.maxcpu), maxmem: Number(entry.maxmem), mem: Number(entry.mem) };
+    return entry;
   }
 
   /** The VMID Proxmox would give the next guest (`pvesh get /cluster/nextid`). */
@@ -105,14 +174,19 @@ export class ProxmoxNodeClient implements TaskSource {
     return Number(await this.call('ask for the next free VMID', () => this.api.cluster.nextid.$get()));
   }
 
-  /** The node's containers, with each one's configured addresses (`ip=` of its net* lines). */
-  async containerAddresses(): Promise<Array<{ vmid: number; name: string; ips: string[] }>> {
-    const list = await this.call('list containers', () => this.api.nodes.$(this.node).lxc.$get());
+  /**
+   * Every guest of the cluster with the addresses its configuration gives it: a container's `ip=` on its net* lines,
+   * a QEMU VM's cloud-init `ip=` on its ipconfig* lines (a VM without cloud-init shows none: its address is the
+   * guest's own business, and only asking the LAN finds it).
+   */
+  async guestAddresses(): Promise<Array<{ vmid: number; name: string; ips: string[] }>> {
     return Promise.all(
-      list.map(async (entry) => {
-        const config = await this.containerConfig(Number(entry.vmid));
-        const ips = Object.entries(config).filter(([key]) => /^net\d+$/.test(key)).map(([, value]) => /(?:^|,)ip=([\d.]+)/.exec(String(value))?.[1]).filter((ip): ip is string => Boolean(ip));
-        return { vmid: Number(entry.vmid), name: String(entry.name ?? ''), ips };
+      (await this.guests()).map(async (guest) => {
+        const client = this.forNode(guest.node);
+        const config = guest.type === 'lxc' ? await client.containerConfig(guest.vmid) : await client.vmConfig(guest.vmid);
+        const lines = Object.entries(config).filter(([key]) => /^(net|ipconfig)\d+$/.test(key));
+        const ips = lines.map(([, value]) => /(?:^|,)ip=([\d.]+)/.exec(String(value))?.[1]).filter((ip): ip is string => Boolean(ip));
+        return { vmid: guest.vmid, name: guest.name ?? '', ips };
       }),
     );
   }

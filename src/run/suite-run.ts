@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ChangeRecord } from '../changes/change-record';
 import { CleanupLedger } from '../cleanup/cleanup-ledger';
 import { settleAfterFailure } from '../cleanup/failure-policy';
-import { isRunLive } from '../cleanup/run-liveness';
+import { isRunLive, liveRunCreating } from '../cleanup/run-liveness';
 import type { RunOwner } from '../cleanup/run-mark';
 import { ConfigurationError } from '../errors';
 import { preflight } from '../preflight/preflight';
@@ -15,6 +15,7 @@ import type { Evidence } from '../report/evidence';
 import { SecretRegistry } from '../secrets/secret-registry';
 import type { WorkerSpec } from '../spec/worker-spec';
 import { chooseInstall } from '../provisioning/install-choice';
+import { placeWorker, type NodePlacement } from '../provisioning/node-placement';
 import { WorkerBuild } from '../story/worker-build';
 import type { Target } from '../target/target';
 import { timeoutsFromEnv } from '../waiting/suite-timeouts';
@@ -77,6 +78,10 @@ export class SuiteRun implements AsyncDisposable, RunIdentity {
     return isRunLive(other, this.ledgerDir, { runId: this.id });
   }
 
+  creating(vmid: number): RunOwner | undefined {
+    return liveRunCreating(this.ledgerDir, vmid, { runId: this.id });
+  }
+
   /** Before each scenario: its own timeouts again, and a fresh target if it needs one (each story's own lab). */
   async enterScenario(request: TargetRequest): Promise<void> {
     this.waits.resetOverrides();
@@ -102,7 +107,7 @@ export class SuiteRun implements AsyncDisposable, RunIdentity {
     const session = this.currentSession();
     const { target, ledger } = await session.open();
     const installChoice = () => (session.installChoice ??= chooseInstall(target));
-    return { target, waits: this.waits, evidence, tracker: ledger, run: this, installChoice };
+    return { target, waits: this.waits, evidence, tracker: ledger, run: this, installChoice, placement: (spec) => this.placement(session, target, spec) };
   }
 
   /** The build of this worker in the current session; a build of another specification under the name is replaced. */
@@ -161,10 +166,22 @@ export class SuiteRun implements AsyncDisposable, RunIdentity {
       target: () => this.target(),
       worker: async (target, spec) => {
         const installChoice = () => (session.installChoice ??= chooseInstall(target));
-        const problems = await workerPreflight(target, spec, { statements: story.statements, run: this, installChoice });
+        const placement = () => this.placement(session, target, spec);
+        const problems = await workerPreflight(target, spec, { statements: story.statements, run: this, installChoice, placement });
         if (problems.length) throw new ConfigurationError(problems);
       },
     });
+  }
+
+  /** Where a worker is built, decided once per target session (a failed decision is tried again next time). */
+  private placement(session: TargetSession, target: Target, spec: WorkerSpec): Promise<NodePlacement> {
+    let placed = session.placements.get(spec.vmid);
+    if (!placed) {
+      placed = placeWorker(target, spec);
+      session.placements.set(spec.vmid, placed);
+      placed.catch(() => session.placements.delete(spec.vmid));
+    }
+    return placed;
   }
 
   /** Lines about crashed runs' leftovers the start removed, handed out once. */

@@ -3,6 +3,7 @@ import { forgetDeadLabRuns, sweepLeftovers } from '../cleanup/sweep-leftovers';
 import { ConfigurationError } from '../errors';
 import { discardEvidence } from '../report/evidence';
 import type { InstallChoice } from '../provisioning/install-choice';
+import type { NodePlacement } from '../provisioning/node-placement';
 import type { WorkerBuild } from '../story/worker-build';
 import { connectTarget } from '../target/connect-target';
 import { loadTargetConfig } from '../target/target-config';
@@ -28,6 +29,8 @@ export class TargetSession implements AsyncDisposable {
   readonly startedAt = Date.now();
   /** What the agent is installed at, decided once for this target. */
   installChoice?: Promise<InstallChoice>;
+  /** Where each worker (by VMID) is built, decided once. */
+  readonly placements = new Map<number, Promise<NodePlacement>>();
   private swept: string[] = [];
   private opened?: Promise<{ target: Target; ledger: CleanupLedger }>;
 
@@ -46,8 +49,11 @@ export class TargetSession implements AsyncDisposable {
       const config = loadTargetConfig(env, this.services.secrets);
       const { target, problems } = await connectTarget(config, this.kind, this.services);
       if (!target) throw new ConfigurationError(problems);
-      // A crashed run's ledger is swept on the same cluster only: identified by its Proxmox endpoint and API server.
-      const targetId = `${this.kind === 'lab' ? LAB_TARGET_PREFIX : ''}${config.proxmox.endpoint.origin}/${target.proxmox.node} ${target.cluster.server}`;
+      // A crashed run's ledger is swept on the same clusters only: the Proxmox cluster (whichever node was chosen or
+      // answered; a standalone node by its endpoint) and the Kubernetes API server.
+      const pveCluster = (await target.proxmox.clusterStatus().catch(() => undefined))?.cluster;
+      const proxmoxId = pveCluster ? `pve-cluster ${pveCluster}` : config.proxmox.endpoint.origin;
+      const targetId = `${this.kind === 'lab' ? LAB_TARGET_PREFIX : ''}${proxmoxId} ${target.cluster.server}`;
       forgetDeadLabRuns(this.ledger.dir, (id) => id.startsWith(LAB_TARGET_PREFIX));
       this.swept = await sweepLeftovers(target, this.ledger.dir, targetId, discardEvidence);
       return { target, ledger: new CleanupLedger(this.ledger.dir, newLedgerRun(this.ledger.runId, targetId)) };

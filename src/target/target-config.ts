@@ -19,7 +19,15 @@ export interface TargetConfig {
     /** Pinned SHA-256 certificate fingerprint ('AA:BB:..'), or a CA bundle, or neither (system trust store). */
     tlsFingerprint?: string;
     caPem?: string;
-    ssh: { host: string; port: number; username: string; privateKey: string; hostKeyFingerprint: string };
+    ssh: {
+      host: string;
+      port: number;
+      username: string;
+      privateKey: string;
+      hostKeyFingerprint: string;
+      /** Per node: its own SSH (PROXMOX_VE_SSH_NODE_<NAME>_ADDRESS, _PORT, _HOST_KEY_FINGERPRINT). */
+      nodes: Record<string, { host: string; port: number; hostKeyFingerprint: string }>;
+    };
   };
   worker: { privateKey: string };
   k3s: { url?: URL; token: string; install: InstallSource; proxy: WorkerProxy };
@@ -42,6 +50,7 @@ export const TARGET_VARIABLES: Record<string, string> = {
   PROXMOX_VE_SSH_PRIVATE_KEY: 'private key for the node\'s root SSH (contents), or use PROXMOX_VE_SSH_PRIVATE_KEY_FILE',
   PROXMOX_VE_SSH_PRIVATE_KEY_FILE: 'path of that private key',
   PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT: 'the node\'s SSH host key fingerprint, SHA256:... (ssh-keyscan -t ed25519 HOST | ssh-keygen -lf -)',
+  'PROXMOX_VE_SSH_NODE_<NAME>_ADDRESS': 'optional, per node of a cluster: that node\'s SSH address (with _PORT and _HOST_KEY_FINGERPRINT; NAME upper-cased, - as _)',
   WORKER_SSH_PRIVATE_KEY_FILE: 'optional: key installed in the worker for root (default: the Proxmox SSH key)',
   K3S_URL: 'optional: https://SERVER:6443; must agree with the control plane the feature names',
   K3S_TOKEN: 'the cluster\'s node token (/var/lib/rancher/k3s/server/node-token), or use K3S_TOKEN_FILE',
@@ -160,6 +169,7 @@ export function loadTargetConfig(env: Env, secrets: SecretRegistry): TargetConfi
         username: env.PROXMOX_VE_SSH_USERNAME?.trim() || 'root',
         privateKey: sshKey,
         hostKeyFingerprint,
+        nodes: sshNodes(env, problem),
       },
     },
     worker: { privateKey: workerKey! },
@@ -202,4 +212,31 @@ function workerProxy(env: Env, problem: Problem): WorkerProxy {
   };
   const http = url('WORKER_HTTP_PROXY');
   return { http, https: url('WORKER_HTTPS_PROXY') ?? http, noProxy: env.WORKER_NO_PROXY?.trim() || undefined };
+}
+
+/** The variable prefix of a node's own SSH: PROXMOX_VE_SSH_NODE_PVE2 for pve2 (upper case, anything else as _). */
+export function sshNodeVariable(node: string): string {
+  return `PROXMOX_VE_SSH_NODE_${node.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * Every PROXMOX_VE_SSH_NODE_<NAME>_ADDRESS with its _PORT (default 22) and _HOST_KEY_FINGERPRINT, keyed by the node
+ * name as Proxmox spells it (lower case: PVE node names are host names).
+ */
+function sshNodes(env: Env, problem: Problem): Record<string, { host: string; port: number; hostKeyFingerprint: string }> {
+  const nodes: Record<string, { host: string; port: number; hostKeyFingerprint: string }> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^PROXMOX_VE_SSH_NODE_([A-Z0-9_]+)_ADDRESS$/.exec(name);
+    if (!match || !value?.trim()) continue;
+    const prefix = `PROXMOX_VE_SSH_NODE_${match[1]}`;
+    const portText = env[`${prefix}_PORT`]?.trim() || '22';
+    const port = Number(portText);
+    if (!(/^\d+$/.test(portText) && port >= 1 && port <= 65535)) problem(`${prefix}_PORT "${portText}"`, 'is not a port number', 'write e.g. 22');
+    const fingerprint = env[`${prefix}_HOST_KEY_FINGERPRINT`]?.trim() ?? '';
+    if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(fingerprint)) {
+      problem(`${prefix}_HOST_KEY_FINGERPRINT`, fingerprint ? 'is not an OpenSSH SHA256 fingerprint' : 'is not set, and a node\'s SSH is only trusted by its pinned host key', 'copy it from `ssh-keyscan -t ed25519 HOST | ssh-keygen -lf -`');
+    }
+    nodes[match[1].toLowerCase().replace(/_/g, '-')] = { host: value.trim(), port, hostKeyFingerprint: fingerprint };
+  }
+  return nodes;
 }

@@ -42,6 +42,7 @@ const NO_ALLOCATE = {
     { path: '/vms', privileges: ROLES.PVEVMAdmin.filter((privilege) => privilege !== 'VM.Allocate') },
     { path: '/storage', privileges: ROLES.PVEDatastoreUser },
     { path: '/sdn/zones/localnetwork/vmbr0', privileges: ROLES.PVESDNUser },
+    { path: '/nodes', privileges: ['Sys.Audit'] },
   ],
 };
 
@@ -88,7 +89,7 @@ export const BAD_INPUTS: BadInput[] = [
     // An administrator made a privilege-separated token and granted it PVEVMAdmin's privileges but VM.Allocate.
     arrange: (lab) => lab.proxmox.addApiToken({ tokenId: NO_ALLOCATE.tokenId, secret: NO_ALLOCATE.secret, privileges: NO_ALLOCATE.acl }),
     env: () => ({ PROXMOX_VE_API_TOKEN: `${NO_ALLOCATE.tokenId}=${NO_ALLOCATE.secret}` }),
-    names: /PROXMOX_VE_API_TOKEN: token root@pam!no-allocate lacks VM\.Allocate on \/vms\/102 \(to create and destroy CT 102\)\. Fix: .*`pveum acl modify \/vms\/102 --tokens 'root@pam!no-allocate' --roles PVEVMAdmin`/,
+    names: /PROXMOX_VE_API_TOKEN: token root@pam!no-allocate lacks VM\.Allocate on \/vms\/102 \(to create and destroy CT 102\)\. Fix: .*`pveum acl modify \/vms --tokens 'root@pam!no-allocate' --roles PVEVMAdmin`[\s\S]*Proxmox removes the entries on \/vms\/<vmid> when it destroys the guest/,
   },
   { name: 'template not downloaded', fields: { template: 'local:vztmpl/ubuntu-20.04-standard_20.04-1_amd64.tar.gz' }, names: /template "local:vztmpl\/ubuntu-20\.04-standard_20\.04-1_amd64\.tar\.gz": is not on storage "local"/ },
   { name: 'storage that does not exist', fields: { storage: 'nvme-pool' }, names: /storage "nvme-pool": does not exist on node pve/ },

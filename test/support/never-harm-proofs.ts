@@ -120,7 +120,10 @@ export interface TwoRunsAtOnce {
 /** Two operators start the story at the same moment against one lab. */
 export async function twoRunsAtOnce(signal?: AbortSignal): Promise<TwoRunsAtOnce> {
   return withLab(async (lab) => {
-    const runs = await Promise.all([story(lab, {}, signal), story(lab, {}, signal)]);
+    // Two operators in one checkout share its ledger folder (reports/cleanup-ledger): that is how a run that is still
+    // creating the container, before Proxmox has its description, is known.
+    const ledger = { SUITE_LEDGER_DIR: mkdtempSync(join(tmpdir(), 'k3s-shared-ledger-')) };
+    const runs = await Promise.all([story(lab, ledger, signal), story(lab, ledger, signal)]);
     const nodes = lab.k3s.store.list('nodes') as V1Node[];
     const readyWorkers = nodes.filter((node) => node.metadata?.name === 'k3s-worker-01' && nodeReadiness(node).ready).length;
     return { runs, readyWorkers };

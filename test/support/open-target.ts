@@ -3,6 +3,7 @@ import { ResourceTracker, untracked } from '../../src/cleanup/cleanup-ledger';
 import type { RunOwner } from '../../src/cleanup/run-mark';
 import { ConfigurationError } from '../../src/errors';
 import { chooseInstall } from '../../src/provisioning/install-choice';
+import { placeWorker } from '../../src/provisioning/node-placement';
 import type { WorkContext } from '../../src/provisioning/work-context';
 import { discardEvidence, type Evidence } from '../../src/report/evidence';
 import { SecretRegistry } from '../../src/secrets/secret-registry';
@@ -35,7 +36,8 @@ export function workContext(
     waits: target.services.waits,
     evidence: options.evidence ?? discardEvidence,
     tracker: options.tracker ?? untracked,
-    run: { owner: { runId, pid: process.pid, host: 'test-host', startedAt: new Date().toISOString() }, isLive: options.isLive ?? (() => false) },
+    run: { owner: { runId, pid: process.pid, host: 'test-host', startedAt: new Date().toISOString() }, isLive: options.isLive ?? (() => false), creating: () => undefined },
     installChoice: () => chooseInstall(target),
+    placement: (spec) => placeWorker(target, spec),
   };
 }
