@@ -84,7 +84,6 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
   const env = {
     PROXMOX_VE_ENDPOINT: proxmox.apiUrl,
     PROXMOX_VE_API_TOKEN: `${API_TOKEN_ID}=${tokenSecret}`,
-    PROXMOX_VE_NODE: proxmox.nodeName,
     PROXMOX_VE_TLS_FINGERPRINT: proxmox.tlsFingerprint,
     PROXMOX_VE_SSH_ADDRESS: '127.0.0.1',
     PROXMOX_VE_SSH_PORT: String(proxmox.sshPort),

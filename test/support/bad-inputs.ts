@@ -92,6 +92,9 @@ export const BAD_INPUTS: BadInput[] = [
     names: /PROXMOX_VE_API_TOKEN: token root@pam!no-allocate lacks VM\.Allocate on \/vms\/102 \(to create and destroy CT 102\)\. Fix: .*`pveum acl modify \/vms --tokens 'root@pam!no-allocate' --roles PVEVMAdmin`[\s\S]*Proxmox removes the entries on \/vms\/<vmid> when it destroys the guest/,
   },
   { name: 'template not downloaded', fields: { template: 'local:vztmpl/ubuntu-20.04-standard_20.04-1_amd64.tar.gz' }, names: /template "local:vztmpl\/ubuntu-20\.04-standard_20\.04-1_amd64\.tar\.gz": is not on storage "local"/ },
+  { name: 'a bridge the node lacks', fields: { bridge: 'vmbr9' }, names: /bridge "vmbr9": does not exist on node pve \(it has vmbr0\)/ },
+  { name: 'the VMID of the story\'s k3s server (CT 100)', fields: { vmid: '100' }, names: /vmid "100": is already used by "k3s-master" on node pve, which the suite will not touch/ },
+  { name: 'the hostname of the story\'s k3s server', fields: { hostname: 'k3s-master' }, names: /hostname "k3s-master": is already the name of node k3s-master at 192\.168\.2\.20/ },
   { name: 'storage that does not exist', fields: { storage: 'nvme-pool' }, names: /storage "nvme-pool": does not exist on node pve/ },
   {
     name: 'stale node-password secret for the hostname',
