@@ -3,6 +3,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGuestRuntime } from './guest';
 import { startK3sServer } from './k3s';
+import { createNodeEnvironment } from './kubelet/node-environment';
 import { VirtualNetwork } from './net/virtual-network';
 import { generateEd25519KeyPair } from './pki/ssh-keys';
 import { startProxmoxNode } from './proxmox';
@@ -40,8 +41,10 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
   const operatorKey = generateEd25519KeyPair('operator@k3s-lab');
   const tokenSecret = randomUUID();
 
-  const k3s = await startK3sServer({ network, timing, serverIp: CONTROL_PLANE_IP, port: 6443 });
-  const guests = createGuestRuntime({ network, timing });
+  // The registries (and the kubelets' directory) every node of this lab shares, and no other lab.
+  const node = createNodeEnvironment();
+  const k3s = await startK3sServer({ network, timing, node, serverIp: CONTROL_PLANE_IP, port: 6443 });
+  const guests = createGuestRuntime({ network, timing, node });
   const proxmox = await startProxmoxNode({
     network,
     timing,

@@ -34,9 +34,3 @@ export const NODE_PASSWORD_REJECTED =
 export function nodePasswordSecretName(nodeName: string): string {
   return `${nodeName}.node-password.k3s`;
 }
-
-/** Images the lab's registry can serve; pulling anything else fails as a missing image does. */
-export const AVAILABLE_IMAGES = [
-  'nginx:alpine', 'nginx:latest', 'nginx', 'docker.io/library/nginx:alpine', 'busybox', 'busybox:latest',
-  'registry.k8s.io/pause:3.10', 'rancher/mirrored-pause:3.6',
-];

@@ -9,6 +9,7 @@ import { createGuestShell, type GuestShell } from './guest-shell';
 import { startGuestSshServer, type GuestSshServer } from './guest-ssh-server';
 import { guestAddress, memoryUsedMiB, type GuestView } from './guest-view';
 import type { GuestFaultPlan } from './guest-faults';
+import type { NodeEnvironment } from '../kubelet/node-environment';
 import { generateHostKeys, type GeneratedHostKey } from './host-keys';
 import { Journal } from './journal';
 import { k3sAgentProgram } from './k3s-agent';
@@ -40,6 +41,7 @@ export class GuestContainer {
     private readonly network: VirtualNetwork,
     private readonly timing: LabTiming,
     private readonly faults: GuestFaultPlan,
+    private readonly node: NodeEnvironment,
   ) {}
 
   /** The host keys in /etc/ssh, as sshd serves them. */
@@ -66,7 +68,7 @@ export class GuestContainer {
     const controller = new AbortController();
     const boot = { config, controller } as Boot;
     const view: GuestView = {
-      vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, timing: this.timing, faults: this.faults,
+      vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, timing: this.timing, faults: this.faults, node: this.node,
       bootConfig: () => config,
       get systemd() {
         return boot.systemd;

@@ -1,5 +1,6 @@
 import type { IFileSystem } from 'just-bash';
 import type { LxcGuestConfig } from '../contracts/container-runtime';
+import type { NodeEnvironment } from '../kubelet/node-environment';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
 import type { GuestFaultPlan } from './guest-faults';
@@ -18,6 +19,8 @@ export interface GuestView {
   readonly timing: LabTiming;
   /** Lab faults armed for all guests (GuestRuntime.faults). */
   readonly faults: GuestFaultPlan;
+  /** What the agent's kubelet reaches besides the API server (the lab's image registries). */
+  readonly node: NodeEnvironment;
   /** The configuration the container booted with (LXC reads it at start only). */
   bootConfig(): LxcGuestConfig;
 }

@@ -1,6 +1,7 @@
 import type { ContainerRuntime, CreateGuestRequest, ExecResult, GuestHostKey } from '../contracts/container-runtime';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
+import { createNodeEnvironment, type NodeEnvironment } from '../kubelet/node-environment';
 import { GuestContainer } from './guest-container';
 import { GuestFaultPlan, type GuestFaults } from './guest-faults';
 import { generateHostKeys } from './host-keys';
@@ -21,7 +22,8 @@ export type GuestRuntime = ContainerRuntime & {
 export type { GuestFaults } from './guest-faults';
 
 /** The LXC guests behind the emulated Proxmox node: root filesystems, SSH servers, systemd and the k3s agent. */
-export function createGuestRuntime(options: { network: VirtualNetwork; timing: LabTiming }): GuestRuntime {
+export function createGuestRuntime(options: { network: VirtualNetwork; timing: LabTiming; node?: NodeEnvironment }): GuestRuntime {
+  const node = options.node ?? createNodeEnvironment();
   const containers = new Map<number, GuestContainer>();
   const faults = new GuestFaultPlan();
   const container = (vmid: number) => {
@@ -39,7 +41,7 @@ export function createGuestRuntime(options: { network: VirtualNetwork; timing: L
       if (!template) throw new Error(`volume '${ostemplate}' does not exist`);
       const keys = generateHostKeys(config.hostname);
       const fs = await layDownRootFilesystem(template, config, keys, sshPublicKeys);
-      containers.set(config.vmid, new GuestContainer(config.vmid, template, fs, keys, options.network, options.timing, faults));
+      containers.set(config.vmid, new GuestContainer(config.vmid, template, fs, keys, options.network, options.timing, faults, node));
       const hostKeys: GuestHostKey[] = keys.map(({ type, fingerprint, publicKey }) => ({ type, fingerprint, publicKey }));
       return { hostKeys, architecture: 'amd64' };
     },

@@ -3,7 +3,8 @@ import { abortableDelay } from './abortable-delay';
 import { guestAddress, type GuestView } from './guest-view';
 import type { KubeApi } from './kube-api';
 import { DEFAULT_MAX_PODS, nodeConditions, nodeObject, type NodeCondition } from './node-status';
-import { PodRunner } from './pod-runner';
+import { PodWorkers } from '../kubelet/pod-workers';
+import { apiPodHost } from './api-pod-host';
 
 export interface AgentLogger {
   info(message: string): void;
@@ -132,17 +133,19 @@ export class Kubelet {
   private async watchPods(): Promise<void> {
     const podSignal = this.podWork;
     const ip = guestAddress(this.view.bootConfig())?.ip ?? '';
-    const runner = new PodRunner(this.api, this.nodeName, ip, this.timing, podSignal, (message) => this.klog('E', 'pod_workers.go:1301', message));
+    const host = apiPodHost(this.api, this.nodeName, ip, this.timing, this.view.node.registry, podSignal);
+    const workers = new PodWorkers(host, (pod) => pod, (message) => this.klog('E', 'pod_workers.go:1301', `"Error syncing pod, skipping" err="${message}"`));
+    podSignal.addEventListener('abort', () => workers.stop(podSignal.reason), { once: true });
     const selector = `fieldSelector=${encodeURIComponent(`spec.nodeName=${this.nodeName}`)}`;
     while (!podSignal.aborted) {
       try {
         const list = await this.api.request('GET', `/api/v1/pods?${selector}`, undefined, 'application/json', podSignal);
-        for (const pod of list.json?.items ?? []) runner.handle('ADDED', pod);
+        for (const pod of list.json?.items ?? []) workers.handle('ADDED', pod);
         let resourceVersion: string = list.json?.metadata?.resourceVersion ?? '';
         for await (const event of this.api.watch(`/api/v1/pods?${selector}&watch=true&resourceVersion=${resourceVersion}&allowWatchBookmarks=true`, podSignal)) {
           if (event.type === 'ERROR') break; // e.g. 410 Gone: list again
           resourceVersion = event.object?.metadata?.resourceVersion ?? resourceVersion;
-          if (event.type !== 'BOOKMARK') runner.handle(event.type, event.object);
+          if (event.type !== 'BOOKMARK') workers.handle(event.type, event.object);
         }
       } catch (error) {
         if (podSignal.aborted) return;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { RunningK3sServer } from '../../../lab/k3s';
-import { scheduleError } from '../../../lab/k3s/cron-schedule';
+import { scheduleError } from '../../../lab/k3s/resources/cron-schedule';
 import { request, useTestServer, watchUntil, type Credentials } from './lab-client';
 
 const cronJob = (name: string, extra: Record<string, unknown> = {}) => ({

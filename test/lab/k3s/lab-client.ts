@@ -4,8 +4,8 @@ import { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { LabTiming } from '../../../lab/timing';
 import { startK3sServer, type RunningK3sServer } from '../../../lab/k3s';
 import { CONTAINERD_VERSION, K3S_VERSION } from '../../../lab/contracts/k3s-join';
-import { kubeTime } from '../../../lab/k3s/kube-object';
-import { healthyNodeConditions } from '../../../lab/k3s/server-node';
+import { kubeTime } from '../../../lab/contracts/kube-object';
+import { healthyNodeConditions } from '../../../lab/k3s/server/server-node';
 
 /**
  * A server for the enclosing describe: started before its tests (handed to `started`, with the admin identity) and

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { filterNode, nodeUsage, scoreNode, tolerates, unschedulableMessage } from '../../../lab/k3s/scheduling-plugins';
-import { healthyNodeConditions } from '../../../lab/k3s/server-node';
-import { parseQuantity } from '../../../lab/k3s/quantities';
+import { filterNode, nodeUsage, scoreNode, tolerates, unschedulableMessage } from '../../../lab/k3s/controllers/scheduling-plugins';
+import { healthyNodeConditions } from '../../../lab/k3s/server/server-node';
+import { parseQuantity } from '../../../lab/k3s/apiserver/quantities';
 
 const node = (name: string, cpu: string, memory: string, extra: Record<string, any> = {}) => ({
   metadata: { name, labels: { 'kubernetes.io/hostname': name, ...extra.labels } },

@@ -4,7 +4,7 @@ import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { nodePasswordSecretName } from '../../../lab/contracts/k3s-join';
 import type { RunningK3sServer } from '../../../lab/k3s';
-import { healthyNodeConditions } from '../../../lab/k3s/server-node';
+import { healthyNodeConditions } from '../../../lab/k3s/server/server-node';
 import type { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { adminCredentials, nginxPod, request, startTestServer, watchUntil, type Credentials } from './lab-client';
 

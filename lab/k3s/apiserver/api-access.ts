@@ -1,0 +1,65 @@
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { KubeObject } from '../../contracts/kube-object';
+import { forbidden } from './status-errors';
+
+/** Who is calling, read from a client certificate the way kube-apiserver's x509 authenticator does: CN user, O groups. */
+export interface Caller {
+  user: string;
+  groups: string[];
+}
+
+export function authenticate(request: IncomingMessage): Caller | undefined {
+  const socket = request.socket as TLSSocket;
+  if (!socket.authorized) return undefined;
+  const subject = socket.getPeerCertificate()?.subject;
+  const user = Array.isArray(subject?.CN) ? subject.CN[0] : subject?.CN;
+  if (!user) return undefined;
+  const organizations = subject.O === undefined ? [] : Array.isArray(subject.O) ? subject.O : [subject.O];
+  return { user, groups: [...organizations, 'system:authenticated'] };
+}
+
+export interface AccessRequest {
+  verb: string;
+  /** The resource's API group, '' for core. */
+  group: string;
+  /** `pods`, `nodes/status`, `pods/binding` */
+  resource: string;
+  namespace?: string;
+  name?: string;
+  /** The stored object being acted on, when there is one (the node authorizer looks at pod.spec.nodeName). */
+  target?: KubeObject;
+}
+
+const READ = new Set(['get', 'list', 'watch']);
+
+/**
+ * The authorizer chain: system:masters may do anything; a kubelet (system:node:<name>, group system:nodes) may do what
+ * the Node authorizer and NodeRestriction admission let it do for its own node; then `rbac` (rbac-authorizer.ts).
+ */
+export function authorize(caller: Caller, access: AccessRequest, rbac: (caller: Caller, access: AccessRequest) => boolean = () => false): void {
+  if (caller.groups.includes('system:masters')) return;
+  const nodeName = caller.groups.includes('system:nodes') && caller.user.startsWith('system:node:') ? caller.user.slice('system:node:'.length) : undefined;
+  if (nodeName && nodeMay(nodeName, access)) return;
+  if (rbac(caller, access)) return;
+  throw forbidden(caller.user, access.verb, access.resource, access.namespace, access.name);
+}
+
+function nodeMay(nodeName: string, { verb, group, resource, name, target }: AccessRequest): boolean {
+  const [base] = resource.split('/');
+  if (group !== '') return false;
+  if (READ.has(verb)) return base !== 'secrets' || name === undefined || name.startsWith(`${nodeName}.`);
+  switch (resource) {
+    case 'nodes':
+    case 'nodes/status':
+      return name === nodeName;
+    case 'pods/status':
+      return target?.spec?.nodeName === nodeName;
+    case 'pods':
+      return verb === 'delete' && target?.spec?.nodeName === nodeName;
+    case 'events':
+      return ['create', 'update', 'patch'].includes(verb);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,28 @@
+import type { ResourceDefinition } from '../apiserver/resource';
+import { clusterRoleBindings } from './cluster-role-bindings';
+import { clusterRoles } from './cluster-roles';
+import { configMaps } from './config-maps';
+import { cronJobs } from './cron-jobs';
+import { events } from './events';
+import { namespaces } from './namespaces';
+import { nodes } from './nodes';
+import { persistentVolumeClaims } from './persistent-volume-claims';
+import { pods } from './pods';
+import { roleBindings } from './role-bindings';
+import { roles } from './roles';
+import { secrets } from './secrets';
+import { serviceAccounts } from './service-accounts';
+import { services } from './services';
+
+/**
+ * Every resource the lab's API server serves, in discovery order within each group-version (core first). A function,
+ * not a constant: resource modules import the API server's helpers, which look resources up, so the list is built
+ * on first use rather than while those modules are still loading.
+ */
+export function resourceDefinitions(): ResourceDefinition[] {
+  return [
+    configMaps, events, namespaces, nodes, persistentVolumeClaims, pods, secrets, serviceAccounts, services,
+    clusterRoleBindings, clusterRoles, roleBindings, roles,
+    cronJobs,
+  ];
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { caBundleHash, createCertificateAuthority, issueCertificate, type CertificateAuthority, type IssuedCertificate } from '../../pki/certificates';
+
+/**
+ * The certificates a k3s server generates on first start (/var/lib/rancher/k3s/server/tls): a server CA that signs
+ * the apiserver's serving certificate, a separate client CA for users and kubelets, the admin client certificate
+ * behind k3s.yaml, and the join token that pins the server CA.
+ */
+export interface ClusterPki {
+  serverCa: CertificateAuthority;
+  clientCa: CertificateAuthority;
+  serving: IssuedCertificate;
+  admin: IssuedCertificate;
+  /** `K10<sha256 of the server CA bundle>::server:<password>`, the content of server/node-token. */
+  token: string;
+  /** The password part of the token: all the server checks. */
+  password: string;
+}
+
+export async function createClusterPki(serverIp: string, nodeName: string): Promise<ClusterPki> {
+  // k3s names its CAs after the time they were made: k3s-server-ca@1700000000.
+  const stamp = Math.floor(Date.now() / 1000);
+  const serverCa = await createCertificateAuthority(`k3s-server-ca@${stamp}`);
+  const clientCa = await createCertificateAuthority(`k3s-client-ca@${stamp}`);
+  const serving = await issueCertificate(serverCa, {
+    commonName: 'k3s',
+    organization: 'k3s',
+    usage: 'server',
+    dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost', nodeName],
+    ipAddresses: ['127.0.0.1', serverIp, '10.43.0.1'],
+  });
+  const admin = await issueCertificate(clientCa, { commonName: 'system:admin', organization: 'system:masters', usage: 'client' });
+  const password = randomBytes(16).toString('hex');
+  return { serverCa, clientCa, serving, admin, password, token: `K10${caBundleHash(serverCa.certPem)}::server:${password}` };
+}
