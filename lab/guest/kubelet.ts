@@ -3,6 +3,7 @@ import { abortableDelay } from './abortable-delay';
 import { guestAddress, type GuestView } from './guest-view';
 import type { KubeApi } from './kube-api';
 import { DEFAULT_MAX_PODS, nodeConditions, nodeObject, type NodeCondition } from './node-status';
+import { NODE_LEASE_NAMESPACE, NODE_STATUS_UPDATE_FREQUENCY_MS, nodeLease, NodeStatusReports } from '../kubelet/node-heartbeat';
 import { PodWorkers } from '../kubelet/pod-workers';
 import { apiPodHost } from './api-pod-host';
 
@@ -12,11 +13,16 @@ export interface AgentLogger {
 }
 
 /**
- * The kubelet embedded in the k3s agent: registers the Node, posts its status (NotReady until flannel has written
- * the CNI config, then Ready) on every heartbeat, and runs the pods bound to it.
+ * The kubelet embedded in the k3s agent: registers the Node, renews its Lease every 10 s, posts its status (NotReady
+ * until flannel has written the CNI config, then Ready) when it changes or every 5 minutes (lab/kubelet/node-heartbeat.ts),
+ * and runs the pods bound to it.
  */
 export class Kubelet {
   private conditions?: NodeCondition[];
+  /** The registered Node's uid (the Lease's owner) and the Lease as last written. */
+  private nodeUid?: string;
+  private lease?: any;
+  private readonly reports: NodeStatusReports;
   private networkReady = false;
   /** Lab faults, taken once when this kubelet starts. */
   private readonly cniNeverReady: boolean;
@@ -40,6 +46,7 @@ export class Kubelet {
     this.cniNeverReady = view.faults.takeKubeletNeverReady();
     this.stopsPostingAfterReady = view.faults.takeKubeletStopsPosting();
     this.podWork = AbortSignal.any([signal, this.hang.signal]);
+    this.reports = new NodeStatusReports(view.timing);
   }
 
   private klog(severity: 'I' | 'W' | 'E', source: string, message: string): void {
@@ -58,11 +65,12 @@ export class Kubelet {
     void this.watchPods();
     while (!this.signal.aborted) {
       try {
-        // kubelet's nodeStatusUpdateFrequency is 10 s.
-        await abortableDelay(this.timing.period(10_000), this.signal);
+        // Lease renewals and status checks both come every 10 s (lab/kubelet/node-heartbeat.ts).
+        await abortableDelay(this.timing.period(NODE_STATUS_UPDATE_FREQUENCY_MS), this.signal);
       } catch {
         return;
       }
+      await this.renewLease();
       await this.postStatus(false);
     }
   }
@@ -74,10 +82,14 @@ export class Kubelet {
       const node = nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods);
       try {
         const created = await this.api.request('POST', '/api/v1/nodes', node, 'application/json', this.signal);
-        if (created.status === 201 || created.status === 200) break;
+        if (created.status === 201 || created.status === 200) {
+          this.nodeUid = created.json?.metadata?.uid;
+          break;
+        }
         if (created.status === 409) {
           // Re-registration of an existing Node: bring its labels, annotations and status up to date.
-          await this.api.request('PATCH', `/api/v1/nodes/${this.nodeName}`, { metadata: node.metadata }, 'application/merge-patch+json', this.signal);
+          const patched = await this.api.request('PATCH', `/api/v1/nodes/${this.nodeName}`, { metadata: node.metadata }, 'application/merge-patch+json', this.signal);
+          this.nodeUid = patched.json?.metadata?.uid;
           await this.postStatus(true);
           break;
         }
@@ -89,6 +101,36 @@ export class Kubelet {
       await abortableDelay(this.timing.period(2000), this.signal);
     }
     this.klog('I', 'kubelet_node_status.go:78', `"Successfully registered node" node="${this.nodeName}"`);
+    await this.renewLease();
+  }
+
+  /**
+   * The node lease controller: the first renewal gets (or creates) kube-node-lease/<node>, later ones PUT it back
+   * with a new renewTime; a failed update is logged and the next renewal starts from a fresh GET. A hung kubelet
+   * (kubeletStopsPosting) renews no more.
+   */
+  private async renewLease(): Promise<void> {
+    if (this.signal.aborted || this.hung) return;
+    const leases = `/apis/coordination.k8s.io/v1/namespaces/${NODE_LEASE_NAMESPACE}/leases`;
+    try {
+      if (!this.lease) {
+        const found = await this.api.request('GET', `${leases}/${this.nodeName}`, undefined, 'application/json', this.signal);
+        if (found.status === 404) {
+          const created = await this.api.request('POST', leases, nodeLease(this.nodeName, this.nodeUid), 'application/json', this.signal);
+          if (created.status === 201) this.lease = created.json;
+          return;
+        }
+        if (found.status !== 200) throw new Error(`status ${found.status}: ${found.json?.message ?? ''}`);
+        this.lease = found.json;
+      }
+      const renewed = { ...this.lease, spec: { ...this.lease.spec, ...nodeLease(this.nodeName, this.nodeUid).spec } };
+      const updated = await this.api.request('PUT', `${leases}/${this.nodeName}`, renewed, 'application/json', this.signal);
+      if (updated.status !== 200) throw new Error(`status ${updated.status}: ${updated.json?.message ?? ''}`);
+      this.lease = updated.json;
+    } catch (error) {
+      this.lease = undefined;
+      if (!this.signal.aborted) this.klog('E', 'controller.go:145', `"Failed to ensure lease exists, will retry" err="${(error as Error).message}" interval="7s"`);
+    }
   }
 
   /**
@@ -109,9 +151,12 @@ export class Kubelet {
     await this.postStatus(false);
   }
 
+  /** Posts the node status when it changed or the report frequency has passed (`full` on re-registration: always). */
   private async postStatus(full: boolean): Promise<void> {
     if (this.signal.aborted || this.hung) return;
-    this.conditions = nodeConditions(this.networkReady, this.conditions);
+    const conditions = nodeConditions(this.networkReady, this.conditions);
+    if (!full && !this.reports.due(conditions)) return;
+    this.conditions = conditions;
     const status = full
       ? nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods).status
       : { conditions: this.conditions };
@@ -122,6 +167,7 @@ export class Kubelet {
     }
     try {
       const result = await this.api.request('PATCH', `/api/v1/nodes/${this.nodeName}/status`, { status }, 'application/merge-patch+json', this.signal);
+      if (result.status === 200) this.reports.posted(conditions);
       if (result.status === 404) {
         this.klog('E', 'kubelet_node_status.go:535', `"Error updating node status, will retry" err="error getting node \\"${this.nodeName}\\": nodes \\"${this.nodeName}\\" not found"`);
       }

@@ -7,6 +7,7 @@ import type { LabTiming } from '../timing';
 import { ApiRouter, type WriteRecord } from './apiserver/api-router';
 import { ObjectStore } from './apiserver/object-store';
 import type { ServiceAccounts } from './apiserver/service-account-tokens';
+import { GarbageCollector } from './controllers/garbage-collector';
 import { NamespaceController } from './controllers/namespace-controller';
 import { NodeCleanupController } from './controllers/node-cleanup-controller';
 import { NodeLifecycleController } from './controllers/node-lifecycle-controller';
@@ -109,7 +110,7 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
   const kubelet = new MasterKubelet(store, options.timing, { nodeName, hostIp: serverIp, usedPodIps: seeded.podIps, images: seeded.images, registry: node.registry });
   const controllers = [
     new NodeLifecycleController(store, options.timing), new NodeCleanupController(store), new ServiceAccountController(store),
-    new NamespaceController(store), new Scheduler(store), kubelet,
+    new NamespaceController(store), new GarbageCollector(api.context), new Scheduler(store), kubelet,
   ];
   const faults = serverFaults(api.throttle, kubelet, node.registry);
 

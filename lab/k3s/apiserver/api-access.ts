@@ -45,8 +45,10 @@ export function authorize(caller: Caller, access: AccessRequest, rbac: (caller: 
   throw forbidden(caller.user, access.verb, access.resource, access.namespace, access.name);
 }
 
-function nodeMay(nodeName: string, { verb, group, resource, name, target }: AccessRequest): boolean {
+function nodeMay(nodeName: string, { verb, group, resource, namespace, name, target }: AccessRequest): boolean {
   const [base] = resource.split('/');
+  // The system:node ClusterRole lets kubelets manage leases; NodeRestriction admission keeps each to its own.
+  if (group === 'coordination.k8s.io') return resource === 'leases' && namespace === 'kube-node-lease' && name === nodeName;
   if (group !== '') return false;
   if (READ.has(verb)) return base !== 'secrets' || name === undefined || name.startsWith(`${nodeName}.`);
   switch (resource) {

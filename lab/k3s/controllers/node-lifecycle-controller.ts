@@ -1,5 +1,6 @@
 import type { LabTiming } from '../../timing';
 import { findCondition, kubeTime, type Condition, type KubeObject, type Taint } from '../../contracts/kube-object';
+import { NODE_LEASE_NAMESPACE } from '../../kubelet/node-heartbeat';
 import type { ObjectStore, StoreEvent } from '../apiserver/object-store';
 
 const NOT_READY = 'node.kubernetes.io/not-ready';
@@ -15,21 +16,31 @@ export function readinessTaints(node: KubeObject): Array<Pick<Taint, 'key' | 'ef
 }
 
 /**
+ * --node-monitor-grace-period: 50 s since Kubernetes 1.32 (kubernetes/kubernetes#126287 raised it from 40 s;
+ * pkg/controller/nodelifecycle/config/v1alpha1/defaults.go), and k3s leaves it at the default.
+ */
+export const NODE_MONITOR_GRACE_PERIOD_MS = 50_000;
+
+/**
  * kube-controller-manager's node lifecycle controller: keeps the readiness taints in step with the Ready condition
- * and, when a kubelet stops posting status for longer than the grace period (40 s), marks every condition Unknown.
+ * and, when a node shows no sign of life for longer than the grace period, marks every condition Unknown. A sign of
+ * life is a new Ready heartbeat or a renewed Lease in kube-node-lease (tryUpdateNodeHealth: probeTimestamp moves on
+ * with either), so a kubelet that posts status only every 5 minutes stays Ready while it renews its Lease.
  */
 export class NodeLifecycleController {
-  /** When the controller last saw each node's heartbeat change (its own clock, as probeTimestamp in the real one). */
-  private readonly lastProbe = new Map<string, { heartbeat: string; at: number }>();
+  /** When the controller last saw each node's heartbeat or Lease change (its own clock, as probeTimestamp in the real one). */
+  private readonly lastProbe = new Map<string, { heartbeat: string; renewTime: string; at: number }>();
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private readonly gracePeriodMs: number;
 
   constructor(private readonly store: ObjectStore, timing: LabTiming) {
-    // Heartbeat timestamps have one-second precision, so even at scale 0 the grace spans a few heartbeats and a second.
-    this.gracePeriodMs = Math.max(timing.duration(40_000), 2_000 + 2 * timing.period(10_000));
+    // Scaled, but never below 2 s: at scale 0 Leases are renewed every 100 ms, and a busy test machine must not
+    // turn a healthy node Unknown.
+    this.gracePeriodMs = Math.max(timing.duration(NODE_MONITOR_GRACE_PERIOD_MS), 2_000);
     this.unsubscribe = store.subscribe((event) => this.onChange(event));
     for (const node of store.list('nodes')) this.observe(node);
+    for (const lease of store.list('leases', NODE_LEASE_NAMESPACE)) this.observeLease(lease);
     this.timer = setInterval(() => this.checkHeartbeats(), timing.period(5_000));
     setImmediate(() => store.list('nodes').forEach((node) => this.reconcileTaints(node.metadata.name)));
   }
@@ -40,6 +51,10 @@ export class NodeLifecycleController {
   }
 
   private onChange(event: StoreEvent): void {
+    if (event.resource === 'leases' && event.type !== 'DELETED' && event.object.metadata.namespace === NODE_LEASE_NAMESPACE) {
+      this.observeLease(event.object);
+      return;
+    }
     if (event.resource !== 'nodes') return;
     if (event.type === 'DELETED') {
       this.lastProbe.delete(event.object.metadata.name);
@@ -54,7 +69,13 @@ export class NodeLifecycleController {
   private observe(node: KubeObject): void {
     const heartbeat = findCondition(node.status?.conditions as Condition[] | undefined, 'Ready')?.lastHeartbeatTime ?? '';
     const seen = this.lastProbe.get(node.metadata.name);
-    if (!seen || seen.heartbeat !== heartbeat) this.lastProbe.set(node.metadata.name, { heartbeat, at: Date.now() });
+    if (!seen || seen.heartbeat !== heartbeat) this.lastProbe.set(node.metadata.name, { heartbeat, renewTime: seen?.renewTime ?? '', at: Date.now() });
+  }
+
+  private observeLease(lease: KubeObject): void {
+    const renewTime = lease.spec?.renewTime ?? '';
+    const seen = this.lastProbe.get(lease.metadata.name);
+    if (seen && seen.renewTime !== renewTime) this.lastProbe.set(lease.metadata.name, { ...seen, renewTime, at: Date.now() });
   }
 
   private reconcileTaints(name: string): void {

@@ -4,6 +4,7 @@ import { clusterRoles } from './cluster-roles';
 import { configMaps } from './config-maps';
 import { cronJobs } from './cron-jobs';
 import { events } from './events';
+import { leases } from './leases';
 import { namespaces } from './namespaces';
 import { nodes } from './nodes';
 import { persistentVolumeClaims } from './persistent-volume-claims';
@@ -15,14 +16,17 @@ import { serviceAccounts } from './service-accounts';
 import { services } from './services';
 
 /**
- * Every resource the lab's API server serves, in discovery order within each group-version (core first). A function,
+ * Every resource the lab's API server serves: the groups in the order /apis lists them on a real server (the
+ * apiserver's group priorities: apps, ..., batch, ..., rbac.authorization.k8s.io, ..., coordination.k8s.io), core
+ * first, and within a group-version in discovery's alphabetical order. A function,
  * not a constant: resource modules import the API server's helpers, which look resources up, so the list is built
  * on first use rather than while those modules are still loading.
  */
 export function resourceDefinitions(): ResourceDefinition[] {
   return [
     configMaps, events, namespaces, nodes, persistentVolumeClaims, pods, secrets, serviceAccounts, services,
-    clusterRoleBindings, clusterRoles, roleBindings, roles,
     cronJobs,
+    clusterRoleBindings, clusterRoles, roleBindings, roles,
+    leases,
   ];
 }

@@ -1,5 +1,6 @@
 import type { Condition } from '../../contracts/kube-object';
 import { kubeTime } from '../../contracts/kube-object';
+import { NODE_LEASE_NAMESPACE, NODE_STATUS_UPDATE_FREQUENCY_MS, nodeLease, NodeStatusReports } from '../../kubelet/node-heartbeat';
 import { PodWorkers } from '../../kubelet/pod-workers';
 import type { PodHost } from '../../kubelet/pod-lifecycle';
 import { fullImageName } from '../../registry/container-images';
@@ -18,11 +19,13 @@ export interface MasterKubeletOptions {
 }
 
 /**
- * The kubelet inside the k3s server process: heartbeats the server's Node and runs the pods bound to it through the
- * shared pod lifecycle (lab/kubelet), writing to the store directly instead of through the API.
+ * The kubelet inside the k3s server process: renews the server's Lease, posts its node status as a kubelet does
+ * (lab/kubelet/node-heartbeat.ts), and runs the pods bound to it through the shared pod lifecycle (lab/kubelet),
+ * writing to the store directly instead of through the API.
  */
 export class MasterKubelet {
-  private readonly heartbeat: NodeJS.Timeout;
+  private readonly heartbeatTimer: NodeJS.Timeout;
+  private readonly reports: NodeStatusReports;
   private readonly unsubscribe: () => void;
   private readonly host: PodHost;
   private readonly workers: PodWorkers;
@@ -63,12 +66,14 @@ export class MasterKubelet {
     );
     this.configuredMaxPods = store.get('nodes', undefined, options.nodeName)?.status?.capacity?.pods ?? '110';
     this.unsubscribe = store.subscribe((event) => this.onChange(event));
-    this.heartbeat = setInterval(() => this.postNodeStatus(), timing.period(10_000));
+    this.reports = new NodeStatusReports(timing);
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), timing.period(NODE_STATUS_UPDATE_FREQUENCY_MS));
+    this.heartbeat();
   }
 
   stop(): void {
     this.stopped = true;
-    clearInterval(this.heartbeat);
+    clearInterval(this.heartbeatTimer);
     this.unsubscribe();
     this.workers.stop();
   }
@@ -88,21 +93,42 @@ export class MasterKubelet {
     });
   }
 
-  /** kubelet's node status update: every condition's lastHeartbeatTime moves on, and Ready stays True. */
-  private postNodeStatus(): void {
+  /** Every nodeStatusUpdateFrequency: renew the Lease, and post the node status if it changed or is due (node-heartbeat.ts). */
+  private heartbeat(): void {
+    const node = this.store.get('nodes', undefined, this.host.nodeName);
+    if (!node) return;
+    this.renewLease(node.metadata.uid);
+    this.postNodeStatusIfDue(node.status?.conditions ?? []);
+  }
+
+  private renewLease(nodeUid: string | undefined): void {
     const name = this.host.nodeName;
-    if (!this.store.get('nodes', undefined, name)) return;
-    const now = kubeTime();
-    this.store.mutate('nodes', undefined, name, (node) => {
-      for (const condition of (node.status.conditions ?? []) as Condition[]) {
-        condition.lastHeartbeatTime = now;
-        if (condition.type === 'Ready' && condition.status !== 'True') {
-          Object.assign(condition, { status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastTransitionTime: now });
-        } else if (condition.type !== 'Ready' && condition.status === 'Unknown') {
-          Object.assign(condition, { status: 'False', lastTransitionTime: now });
-        }
-      }
+    const lease = nodeLease(name, nodeUid);
+    if (!this.store.get('leases', NODE_LEASE_NAMESPACE, name)) {
+      this.store.create('leases', lease);
+      return;
+    }
+    this.store.mutate('leases', NODE_LEASE_NAMESPACE, name, (current) => {
+      current.spec = { ...current.spec, ...lease.spec };
     });
+  }
+
+  /** The kubelet's own view: Ready True (it is posting), pressures False; an Unknown left by the controller is corrected. */
+  private postNodeStatusIfDue(original: Condition[]): void {
+    const now = kubeTime();
+    const computed = original.map((condition): Condition => {
+      if (condition.type === 'Ready' && condition.status !== 'True') {
+        return { ...condition, status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastTransitionTime: now };
+      }
+      if (condition.type !== 'Ready' && condition.status === 'Unknown') return { ...condition, status: 'False', lastTransitionTime: now };
+      return condition;
+    });
+    if (!this.reports.due(computed, original)) return;
+    const posted = computed.map((condition) => ({ ...condition, lastHeartbeatTime: now }));
+    this.store.mutate('nodes', undefined, this.host.nodeName, (node) => {
+      node.status.conditions = posted;
+    });
+    this.reports.posted(posted);
   }
 
   /** The kubelet's pod source: pods bound to this node, as its watch on spec.nodeName would see them. */

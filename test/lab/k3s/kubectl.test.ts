@@ -53,6 +53,20 @@ describe('the real kubectl v1.34 against the emulated k3s server', { skip: kubec
     assert.deepEqual(worker.slice(5), ['192.168.2.21', '<none>', 'Ubuntu 22.04.5 LTS', '6.8.12-9-pve', 'containerd://2.1.5-k3s1']);
   });
 
+  it('get lease -n kube-node-lease: NAME HOLDER AGE, one Lease per node held by its kubelet (coordination.k8s.io/v1)', async () => {
+    const [header, ...rows] = lines(await ok('get', 'lease', '-n', 'kube-node-lease')).map(columns);
+    assert.deepEqual(header, ['NAME', 'HOLDER', 'AGE']);
+    assert.deepEqual(rows.map((row) => row.slice(0, 2)), [['k3s-master', 'k3s-master']]);
+  });
+
+  it('describe node: a Lease section with HolderIdentity, AcquireTime <unset> and a RenewTime seconds old', async () => {
+    const text = await ok('describe', 'node', 'k3s-master');
+    const section = /Lease:\n  HolderIdentity:  (\S+)\n  AcquireTime:     (\S+)\n  RenewTime:       (.+)\n/.exec(text);
+    assert.ok(section, text);
+    assert.deepEqual([section[1], section[2]], ['k3s-master', '<unset>']);
+    assert.ok(Date.now() - Date.parse(section[3]) < 60_000, `RenewTime ${section[3]}`);
+  });
+
   it('get pods -A -o wide: the seeded kube-system pods in name order, with IP and NODE', async () => {
     const [header, ...rows] = lines(await ok('get', 'pods', '-A', '-o', 'wide')).map(columns);
     assert.deepEqual(header, ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
