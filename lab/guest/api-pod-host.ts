@@ -1,5 +1,6 @@
 import { eventName } from '../contracts/event-names';
 import { kubeTime, type KubeObject } from '../contracts/kube-object';
+import type { ContainerLogs } from '../kubelet/container-logs';
 import type { PodHost } from '../kubelet/pod-lifecycle';
 import type { ImageRegistry } from '../registry/image-registry';
 import type { LabTiming } from '../timing';
@@ -9,7 +10,15 @@ import type { KubeApi } from './kube-api';
  * The shared pod lifecycle's view of an agent's node (lab/kubelet/pod-lifecycle.ts): everything goes through the
  * Kubernetes API with the kubelet's client certificate, as the real kubelet's status manager and event recorder do.
  */
-export function apiPodHost(api: KubeApi, nodeName: string, hostIp: string, timing: LabTiming, registry: ImageRegistry, signal: AbortSignal): PodHost {
+export interface AgentNode {
+  nodeName: string;
+  hostIp: string;
+  kernelRelease: string;
+  cpus: number;
+}
+
+export function apiPodHost(api: KubeApi, node: AgentNode, timing: LabTiming, registry: ImageRegistry, containerLogs: ContainerLogs, signal: AbortSignal): PodHost {
+  const { nodeName, hostIp } = node;
   let podCidr: string | undefined;
   let nextHost = 2;
   return {
@@ -18,6 +27,9 @@ export function apiPodHost(api: KubeApi, nodeName: string, hostIp: string, timin
     timing,
     registry,
     pulledImages: new Set(),
+    containerLogs,
+    kernelRelease: node.kernelRelease,
+    cpus: node.cpus,
     // Pod addresses come from the node's podCIDR (assigned by the server), else flannel's usual 10.42.1.0/24.
     async allocatePodIp() {
       if (!podCidr) podCidr = (await api.request('GET', `/api/v1/nodes/${nodeName}`, undefined, 'application/json', signal)).json?.spec?.podCIDR;

@@ -1,6 +1,8 @@
 import type { LabTiming } from '../timing';
 import { abortableDelay } from './abortable-delay';
-import { guestAddress, type GuestView } from './guest-view';
+import { guestAddress, visibleCores, type GuestView } from './guest-view';
+import { HOST_KERNEL } from '../contracts/container-runtime';
+import { ContainerLogs } from '../kubelet/container-logs';
 import type { KubeApi } from './kube-api';
 import { DEFAULT_MAX_PODS, nodeConditions, nodeObject, type NodeCondition } from './node-status';
 import { NODE_LEASE_NAMESPACE, NODE_STATUS_UPDATE_FREQUENCY_MS, nodeLease, NodeStatusReports } from '../kubelet/node-heartbeat';
@@ -179,7 +181,12 @@ export class Kubelet {
   private async watchPods(): Promise<void> {
     const podSignal = this.podWork;
     const ip = guestAddress(this.view.bootConfig())?.ip ?? '';
-    const host = apiPodHost(this.api, this.nodeName, ip, this.timing, this.view.node.registry, podSignal);
+    const logs = new ContainerLogs();
+    const facts = { nodeName: this.nodeName, hostIp: ip, kernelRelease: HOST_KERNEL.release, cpus: visibleCores(this.view.bootConfig()) };
+    const host = apiPodHost(this.api, facts, this.timing, this.view.node.registry, logs, podSignal);
+    // The API server reaches this kubelet at <node ip>:10250 for pod logs while it runs.
+    const unregister = this.view.node.kubelets.register(this.nodeName, { address: ip, logs });
+    this.signal.addEventListener('abort', unregister, { once: true });
     const workers = new PodWorkers(host, (pod) => pod, (message) => this.klog('E', 'pod_workers.go:1301', `"Error syncing pod, skipping" err="${message}"`));
     podSignal.addEventListener('abort', () => workers.stop(podSignal.reason), { once: true });
     const selector = `fieldSelector=${encodeURIComponent(`spec.nodeName=${this.nodeName}`)}`;

@@ -5,12 +5,16 @@ import type { VirtualNetwork } from '../net/virtual-network';
 import type { ImageRegistry } from '../registry/image-registry';
 import type { LabTiming } from '../timing';
 import { ApiRouter, type WriteRecord } from './apiserver/api-router';
+import { kubeletLogReader } from './apiserver/kubelet-logs';
 import { ObjectStore } from './apiserver/object-store';
 import type { ServiceAccounts } from './apiserver/service-account-tokens';
+import { DaemonSetController } from './controllers/daemon-set-controller';
+import { DeploymentController } from './controllers/deployment-controller';
 import { GarbageCollector } from './controllers/garbage-collector';
 import { NamespaceController } from './controllers/namespace-controller';
 import { NodeCleanupController } from './controllers/node-cleanup-controller';
 import { NodeLifecycleController } from './controllers/node-lifecycle-controller';
+import { ReplicaSetController } from './controllers/replica-set-controller';
 import { Scheduler } from './controllers/scheduler';
 import { ServiceAccountController } from './controllers/service-account-controller';
 import { createClusterPki } from './server/cluster-pki';
@@ -83,9 +87,7 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
 
   const api = new ApiRouter({
     store, timing: options.timing, serverAddress: `${serverIp}:${port}`,
-    containerLog: async () => {
-      throw new Error('container logs are not served yet');
-    },
+    containerLog: kubeletLogReader(store, node.kubelets, options.network),
   });
   const seeded = seedCluster(api.context, { nodeName, serverIp });
   const supervisor = new Supervisor(store, pki);
@@ -107,10 +109,11 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
   const loopbackPort = (server.address() as AddressInfo).port;
   const unexpose = options.network.expose(serverIp, port, loopbackPort);
 
-  const kubelet = new MasterKubelet(store, options.timing, { nodeName, hostIp: serverIp, usedPodIps: seeded.podIps, images: seeded.images, registry: node.registry });
+  const kubelet = new MasterKubelet(store, options.timing, { nodeName, hostIp: serverIp, usedPodIps: seeded.podIps, images: seeded.images, node });
   const controllers = [
     new NodeLifecycleController(store, options.timing), new NodeCleanupController(store), new ServiceAccountController(store),
-    new NamespaceController(store), new GarbageCollector(api.context), new Scheduler(store), kubelet,
+    new NamespaceController(store), new GarbageCollector(api.context), new DeploymentController(api.context), new ReplicaSetController(api.context),
+    new DaemonSetController(api.context), new Scheduler(store), kubelet,
   ];
   const faults = serverFaults(api.throttle, kubelet, node.registry);
 

@@ -3,6 +3,8 @@ import type { LabTiming } from '../timing';
 import { fullImageName, imageId, imageSize } from '../registry/container-images';
 import type { ImageRegistry } from '../registry/image-registry';
 import { kubeTime, type Condition, type KubeObject } from '../contracts/kube-object';
+import type { ContainerLogs } from './container-logs';
+import { startupOutput } from './container-output';
 
 /**
  * What a kubelet needs from wherever it runs. The k3s server's own kubelet writes to its store directly; an agent's
@@ -18,6 +20,10 @@ export interface PodHost {
   pulledImages: Set<string>;
   /** The next address of the node's pod CIDR. */
   allocatePodIp(): string | Promise<string>;
+  /** The container logs this kubelet keeps, and what of the node shows in them (kernel, CPUs). */
+  containerLogs: ContainerLogs;
+  kernelRelease: string;
+  cpus: number;
   /** PATCH pods/<name>/status with the whole status (merge patch). */
   patchPodStatus(pod: KubeObject, status: Record<string, unknown>): Promise<void>;
   /** POST an event about the pod, from component `kubelet` on this node. */
@@ -37,6 +43,7 @@ interface Container {
   name: string;
   image: string;
   imagePullPolicy?: string;
+  env?: Array<{ name: string; value?: string }>;
 }
 
 // How long the real steps take on a small node (sandbox, a ~20 MB pull, container start).
@@ -141,7 +148,9 @@ export async function runPod(pod: KubeObject, host: PodHost, signal: AbortSignal
     await host.recordEvent(pod, { type: 'Normal', reason: 'Created', message: `Created container: ${container.name}`, fieldPath: containerPath(container) });
     await host.timing.wait(START_MS, signal);
     await host.recordEvent(pod, { type: 'Normal', reason: 'Started', message: `Started container ${container.name}`, fieldPath: containerPath(container) });
-    states.set(container.name, { kind: 'running', startedAt: kubeTime(), containerId: randomBytes(32).toString('hex') });
+    const startedAt = new Date();
+    states.set(container.name, { kind: 'running', startedAt: kubeTime(startedAt), containerId: randomBytes(32).toString('hex') });
+    host.containerLogs.append(pod.metadata.uid!, container.name, startupOutput({ container, startedAt, kernelRelease: host.kernelRelease, cpus: host.cpus }));
   }
   await report();
 }
@@ -207,4 +216,5 @@ export async function terminatePod(pod: KubeObject, host: PodHost, signal?: Abor
     })),
   });
   await host.deletePod(pod);
+  host.containerLogs.forget(pod.metadata.uid!);
 }

@@ -23,6 +23,7 @@ const SIZES: Record<string, number> = {
   'docker.io/library/busybox:latest': 2167089,
   'registry.k8s.io/pause:3.10': 320368,
   'docker.io/rancher/mirrored-pause:3.6': 301463,
+  'docker.io/rancher/klipper-lb:v0.4.13': 4883145,
 };
 
 export function imageSize(image: string): number {

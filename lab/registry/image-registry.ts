@@ -3,7 +3,11 @@ import { fullImageName } from './container-images';
 /** Images the lab's registries hold by default; pulling anything else fails as a missing image does. */
 export const PUBLISHED_IMAGES = [
   'nginx:alpine', 'nginx:latest', 'nginx', 'docker.io/library/nginx:alpine', 'busybox', 'busybox:latest',
-  'registry.k8s.io/pause:3.10', 'rancher/mirrored-pause:3.6',
+  'registry.k8s.io/pause:3.10',
+  // What k3s v1.34 pulls from docker.io for its add-ons (k3s-io/k3s scripts/airgap/image-list.txt).
+  'rancher/klipper-helm:v0.9.12-build20251215', 'rancher/klipper-lb:v0.4.13', 'rancher/local-path-provisioner:v0.0.32',
+  'rancher/mirrored-coredns-coredns:1.13.1', 'rancher/mirrored-library-busybox:1.37.0', 'rancher/mirrored-library-traefik:3.5.1',
+  'rancher/mirrored-metrics-server:v0.8.0', 'rancher/mirrored-pause:3.6',
 ];
 
 /**

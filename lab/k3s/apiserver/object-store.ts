@@ -62,7 +62,8 @@ export class ObjectStore {
     const stored = copy(object);
     delete stored.kind;
     delete stored.apiVersion;
-    stored.metadata.uid = randomUUID();
+    // The registry has assigned the uid already; objects the lab writes itself get one here.
+    stored.metadata.uid ??= randomUUID();
     stored.metadata.creationTimestamp = kubeTime();
     delete stored.metadata.resourceVersion;
     return stored;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { copy, type KubeObject } from '../../contracts/kube-object';
 import { dns1123SubdomainError } from './field-errors';
 import { generatedName } from './names';
@@ -49,9 +50,12 @@ export class ResourceOperations {
       object.metadata.namespace = target;
       if (!this.store.get('namespaces', undefined, target)) throw notFound('namespaces', target);
     } else delete object.metadata.namespace;
+    // FillObjectMetaSystemFields gives the new object its uid before the strategy's PrepareForCreate sees it.
+    object.metadata.uid = randomUUID();
     this.type.defaults?.(object);
     this.validate(object);
     this.type.prepareForCreate?.(object, this.context);
+    if (this.type.tracksGeneration) object.metadata.generation = 1;
     return request.dryRun ? this.store.previewCreate(this.resource, object) : this.store.create(this.resource, object);
   }
 
@@ -69,6 +73,10 @@ export class ResourceOperations {
     }
     this.type.defaults?.(next);
     this.validate(next, current);
+    if (this.type.tracksGeneration) {
+      const generation = Number(current.metadata.generation ?? 1);
+      next.metadata.generation = JSON.stringify(next.spec) === JSON.stringify(current.spec) ? generation : generation + 1;
+    }
     return request.dryRun ? this.store.previewUpdate(this.resource, next) : this.store.update(this.resource, next);
   }
 

@@ -31,6 +31,8 @@ export interface ResourceDefinition {
    * strict decoder knows. Without one, bodies are not checked for unknown fields.
    */
   model?: string;
+  /** Whether metadata.generation counts spec changes (1 on create, +1 on each update that changes the spec). */
+  tracksGeneration?: boolean;
   /** API defaulting (pkg/apis/<group>/v1/defaults.go), on every create and update before validation. */
   defaults?(object: KubeObject): void;
   /** The strategy's PrepareForCreate and the admission plugins that change new objects (ServiceAccount, IPAM). */

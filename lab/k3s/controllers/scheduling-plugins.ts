@@ -54,7 +54,8 @@ function requirementMatches(labels: Record<string, string>, { key, operator, val
   }
 }
 
-function matchesNodeAffinity(pod: KubeObject, node: KubeObject): boolean {
+/** NodeAffinity's filter: the pod's nodeSelector and required node affinity terms (matchExpressions, matchFields). */
+export function matchesNodeAffinity(pod: KubeObject, node: KubeObject): boolean {
   const labels = node.metadata.labels ?? {};
   const selector = (pod.spec?.nodeSelector ?? {}) as Record<string, string>;
   if (!Object.entries(selector).every(([key, value]) => labels[key] === value)) return false;

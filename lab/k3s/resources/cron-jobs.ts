@@ -33,6 +33,7 @@ export const cronJobs: ResourceDefinition = {
   verbs: ALL_VERBS,
   subresources: { status: STATUS_SUBRESOURCE('CronJob') },
   model: 'V1CronJob',
+  tracksGeneration: true,
   defaults: (cronJob) => {
     cronJob.spec ??= {};
     cronJob.spec.concurrencyPolicy ??= 'Allow';

@@ -3,12 +3,16 @@ import { clusterRoleBindings } from './cluster-role-bindings';
 import { clusterRoles } from './cluster-roles';
 import { configMaps } from './config-maps';
 import { cronJobs } from './cron-jobs';
+import { daemonSets } from './daemon-sets';
+import { deployments } from './deployments';
 import { events } from './events';
 import { leases } from './leases';
 import { namespaces } from './namespaces';
 import { nodes } from './nodes';
 import { persistentVolumeClaims } from './persistent-volume-claims';
+import { jobs } from './jobs';
 import { pods } from './pods';
+import { replicaSets } from './replica-sets';
 import { roleBindings } from './role-bindings';
 import { roles } from './roles';
 import { secrets } from './secrets';
@@ -25,7 +29,8 @@ import { services } from './services';
 export function resourceDefinitions(): ResourceDefinition[] {
   return [
     configMaps, events, namespaces, nodes, persistentVolumeClaims, pods, secrets, serviceAccounts, services,
-    cronJobs,
+    daemonSets, deployments, replicaSets,
+    cronJobs, jobs,
     clusterRoleBindings, clusterRoles, roleBindings, roles,
     leases,
   ];

@@ -24,13 +24,12 @@ function qosClass(containers: Container[]): string {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
-/**
- * What API defaulting and the default admission plugins add to a new pod (defaults.go, DefaultTolerationSeconds,
- * ServiceAccount admission's `default` account), so reads look like a real cluster's.
- */
-export function defaultPod(pod: KubeObject): void {
-  const spec = pod.spec;
-  for (const container of spec.containers as Container[]) {
+/** The built-in PriorityClasses (scheduling/v1 SystemPriorityClasses), which Priority admission resolves. */
+const SYSTEM_PRIORITIES: Record<string, number> = { 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 };
+
+/** API defaulting of a pod spec (pkg/apis/core/v1/defaults.go), for pods and for the templates of workloads. */
+export function defaultPodSpec(spec: KubeObject['spec']): void {
+  for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])] as Container[]) {
     container.imagePullPolicy ??= defaultPullPolicy(container.image);
     container.resources ??= {};
     // Requests default to limits when only limits are given.
@@ -41,11 +40,20 @@ export function defaultPod(pod: KubeObject): void {
   spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= 'ClusterFirst';
-  spec.serviceAccountName ??= 'default';
-  spec.serviceAccount ??= spec.serviceAccountName;
   spec.securityContext ??= {};
   spec.schedulerName ??= 'default-scheduler';
-  spec.priority ??= 0;
+}
+
+/**
+ * What API defaulting and the default admission plugins add to a new pod (defaults.go; ServiceAccount admission's
+ * `default` account; Priority admission; DefaultTolerationSeconds), so reads look like a real cluster's.
+ */
+export function defaultPod(pod: KubeObject): void {
+  const spec = pod.spec;
+  defaultPodSpec(spec);
+  spec.serviceAccountName ??= spec.serviceAccount ?? 'default';
+  spec.serviceAccount ??= spec.serviceAccountName;
+  spec.priority ??= SYSTEM_PRIORITIES[spec.priorityClassName] ?? 0;
   spec.enableServiceLinks ??= true;
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
   spec.tolerations ??= [];

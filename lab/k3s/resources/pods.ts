@@ -1,8 +1,8 @@
 import { findCondition, kubeTime, type KubeObject } from '../../contracts/kube-object';
 import { required } from '../apiserver/field-errors';
 import type { ObjectStore } from '../apiserver/object-store';
-import { ALL_VERBS, STATUS_SUBRESOURCE, type ResourceDefinition } from '../apiserver/resource';
-import { conflict, invalid, notFound, type KubeStatus, type StatusCause } from '../apiserver/status-errors';
+import { ALL_VERBS, STATUS_SUBRESOURCE, type ResourceDefinition, type SubresourceAnswer, type SubresourceRequest } from '../apiserver/resource';
+import { badRequest, conflict, invalid, notFound, type KubeStatus, type StatusCause } from '../apiserver/status-errors';
 import { age, column, nameColumn } from '../apiserver/table-output';
 import { defaultPod } from './pod-defaults';
 
@@ -62,12 +62,39 @@ function bind(store: ObjectStore, namespace: string, name: string, binding: Kube
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
 }
 
+/**
+ * GET pods/<name>/log (pkg/registry/core/pod/strategy.go LogLocation): the container named by `?container=`, or the
+ * pod's only container; a pod not yet on a node answers nothing; the rest comes from the node's kubelet.
+ */
+async function servePodLog({ store, services, namespace, name, query }: SubresourceRequest): Promise<SubresourceAnswer> {
+  const pod = store.get('pods', namespace, name);
+  if (!pod) throw notFound('pods', name);
+  const names = ((pod.spec?.containers ?? []) as Array<{ name: string }>).map((c) => c.name);
+  const initNames = ((pod.spec?.initContainers ?? []) as Array<{ name: string }>).map((c) => c.name);
+  let container = query.get('container') ?? '';
+  if (!container) {
+    if (names.length !== 1) {
+      const init = initNames.length ? ` or one of the init containers: [${initNames.join(' ')}]` : '';
+      throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]${init}`);
+    }
+    container = names[0];
+  }
+  if (![...names, ...initNames].includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+  if (!pod.spec?.nodeName) return { code: 200, text: '' };
+  const tail = query.get('tailLines');
+  const text = await services.containerLog(pod, container, {
+    tailLines: tail === null ? undefined : Number(tail), timestamps: query.get('timestamps') === 'true',
+  });
+  return { code: 200, text };
+}
+
 export const pods: ResourceDefinition = {
   group: '', version: 'v1', plural: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'],
   verbs: ALL_VERBS,
   subresources: {
     status: STATUS_SUBRESOURCE('Pod'),
     binding: { kind: 'Binding', verbs: ['create'], serve: ({ store, namespace, name, body }) => ({ code: 201, json: bind(store, namespace!, name, body as KubeObject) }) },
+    log: { kind: 'Pod', verbs: ['get'], serve: (request) => servePodLog(request) },
   },
   model: 'V1Pod',
   prepareForCreate: (pod) => defaultPod(pod),

@@ -4,7 +4,10 @@ import { NODE_LEASE_NAMESPACE, NODE_STATUS_UPDATE_FREQUENCY_MS, nodeLease, NodeS
 import { PodWorkers } from '../../kubelet/pod-workers';
 import type { PodHost } from '../../kubelet/pod-lifecycle';
 import { fullImageName } from '../../registry/container-images';
-import type { ImageRegistry } from '../../registry/image-registry';
+import { HOST_KERNEL } from '../../contracts/container-runtime';
+import { ContainerLogs } from '../../kubelet/container-logs';
+import { startupOutput } from '../../kubelet/container-output';
+import type { NodeEnvironment } from '../../kubelet/node-environment';
 import type { LabTiming } from '../../timing';
 import type { ObjectStore, StoreEvent } from '../apiserver/object-store';
 import { recordEvent } from '../controllers/event-recorder';
@@ -15,7 +18,8 @@ export interface MasterKubeletOptions {
   usedPodIps: string[];
   /** Images the server's containerd already holds (its packaged add-ons). */
   images: string[];
-  registry: ImageRegistry;
+  /** The lab's registries, and the directory where the API server finds this kubelet for logs. */
+  node: NodeEnvironment;
 }
 
 /**
@@ -29,6 +33,7 @@ export class MasterKubelet {
   private readonly unsubscribe: () => void;
   private readonly host: PodHost;
   private readonly workers: PodWorkers;
+  private readonly unregister: () => void;
   private nextIp: number;
   private stopped = false;
   /** `pods` in the Node's capacity as started (the kubelet's --max-pods, 110 by default). */
@@ -36,12 +41,16 @@ export class MasterKubelet {
 
   constructor(private readonly store: ObjectStore, timing: LabTiming, options: MasterKubeletOptions) {
     this.nextIp = options.usedPodIps.length + 2;
+    const self = store.get('nodes', undefined, options.nodeName);
     this.host = {
       nodeName: options.nodeName,
       hostIp: options.hostIp,
       timing,
-      registry: options.registry,
+      registry: options.node.registry,
       pulledImages: new Set(options.images.map(fullImageName)),
+      containerLogs: new ContainerLogs(),
+      kernelRelease: self?.status?.nodeInfo?.kernelVersion ?? HOST_KERNEL.release,
+      cpus: Number(self?.status?.capacity?.cpu ?? 1),
       allocatePodIp: () => `10.42.0.${this.nextIp++}`,
       patchPodStatus: async (pod, status) => {
         if (this.stopped || !store.get('pods', pod.metadata.namespace, pod.metadata.name)) return;
@@ -64,7 +73,9 @@ export class MasterKubelet {
       (pod) => store.get('pods', pod.metadata.namespace, pod.metadata.name) ?? pod,
       (message) => process.emitWarning(`k3s lab master kubelet: ${message}`),
     );
-    this.configuredMaxPods = store.get('nodes', undefined, options.nodeName)?.status?.capacity?.pods ?? '110';
+    this.configuredMaxPods = self?.status?.capacity?.pods ?? '110';
+    this.adoptRunningContainers();
+    this.unregister = options.node.kubelets.register(options.nodeName, { address: options.hostIp, logs: this.host.containerLogs });
     this.unsubscribe = store.subscribe((event) => this.onChange(event));
     this.reports = new NodeStatusReports(timing);
     this.heartbeatTimer = setInterval(() => this.heartbeat(), timing.period(NODE_STATUS_UPDATE_FREQUENCY_MS));
@@ -73,6 +84,7 @@ export class MasterKubelet {
 
   stop(): void {
     this.stopped = true;
+    this.unregister();
     clearInterval(this.heartbeatTimer);
     this.unsubscribe();
     this.workers.stop();
@@ -129,6 +141,19 @@ export class MasterKubelet {
       node.status.conditions = posted;
     });
     this.reports.posted(posted);
+  }
+
+  /** The containers already running when this kubelet starts (the seeded add-ons) have written their start-up lines. */
+  private adoptRunningContainers(): void {
+    for (const pod of this.store.list('pods').filter((p) => p.spec?.nodeName === this.host.nodeName)) {
+      for (const status of (pod.status?.containerStatuses ?? []) as Array<{ name: string; state?: Record<string, { startedAt?: string }> }>) {
+        const startedAt = status.state?.running?.startedAt ?? status.state?.terminated?.startedAt;
+        const container = (pod.spec.containers as Array<{ name: string; image: string }>).find((c) => c.name === status.name);
+        if (!startedAt || !container) continue;
+        this.host.containerLogs.append(pod.metadata.uid!, container.name,
+          startupOutput({ container, startedAt: new Date(startedAt), kernelRelease: this.host.kernelRelease, cpus: this.host.cpus }));
+      }
+    }
   }
 
   /** The kubelet's pod source: pods bound to this node, as its watch on spec.nodeName would see them. */

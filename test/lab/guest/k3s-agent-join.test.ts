@@ -39,6 +39,21 @@ function watchNode(k3s: RunningK3sServer, name: string, accept: (node: any) => b
   });
 }
 
+/** GET with the server's admin identity (its kubeconfig), the body as text. */
+function adminGet(k3s: RunningK3sServer, path: string): Promise<{ status: number; body: string }> {
+  const field = (key: string) => Buffer.from(new RegExp(`${key}: (\\S+)`).exec(k3s.kubeconfig())![1], 'base64').toString();
+  return new Promise((resolve, reject) => {
+    https.get({
+      host: '127.0.0.1', port: k3s.loopbackPort, path, ca: field('certificate-authority-data'), cert: field('client-certificate-data'),
+      key: field('client-key-data'), checkServerIdentity: () => undefined,
+    }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
 const ready = (node: any) => node?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
 
 /** Runs a command over SSH and closes the channel once `until` holds, as the suite's deadline does. */
@@ -93,9 +108,10 @@ describe('k3s agent joining the lab k3s server (k3s pkg/agent, lab/contracts/k3s
   let k3s: RunningK3sServer;
   before(async () => {
     lab = newLab();
-    k3s = await startK3sServer({ network: lab.network, timing: lab.timing });
+    k3s = await startK3sServer({ network: lab.network, timing: lab.timing, node: lab.node });
   });
   afterEach(async () => {
+    k3s.faults.clear();
     await lab.runtime.stopAll();
     for (const vmid of [102]) await lab.runtime.destroy(vmid).catch(() => undefined);
     // Each test rebuilds k3s-worker-01, so forget the old Node and its node-password secret (kubectl delete node).
@@ -199,6 +215,29 @@ describe('k3s agent joining the lab k3s server (k3s pkg/agent, lab/contracts/k3s
       return reason === 'ImagePullBackOff' ? reason : undefined;
     });
     assert.equal(waiting, 'ImagePullBackOff');
+  });
+
+  it('runs ServiceLB\'s pod on the joined node, klipper-lb pulled from the lab\'s registry, and serves its log (DaemonSet svclb-traefik)', async () => {
+    await bootWorker(lab);
+    assert.equal((await lab.runtime.exec(102, install(k3s.url, k3s.token))).exitCode, 0);
+    await watchNode(k3s, 'k3s-worker-01', ready);
+    const svclb = await eventually('svclb pod Running on the worker', () => k3s.store.list('pods', 'kube-system')
+      .find((pod) => pod.spec?.nodeName === 'k3s-worker-01' && pod.metadata.name.startsWith('svclb-traefik-') && pod.status?.phase === 'Running'));
+    const events = k3s.store.list('events', 'kube-system').filter((e: any) => e.involvedObject.uid === svclb.metadata.uid).map((e: any) => `${e.reason}: ${e.message}`);
+    assert.ok(events.includes('Pulling: Pulling image "rancher/klipper-lb:v0.4.13"'), events.join('\n'));
+    const log = await adminGet(k3s, `/api/v1/namespaces/kube-system/pods/${svclb.metadata.name}/log?container=lb-tcp-443`);
+    assert.equal(log.status, 200);
+    assert.match(log.body, /^\+ trap exit TERM INT\n[\s\S]*--dport 30443 -j ACCEPT\n/);
+  });
+
+  it('leaves ServiceLB\'s pod on a new worker in ImagePullBackOff while the registry is unreachable (an offline worker)', async () => {
+    k3s.faults.registryUnreachable();
+    await bootWorker(lab);
+    assert.equal((await lab.runtime.exec(102, install(k3s.url, k3s.token))).exitCode, 0);
+    await watchNode(k3s, 'k3s-worker-01', ready);
+    const waiting = await eventually('svclb pod in ImagePullBackOff', () => k3s.store.list('pods', 'kube-system')
+      .find((pod) => pod.spec?.nodeName === 'k3s-worker-01' && pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'));
+    assert.match(waiting.status.containerStatuses[0].state.waiting.message, /^Back-off pulling image "rancher\/klipper-lb:v0\.4\.13": ErrImagePull: .*lookup registry-1\.docker\.io: Try again$/);
   });
 
   it('stops heartbeats when the container stops', async () => {

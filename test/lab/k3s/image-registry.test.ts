@@ -3,6 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import type { RunningK3sServer } from '../../../lab/k3s';
 import { runPod, type PodEvent, type PodHost } from '../../../lab/kubelet/pod-lifecycle';
 import { ImageRegistry } from '../../../lab/registry/image-registry';
+import { ContainerLogs } from '../../../lab/kubelet/container-logs';
 import type { KubeObject } from '../../../lab/contracts/kube-object';
 import { LabTiming } from '../../../lab/timing';
 import { nginxPod, request, useTestServer, watchUntil, type Credentials } from './lab-client';
@@ -72,11 +73,11 @@ describe('faults.registryUnreachable: image pulls fail as containerd\'s do when 
     const from = server.store.resourceVersion;
     // The server's kube-system images are in its containerd store, as on a real node.
     await request(server, admin, 'POST', '/api/v1/namespaces/default/pods', {
-      body: nginxPod('cached', { containers: [{ name: 'dns', image: 'rancher/mirrored-coredns-coredns:1.12.3' }] }),
+      body: nginxPod('cached', { containers: [{ name: 'dns', image: 'rancher/mirrored-coredns-coredns:1.13.1' }] }),
     });
     await watchUntil(server, admin, `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${from}`,
       (e) => e.object.metadata.name === 'cached' && e.object.status?.phase === 'Running');
-    assert.ok((await eventLines(server, admin, 'cached')).includes('Normal Pulled: Container image "rancher/mirrored-coredns-coredns:1.12.3" already present on machine'));
+    assert.ok((await eventLines(server, admin, 'cached')).includes('Normal Pulled: Container image "rancher/mirrored-coredns-coredns:1.13.1" already present on machine'));
   });
 
   it('applies to any node\'s kubelet running the shared pod lifecycle (lab/kubelet) with the lab\'s registry, not only the server\'s', async () => {
@@ -86,6 +87,7 @@ describe('faults.registryUnreachable: image pulls fail as containerd\'s do when 
     const backOff = new Promise<void>((resolve) => {
       const host: PodHost = {
         nodeName: 'k3s-worker-01', hostIp: '192.168.2.21', timing: new LabTiming(0), registry: server.registry, pulledImages: new Set(),
+        containerLogs: new ContainerLogs(), kernelRelease: '6.8.12-9-pve', cpus: 2,
         allocatePodIp: () => '10.42.1.2',
         patchPodStatus: async () => undefined,
         recordEvent: async (_pod, event) => {

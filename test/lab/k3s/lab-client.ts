@@ -154,7 +154,8 @@ export async function joinAgentNode(server: RunningK3sServer, network: VirtualNe
     key: body.match(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n/)![0],
   };
   const since = kubeTime();
-  const capacity = { cpu: '2', memory: '2048Mi', pods: '110' };
+  // The story's worker: 4 vCPU, 8 GB.
+  const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
   const created = await request(server, kubelet, 'POST', '/api/v1/nodes', {
     body: {
       apiVersion: 'v1', kind: 'Node',

@@ -33,7 +33,8 @@ function k3sHash(password: string): string {
 }
 
 function workerNode(name: string, ready: boolean) {
-  const capacity = { cpu: '2', memory: '2048Mi', pods: '110' };
+  // The story's worker: 4 vCPU, 8 GB.
+  const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
   const conditions = healthyNodeConditions();
   if (!ready) Object.assign(conditions[3], { status: 'False', reason: 'KubeletNotReady', message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized' });
   return {
