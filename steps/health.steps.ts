@@ -2,6 +2,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { takeClusterSnapshot } from '../src/health/cluster-snapshot';
 import { kubeletVersions, nodeFindings, renderVersionSkew, schedulableWorkers } from '../src/health/node-health';
+import { waitForSystemDaemonSets } from '../src/health/daemon-sets-rolled-out';
 import { probeWorkers } from '../src/health/probe-pods';
 import { systemPodFindings } from '../src/health/system-workloads';
 import { renderNodeTable } from '../src/kube/node-table';
@@ -20,6 +21,7 @@ Given('on the embedded lab, the story has added its worker', async function (thi
   if (this.kind !== 'lab') return;
   await this.preflight();
   await (await this.worker()).ensureReady(this.evidence);
+  await waitForSystemDaemonSets((await this.target()).cluster);
 });
 
 Given('a snapshot of the cluster\'s nodes and kube-system pods', async function (this: StoryWorld) {
