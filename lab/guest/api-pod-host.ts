@@ -17,7 +17,9 @@ export interface AgentNode {
   cpus: number;
 }
 
-export function apiPodHost(api: KubeApi, node: AgentNode, timing: LabTiming, registry: ImageRegistry, containerLogs: ContainerLogs, signal: AbortSignal): PodHost {
+export function apiPodHost(
+  api: KubeApi, node: AgentNode, timing: LabTiming, registry: ImageRegistry, containerLogs: ContainerLogs, pulledImages: Set<string>, signal: AbortSignal,
+): PodHost {
   const { nodeName, hostIp } = node;
   let podCidr: string | undefined;
   let nextHost = 2;
@@ -26,7 +28,7 @@ export function apiPodHost(api: KubeApi, node: AgentNode, timing: LabTiming, reg
     hostIp,
     timing,
     registry,
-    pulledImages: new Set(),
+    pulledImages,
     containerLogs,
     kernelRelease: node.kernelRelease,
     cpus: node.cpus,

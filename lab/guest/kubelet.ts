@@ -6,6 +6,7 @@ import { ContainerLogs } from '../kubelet/container-logs';
 import type { KubeApi } from './kube-api';
 import { DEFAULT_MAX_PODS, nodeConditions, nodeObject, type NodeCondition } from './node-status';
 import { NODE_LEASE_NAMESPACE, NODE_STATUS_UPDATE_FREQUENCY_MS, nodeLease, NodeStatusReports } from '../kubelet/node-heartbeat';
+import { nodeImages } from '../kubelet/node-images';
 import { PodWorkers } from '../kubelet/pod-workers';
 import { apiPodHost } from './api-pod-host';
 
@@ -25,6 +26,8 @@ export class Kubelet {
   private nodeUid?: string;
   private lease?: any;
   private readonly reports: NodeStatusReports;
+  /** The images in this node's containerd store (pulled by its pods), which node status reports. */
+  private readonly pulledImages = new Set<string>();
   private networkReady = false;
   /** Lab faults, taken once when this kubelet starts. */
   private readonly cniNeverReady: boolean;
@@ -157,11 +160,12 @@ export class Kubelet {
   private async postStatus(full: boolean): Promise<void> {
     if (this.signal.aborted || this.hung) return;
     const conditions = nodeConditions(this.networkReady, this.conditions);
-    if (!full && !this.reports.due(conditions)) return;
+    const images = nodeImages(this.pulledImages);
+    if (!full && !this.reports.due({ conditions, images })) return;
     this.conditions = conditions;
     const status = full
-      ? nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods).status
-      : { conditions: this.conditions };
+      ? { ...nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods).status, images }
+      : { conditions: this.conditions, images };
     // kubeletStopsPosting: this Ready post is the last one (the kubelet hangs right after it).
     if (this.networkReady && this.stopsPostingAfterReady && !this.hung) {
       this.hung = true;
@@ -169,7 +173,7 @@ export class Kubelet {
     }
     try {
       const result = await this.api.request('PATCH', `/api/v1/nodes/${this.nodeName}/status`, { status }, 'application/merge-patch+json', this.signal);
-      if (result.status === 200) this.reports.posted(conditions);
+      if (result.status === 200) this.reports.posted({ conditions, images });
       if (result.status === 404) {
         this.klog('E', 'kubelet_node_status.go:535', `"Error updating node status, will retry" err="error getting node \\"${this.nodeName}\\": nodes \\"${this.nodeName}\\" not found"`);
       }
@@ -183,7 +187,7 @@ export class Kubelet {
     const ip = guestAddress(this.view.bootConfig())?.ip ?? '';
     const logs = new ContainerLogs();
     const facts = { nodeName: this.nodeName, hostIp: ip, kernelRelease: HOST_KERNEL.release, cpus: visibleCores(this.view.bootConfig()) };
-    const host = apiPodHost(this.api, facts, this.timing, this.view.node.registry, logs, podSignal);
+    const host = apiPodHost(this.api, facts, this.timing, this.view.node.registry, logs, this.pulledImages, podSignal);
     // The API server reaches this kubelet at <node ip>:10250 for pod logs while it runs.
     const unregister = this.view.node.kubelets.register(this.nodeName, { address: ip, logs });
     this.signal.addEventListener('abort', unregister, { once: true });

@@ -20,6 +20,7 @@ import { ServiceAccountController } from './controllers/service-account-controll
 import { createClusterPki } from './server/cluster-pki';
 import { seedCluster } from './server/cluster-seed';
 import { renderKubeconfig } from './server/kubeconfig';
+import type { MasterSize } from './server/server-node';
 import { MasterKubelet } from './server/master-kubelet';
 import { serverFaults, type K3sFaults } from './server/server-faults';
 import { Supervisor } from './server/supervisor';
@@ -28,7 +29,7 @@ export { ObjectStore } from './apiserver/object-store';
 export type { StoreEvent } from './apiserver/object-store';
 export type { KubeObject } from '../contracts/kube-object';
 export type { WriteRecord } from './apiserver/api-router';
-export { healthyNodeConditions } from './server/server-node';
+export { healthyNodeConditions, type MasterSize } from './server/server-node';
 export { addNodeLikeServer } from './server/extra-node';
 export type { K3sFaults } from './server/server-faults';
 
@@ -41,6 +42,8 @@ export interface K3sServerOptions {
   serverIp?: string;
   port?: number;
   nodeName?: string;
+  /** The server machine's CPUs and memory (default 4 CPUs, 8 GiB), as `--k3s-master cpus=16,memory=64GB` sets them. */
+  master?: MasterSize;
 }
 
 export interface RunningK3sServer {
@@ -89,7 +92,7 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
     store, timing: options.timing, serverAddress: `${serverIp}:${port}`,
     containerLog: kubeletLogReader(store, node.kubelets, options.network),
   });
-  const seeded = seedCluster(api.context, { nodeName, serverIp });
+  const seeded = seedCluster(api.context, { nodeName, serverIp, size: options.master });
   const supervisor = new Supervisor(store, pki);
   const server = https.createServer(
     { key: pki.serving.keyPem, cert: pki.serving.certPem, ca: pki.clientCa.certPem, requestCert: true, rejectUnauthorized: false },

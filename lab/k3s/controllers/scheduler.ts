@@ -2,7 +2,10 @@ import { bindPod } from '../resources/pods';
 import { recordEvent } from './event-recorder';
 import { kubeTime, type KubeObject } from '../../contracts/kube-object';
 import type { ObjectStore, StoreEvent } from '../apiserver/object-store';
-import { filterNode, nodeUsage, scoreNode, unschedulableMessage, type FilterFailure } from './scheduling-plugins';
+import {
+  addPodUsage, clusterImages, filterNode, scoreNode, totalScores, unschedulableMessage, usageByNode,
+  type ClusterImages, type FilterFailure, type NodeScores, type NodeUsage,
+} from './scheduling-plugins';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 
@@ -40,25 +43,36 @@ export class Scheduler {
     });
   }
 
+  /**
+   * One scheduling pass: the nodes, their usage and the images they hold are read once (the scheduler's snapshot),
+   * then each pending pod in queue order is filtered, scored and bound, its requests added to its node's usage.
+   */
   private scheduleAll(): void {
-    const pending = this.store.list('pods')
+    const pods = this.store.list('pods');
+    const pending = pods
       .filter((pod) => !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && (pod.spec?.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME)
       .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name));
-    for (const pod of pending) this.scheduleOne(pod);
+    if (!pending.length) return;
+    const nodes = this.store.list('nodes').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const usage = usageByNode(nodes, pods);
+    const images = clusterImages(nodes);
+    for (const pod of pending) this.scheduleOne(pod, nodes, usage, images);
   }
 
-  private scheduleOne(pod: KubeObject): void {
-    const nodes = this.store.list('nodes').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    const pods = this.store.list('pods');
-    const feasible: Array<{ node: KubeObject; score: number }> = [];
+  private scheduleOne(pod: KubeObject, nodes: KubeObject[], usage: Map<string, NodeUsage>, images: ClusterImages): void {
+    const feasible: KubeObject[] = [];
+    const scores: NodeScores[] = [];
     const failures: FilterFailure[] = [];
     const signature: string[] = [];
     for (const node of nodes) {
-      const usage = nodeUsage(node, pods);
-      const failure = filterNode(pod, node, usage);
-      signature.push(`${node.metadata.name}:${failure ? failure.reasons.join('|') : 'fits'}:${usage.podCount}:${usage.requested.milliCpu}:${usage.requested.memory}`);
+      const used = usage.get(node.metadata.name)!;
+      const failure = filterNode(pod, node, used);
+      signature.push(`${node.metadata.name}:${failure ? failure.reasons.join('|') : 'fits'}:${used.podCount}:${used.requested.milliCpu}:${used.requested.memory}`);
       if (failure) failures.push(failure);
-      else feasible.push({ node, score: scoreNode(pod, node, usage) });
+      else {
+        feasible.push(node);
+        scores.push(scoreNode(pod, node, used, images));
+      }
     }
     const uid = pod.metadata.uid!;
     if (!feasible.length) {
@@ -69,13 +83,16 @@ export class Scheduler {
       return;
     }
     this.lastFailure.delete(uid);
-    // The real scheduler picks randomly among equal scores; the lab takes the first by name, so tests are stable.
-    const best = feasible.reduce((winner, candidate) => (candidate.score > winner.score ? candidate : winner));
+    // The real scheduler picks at random among the best-scored nodes (selectHost's reservoir sampling); the lab
+    // takes the first of them by name, so a run is repeatable (LIMITATIONS.md).
+    const totals = totalScores(scores);
+    const best = feasible[totals.indexOf(Math.max(...totals))];
     const namespace = pod.metadata.namespace!;
-    const bound = bindPod(this.store, namespace, pod.metadata.name, best.node.metadata.name);
+    const bound = bindPod(this.store, namespace, pod.metadata.name, best.metadata.name);
+    addPodUsage(usage.get(best.metadata.name)!, bound);
     recordEvent(this.store, {
       involved: bound, type: 'Normal', reason: 'Scheduled', component: SCHEDULER_NAME, host: undefined,
-      message: `Successfully assigned ${namespace}/${pod.metadata.name} to ${best.node.metadata.name}`,
+      message: `Successfully assigned ${namespace}/${pod.metadata.name} to ${best.metadata.name}`,
     });
   }
 

@@ -9,12 +9,13 @@ import { pinDaemonPod } from '../controllers/daemon-set-controller';
 import { podTemplateHash } from '../controllers/deployment-controller';
 import { controllerRef } from '../controllers/owned-pods';
 import { SYSTEM_NAMESPACES } from '../resources/namespaces';
-import { serverNode } from './server-node';
+import { serverNode, type MasterSize } from './server-node';
 import { helmInstallJobs, K3S_IMAGES, serviceLbDaemonSet, SYSTEM_SERVICE_ACCOUNTS, systemDeployments, systemServices } from './system-workloads';
 
 interface SeedOptions {
   nodeName: string;
   serverIp: string;
+  size?: MasterSize;
 }
 
 /**
@@ -27,7 +28,7 @@ export function seedCluster(context: ApiContext, options: SeedOptions): { podIps
   const { store } = context;
   const create = (plural: string, namespace: string | undefined, object: KubeObject) => new ResourceOperations(context, resourceType(plural)!).create(namespace, object);
   for (const name of SYSTEM_NAMESPACES) create('namespaces', undefined, { metadata: { name } });
-  store.create('nodes', serverNode({ name: options.nodeName, ip: options.serverIp, podCidr: '10.42.0.0/24' }));
+  store.create('nodes', serverNode({ name: options.nodeName, ip: options.serverIp, podCidr: '10.42.0.0/24', size: options.size }));
   for (const name of SYSTEM_SERVICE_ACCOUNTS) create('serviceaccounts', 'kube-system', { metadata: { name } });
 
   const podIps: string[] = [];

@@ -1,6 +1,7 @@
 import type { Condition } from '../../contracts/kube-object';
 import { kubeTime } from '../../contracts/kube-object';
 import { NODE_LEASE_NAMESPACE, NODE_STATUS_UPDATE_FREQUENCY_MS, nodeLease, NodeStatusReports } from '../../kubelet/node-heartbeat';
+import { nodeImages, type NodeImage } from '../../kubelet/node-images';
 import { PodWorkers } from '../../kubelet/pod-workers';
 import type { PodHost } from '../../kubelet/pod-lifecycle';
 import { fullImageName } from '../../registry/container-images';
@@ -110,7 +111,7 @@ export class MasterKubelet {
     const node = this.store.get('nodes', undefined, this.host.nodeName);
     if (!node) return;
     this.renewLease(node.metadata.uid);
-    this.postNodeStatusIfDue(node.status?.conditions ?? []);
+    this.postNodeStatusIfDue(node.status?.conditions ?? [], node.status?.images ?? []);
   }
 
   private renewLease(nodeUid: string | undefined): void {
@@ -126,7 +127,7 @@ export class MasterKubelet {
   }
 
   /** The kubelet's own view: Ready True (it is posting), pressures False; an Unknown left by the controller is corrected. */
-  private postNodeStatusIfDue(original: Condition[]): void {
+  private postNodeStatusIfDue(original: Condition[], originalImages: NodeImage[]): void {
     const now = kubeTime();
     const computed = original.map((condition): Condition => {
       if (condition.type === 'Ready' && condition.status !== 'True') {
@@ -135,12 +136,14 @@ export class MasterKubelet {
       if (condition.type !== 'Ready' && condition.status === 'Unknown') return { ...condition, status: 'False', lastTransitionTime: now };
       return condition;
     });
-    if (!this.reports.due(computed, original)) return;
+    const images = nodeImages(this.host.pulledImages);
+    if (!this.reports.due({ conditions: computed, images }, { conditions: original, images: originalImages })) return;
     const posted = computed.map((condition) => ({ ...condition, lastHeartbeatTime: now }));
     this.store.mutate('nodes', undefined, this.host.nodeName, (node) => {
       node.status.conditions = posted;
+      node.status.images = images;
     });
-    this.reports.posted(posted);
+    this.reports.posted({ conditions: posted, images });
   }
 
   /** The containers already running when this kubelet starts (the seeded add-ons) have written their start-up lines. */

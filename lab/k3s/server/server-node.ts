@@ -19,11 +19,26 @@ export interface ServerNodeOptions {
   name: string;
   ip: string;
   podCidr: string;
+  /** The server machine's size; default 4 CPUs and 8 GiB, the worker's size in the story. */
+  size?: MasterSize;
+}
+
+/** `npm run lab -- --k3s-master cpus=16,memory=64GB`: the server machine's CPUs and memory (MiB). */
+export interface MasterSize {
+  cpus: number;
+  memoryMiB: number;
+}
+
+export const DEFAULT_MASTER_SIZE: MasterSize = { cpus: 4, memoryMiB: 8192 };
+
+/** What the kubelet reports as memory capacity: the kernel's MemTotal, a little below the machine's size (8 GiB -> 8148180Ki). */
+function memTotalKi(memoryMiB: number): string {
+  return `${Math.floor(memoryMiB * 1024 * (8148180 / (8192 * 1024)))}Ki`;
 }
 
 /** The Node object of the k3s server itself: control-plane and master roles, schedulable (no taint). */
-export function serverNode({ name, ip, podCidr }: ServerNodeOptions): KubeObject {
-  const capacity = { cpu: '4', 'ephemeral-storage': '50620216Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '8148180Ki', pods: '110' };
+export function serverNode({ name, ip, podCidr, size = DEFAULT_MASTER_SIZE }: ServerNodeOptions): KubeObject {
+  const capacity = { cpu: String(size.cpus), 'ephemeral-storage': '50620216Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: memTotalKi(size.memoryMiB), pods: '110' };
   return {
     apiVersion: 'v1',
     kind: 'Node',
