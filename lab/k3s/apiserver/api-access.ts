@@ -33,16 +33,44 @@ export interface AccessRequest {
 
 const READ = new Set(['get', 'list', 'watch']);
 
+/** An authorizer's answer, with its reason as SubjectAccessReview status shows it. */
+export interface Decision {
+  allowed: boolean;
+  reason: string;
+}
+
+/** RBAC's verdict: the reason it allows (`RBAC: allowed by ...`), or undefined for no opinion. */
+export type RbacAuthorizer = (caller: Caller, access: AccessRequest) => string | undefined;
+
 /**
- * The authorizer chain: system:masters may do anything; a kubelet (system:node:<name>, group system:nodes) may do what
- * the Node authorizer and NodeRestriction admission let it do for its own node; then `rbac` (rbac-authorizer.ts).
+ * What every authenticated user may do in k3s as in any cluster (the bootstrap ClusterRole system:basic-user, bound
+ * to system:authenticated): ask what they themselves may do.
  */
-export function authorize(caller: Caller, access: AccessRequest, rbac: (caller: Caller, access: AccessRequest) => boolean = () => false): void {
-  if (caller.groups.includes('system:masters')) return;
+const SELF_REVIEWS: Record<string, string[]> = {
+  'authorization.k8s.io': ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+  'authentication.k8s.io': ['selfsubjectreviews'],
+};
+
+/**
+ * The authorizer chain as k3s configures kube-apiserver (--authorization-mode=Node,RBAC, with system:masters as the
+ * privileged group first): masters may do anything; a kubelet (system:node:<name>, group system:nodes) what the Node
+ * authorizer and NodeRestriction admission let it do for its own node; then RBAC over the stored roles, which also
+ * has the bootstrap basic-user rule for self reviews.
+ */
+export function decide(caller: Caller, access: AccessRequest, rbac: RbacAuthorizer = () => undefined): Decision {
+  if (caller.groups.includes('system:masters')) return { allowed: true, reason: '' };
   const nodeName = caller.groups.includes('system:nodes') && caller.user.startsWith('system:node:') ? caller.user.slice('system:node:'.length) : undefined;
-  if (nodeName && nodeMay(nodeName, access)) return;
-  if (rbac(caller, access)) return;
-  throw forbidden(caller.user, access.verb, access.resource, access.namespace, access.name);
+  if (nodeName && nodeMay(nodeName, access)) return { allowed: true, reason: '' };
+  if (caller.groups.includes('system:authenticated') && access.verb === 'create' && SELF_REVIEWS[access.group]?.includes(access.resource)) {
+    return { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "system:basic-user" of ClusterRole "system:basic-user" to Group "system:authenticated"' };
+  }
+  const reason = rbac(caller, access);
+  return reason === undefined ? { allowed: false, reason: '' } : { allowed: true, reason };
+}
+
+/** The chain, refusing with the apiserver's Forbidden Status. */
+export function authorize(caller: Caller, access: AccessRequest, rbac: RbacAuthorizer = () => undefined): void {
+  if (!decide(caller, access, rbac).allowed) throw forbidden(caller.user, access.verb, access.resource, access.namespace, access.name);
 }
 
 function nodeMay(nodeName: string, { verb, group, resource, namespace, name, target }: AccessRequest): boolean {

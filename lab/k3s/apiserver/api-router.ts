@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, sendRaw, sendTable, sendText } from './http-responses';
 import type { ApiContext } from './resource';
 import type { LabTiming } from '../../timing';
-import { authenticate, authorize, type AccessRequest, type Caller } from './api-access';
+import { authenticate, authorize, decide, type AccessRequest, type Caller, type Decision } from './api-access';
 import { ResourceOperations } from './resource-operations';
 import { ApiThrottle } from './api-throttle';
 import { apiGroups, apiVersions, discoveryDocument, versionInfo } from './discovery';
@@ -12,10 +12,11 @@ import type { ObjectStore } from './object-store';
 import { apiVersionOf, resourceTypeIn, type ResourceDefinition } from './resource-registry';
 import { both, fieldSelector, labelSelector } from './selectors';
 import { asTable, includeObjectPolicy, wantsTable, type IncludeObject } from './table-output';
-import { ApiError, badRequest, failure, methodNotAllowed, unauthorized, unknownPath } from './status-errors';
+import { ApiError, badRequest, failure, methodNotAllowed, unauthorized, unknownPath, unsupportedMediaType } from './status-errors';
+import { decodeProtobufBody, PROTOBUF_CONTENT_TYPE, UnsupportedProtobufKind } from './protobuf-body';
 import { serveWatch } from './watch';
 import { ServiceAccounts } from './service-account-tokens';
-import { rbacAllows } from './rbac-authorizer';
+import { rbacReason, rulesFor } from './rbac-authorizer';
 import type { WriteRequest } from './resource-operations';
 import { decodeFields, writeOptions } from './write-options';
 
@@ -72,21 +73,17 @@ export class ApiRouter {
       store: options.store,
       timing: options.timing,
       services: {
-        authorizes: (caller, access) => this.authorizes(caller, access),
+        decide: (caller, access) => this.decide(caller, access),
+        rulesFor: (caller, namespace) => rulesFor(this.store, caller, namespace),
         issueServiceAccountToken: (namespace, name, expirationSeconds, audiences) => this.serviceAccounts.issueBoundToken(namespace, name, expirationSeconds, audiences),
         containerLog: (pod, container, logOptions) => options.containerLog(pod, container, logOptions),
       },
     };
   }
 
-  /** The authorizer chain (api-access.ts, then RBAC over the store): whether `caller` may do `access`. */
-  authorizes(caller: Caller, access: AccessRequest): boolean {
-    try {
-      authorize(caller, access, (who, what) => rbacAllows(this.store, who, what));
-      return true;
-    } catch {
-      return false;
-    }
+  /** The authorizer chain (api-access.ts, then RBAC over the store): whether `caller` may do `access`, and why. */
+  decide(caller: Caller, access: AccessRequest): Decision {
+    return decide(caller, access, (who, what) => rbacReason(this.store, who, what));
   }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -156,7 +153,7 @@ export class ApiRouter {
     const body = ['create', 'update', 'patch'].includes(verb) || (verb === 'delete') ? await readBody(request, verb !== 'delete') : undefined;
     const stored = name ? this.store.get(type.plural, namespace, name) : undefined;
     const access = { verb, group: type.group, resource, namespace, name: name ?? (verb === 'create' ? (body as KubeObject)?.metadata?.name : undefined), target: stored };
-    authorize(caller, access, (who, what) => rbacAllows(this.store, who, what));
+    authorize(caller, access, (who, what) => rbacReason(this.store, who, what));
     // Reads take no write options: a stray ?dryRun= on a GET is ignored, as the apiserver's GetOptions ignore it.
     const write: WriteRequest = { ...(MUTATING.has(verb) ? writeOptions(verb, query) : { dryRun: false, fieldValidation: 'Ignore' as const }), warnings: [] };
     // A dry run stores nothing, and a computed resource (an access review) stores nothing at all: neither is a write.
@@ -265,7 +262,15 @@ function readBody(request: IncomingMessage, required: boolean): Promise<unknown>
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('error', reject);
     request.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8').trim();
+      const bytes = Buffer.concat(chunks);
+      if ((request.headers['content-type'] ?? '').startsWith(PROTOBUF_CONTENT_TYPE) && bytes.length) {
+        try {
+          return resolve(decodeProtobufBody(bytes));
+        } catch (error) {
+          return reject(error instanceof UnsupportedProtobufKind ? unsupportedMediaType(PROTOBUF_CONTENT_TYPE) : badRequest((error as Error).message));
+        }
+      }
+      const text = bytes.toString('utf8').trim();
       if (!text) return required ? reject(badRequest('the body of the request was empty')) : resolve(undefined);
       try {
         resolve(JSON.parse(text));
@@ -275,9 +280,6 @@ function readBody(request: IncomingMessage, required: boolean): Promise<unknown>
     });
   });
 }
-
-
-
 
 /**
  * A Table watch (kubectl get -w): each event carries a one-row Table; only the first has the column definitions

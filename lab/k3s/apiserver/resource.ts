@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../contracts/kube-object';
 import type { LabTiming } from '../../timing';
-import type { AccessRequest, Caller } from './api-access';
+import type { AccessRequest, Caller, Decision } from './api-access';
+import type { PolicyRule } from './rbac-authorizer';
 import type { ObjectStore } from './object-store';
 import type { StatusCause } from './status-errors';
 import type { Printer } from './table-output';
@@ -74,7 +75,10 @@ export interface ApiContext {
  * token issuer (TokenRequest), and the kubelets (pod logs, which kube-apiserver fetches from the pod's node).
  */
 export interface ApiServices {
-  authorizes(caller: Caller, access: AccessRequest): boolean;
+  /** The authorizer chain's decision, with RBAC's reason when it allows. */
+  decide(caller: Caller, access: AccessRequest): Decision;
+  /** The RBAC rules bound to `caller`, cluster-wide and in `namespace` (for rules reviews). */
+  rulesFor(caller: Caller, namespace: string | undefined): PolicyRule[];
   issueServiceAccountToken(namespace: string, name: string, expirationSeconds: number, audiences: string[]): { token: string; expiresAt: Date };
   containerLog(pod: KubeObject, container: string, options: { tailLines?: number; timestamps?: boolean; previous?: boolean }): Promise<string>;
 }

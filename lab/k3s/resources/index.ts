@@ -16,6 +16,8 @@ import { replicaSets } from './replica-sets';
 import { roleBindings } from './role-bindings';
 import { roles } from './roles';
 import { secrets } from './secrets';
+import { selfSubjectAccessReviews } from './self-subject-access-reviews';
+import { selfSubjectRulesReviews } from './self-subject-rules-reviews';
 import { serviceAccounts } from './service-accounts';
 import { services } from './services';
 
@@ -30,6 +32,7 @@ export function resourceDefinitions(): ResourceDefinition[] {
   return [
     configMaps, events, namespaces, nodes, persistentVolumeClaims, pods, secrets, serviceAccounts, services,
     daemonSets, deployments, replicaSets,
+    selfSubjectAccessReviews, selfSubjectRulesReviews,
     cronJobs, jobs,
     clusterRoleBindings, clusterRoles, roleBindings, roles,
     leases,
