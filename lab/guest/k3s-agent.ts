@@ -20,13 +20,16 @@ interface JoinToken {
   password: string;
 }
 
-/** K10<sha256 of the CA bundle>::<user>:<password> (secure) or a bare password (no CA pinning). */
+/**
+ * K10<sha256 of the CA bundle>::<user>:<password> (secure) or a bare password (no CA pinning). The agent always
+ * authenticates as `node`, whatever user the token names (pkg/agent/config: clientaccess.WithUser("node")).
+ */
 export function parseJoinToken(token: string): JoinToken {
   const secure = /^K10([0-9a-f]{64})::(.*)$/.exec(token);
   if (!secure) return { username: 'node', password: token };
   const credentials = secure[2];
   const at = credentials.indexOf(':');
-  return at < 0 ? { caHash: secure[1], username: 'node', password: credentials } : { caHash: secure[1], username: credentials.slice(0, at), password: credentials.slice(at + 1) };
+  return { caHash: secure[1], username: 'node', password: at < 0 ? credentials : credentials.slice(at + 1) };
 }
 
 /**

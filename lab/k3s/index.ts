@@ -93,7 +93,7 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
     containerLog: kubeletLogReader(store, node.kubelets, options.network),
   });
   const seeded = seedCluster(api.context, { nodeName, serverIp, size: options.master });
-  const supervisor = new Supervisor(store, pki);
+  const supervisor = new Supervisor(store, pki, `${serverIp}:${port}`);
   const server = https.createServer(
     { key: pki.serving.keyPem, cert: pki.serving.certPem, ca: pki.clientCa.certPem, requestCert: true, rejectUnauthorized: false },
     (request, response) => {
@@ -125,7 +125,7 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
     loopbackPort,
     url: `https://${serverIp}:${port}`,
     token: pki.token,
-    caBundlePem: pki.serverCa.certPem,
+    caBundlePem: pki.caBundlePem,
     kubeconfig: () => renderKubeconfig({
       server: `https://127.0.0.1:${loopbackPort}`, caPem: pki.serverCa.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem,
     }),

@@ -11,6 +11,8 @@ export interface ClusterPki {
   clientCa: CertificateAuthority;
   serving: IssuedCertificate;
   admin: IssuedCertificate;
+  /** What /cacerts serves (server/tls/server-ca.crt): the server CA, or an intermediate and its root. */
+  caBundlePem: string;
   /** `K10<sha256 of the server CA bundle>::server:<password>`, the content of server/node-token. */
   token: string;
   /** The password part of the token: all the server checks. */
@@ -31,5 +33,5 @@ export async function createClusterPki(serverIp: string, nodeName: string): Prom
   });
   const admin = await issueCertificate(clientCa, { commonName: 'system:admin', organization: 'system:masters', usage: 'client' });
   const password = randomBytes(16).toString('hex');
-  return { serverCa, clientCa, serving, admin, password, token: `K10${caBundleHash(serverCa.certPem)}::server:${password}` };
+  return { serverCa, clientCa, serving, admin, password, caBundlePem: serverCa.certPem, token: `K10${caBundleHash(serverCa.certPem)}::server:${password}` };
 }

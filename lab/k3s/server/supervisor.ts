@@ -2,25 +2,33 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { issueCertificate } from '../../pki/certificates';
 import { sendJson, sendText } from '../apiserver/http-responses';
 import type { ClusterPki } from './cluster-pki';
+import { AGENT_ROLES, authenticateSupervisorRequest } from './supervisor-auth';
 import { checkNodePassword } from './node-password';
 import type { ObjectStore } from '../apiserver/object-store';
 import { failure } from '../apiserver/status-errors';
 
-/** Parses `Authorization: Basic base64(user:password)`. */
-function basicAuth(request: IncomingMessage): { user: string; password: string } | undefined {
-  const header = request.headers.authorization;
-  if (!header?.startsWith('Basic ')) return undefined;
-  const decoded = Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
 /**
- * The k3s supervisor endpoints that share port 6443 with the apiserver (pkg/server/router.go), as
- * lab/contracts/k3s-join.ts describes them. Returns false for any other path.
+ * The k3s supervisor endpoints that share port 6443 with the apiserver (pkg/server/handlers/router.go NewHandler),
+ * as lab/contracts/k3s-join.ts describes them: `/cacerts` and `/ping` for anyone; behind `auth.HasRole(k3s:agent,
+ * system:nodes, system:bootstrappers)` (the `authed` router) `/v1-k3s/client-kubelet.crt`, `client-ca.crt`,
+ * `server-ca.crt`, `apiservers` and `readyz`. Errors are k3s's util.SendError Status bodies. Returns false for any
+ * other path, which the API server answers.
  */
 export class Supervisor {
-  constructor(private readonly store: ObjectStore, private readonly pki: ClusterPki) {}
+  /** The `authed` router's routes the lab serves. */
+  private readonly authed: Record<string, (request: IncomingMessage, response: ServerResponse) => void | Promise<void>>;
+
+  constructor(private readonly store: ObjectStore, private readonly pki: ClusterPki, serverAddress: string) {
+    this.authed = {
+      '/v1-k3s/client-kubelet.crt': (request, response) => this.clientKubeletCertificate(request, response),
+      // handlers.Readyz: "ok" once the server's core controllers run (always, in the lab).
+      '/v1-k3s/readyz': (_request, response) => sendText(response, 200, 'ok'),
+      '/v1-k3s/client-ca.crt': (_request, response) => sendText(response, 200, pki.clientCa.certPem),
+      '/v1-k3s/server-ca.crt': (_request, response) => sendText(response, 200, pki.caBundlePem),
+      // handlers.APIServers: the apiserver addresses agents may use.
+      '/v1-k3s/apiservers': (_request, response) => sendJson(response, 200, [serverAddress]),
+    };
+  }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
     const path = new URL(request.url ?? '/', 'https://127.0.0.1').pathname;
@@ -30,23 +38,21 @@ export class Supervisor {
       return true;
     }
     if (path === '/cacerts') {
-      sendText(response, 200, this.pki.serverCa.certPem);
+      sendText(response, 200, this.pki.caBundlePem);
       return true;
     }
-    if (path === '/v1-k3s/client-kubelet.crt') {
-      await this.clientKubeletCertificate(request, response);
-      return true;
-    }
-    return false;
+    const served = this.authed[path];
+    if (!served) return false;
+    // auth.HasRole's doAuth: an authentication error is 401 "not authorized", no user or no role 403 "forbidden".
+    const caller = authenticateSupervisorRequest(request, { agentPassword: this.pki.password, serverPassword: this.pki.password });
+    if (caller.outcome === 'rejected') sendJson(response, 401, failure(401, 'Unauthorized', 'not authorized'));
+    else if (caller.outcome === 'anonymous' || !caller.groups.some((group) => AGENT_ROLES.includes(group))) {
+      sendJson(response, 403, failure(403, 'Forbidden', 'forbidden'));
+    } else await served(request, response);
+    return true;
   }
 
   private async clientKubeletCertificate(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    // k3s sends its errors with util.SendError: a Status whose reason follows the code (pkg/util/apierrors.go).
-    // Only the password is checked: `server:<pw>` (secure token) and `node:<pw>` (bare token) both join.
-    const credentials = basicAuth(request);
-    // pkg/server/auth/auth.go: no credentials at all is "forbidden", wrong ones "not authorized".
-    if (!credentials) return sendJson(response, 403, failure(403, 'Forbidden', 'forbidden'));
-    if (credentials.password !== this.pki.password) return sendJson(response, 401, failure(401, 'Unauthorized', 'not authorized'));
     // pkg/nodepassword/validate.go, getNodeInfo: the name is lower-cased, both headers are required.
     const nodeName = header(request, 'k3s-node-name')?.toLowerCase();
     const nodePassword = header(request, 'k3s-node-password');
@@ -58,6 +64,7 @@ export class Supervisor {
     const issued = await issueCertificate(this.pki.clientCa, { commonName: `system:node:${nodeName}`, organization: 'system:nodes', usage: 'client' });
     sendText(response, 200, issued.certPem + issued.keyPem);
   }
+
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {

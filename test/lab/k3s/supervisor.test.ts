@@ -74,6 +74,41 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
     assert.deepEqual(JSON.parse(response.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'not authorized', reason: 'Unauthorized', code: 401 });
   });
 
+  describe('GET /v1-k3s/readyz, read-only behind the role check of an agent\'s bootstrap (pkg/server/handlers/router.go, auth.HasRole k3s:agent)', () => {
+    const readyz = (auth?: string) => agentGet(network, `${server.url}/v1-k3s/readyz`, { ca: server.caBundlePem, ...(auth ? { auth } : {}) });
+    const status = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+
+    it('answers 200 "ok" to node:<password>, the user every agent authenticates as (clientaccess.WithUser("node"))', async () => {
+      const response = await readyz(`node:${password()}`);
+      assert.deepEqual([response.status, response.body], [200, 'ok']);
+    });
+
+    it('answers 403 "forbidden" without credentials', async () => {
+      const response = await readyz();
+      assert.equal(response.status, 403);
+      assert.deepEqual(JSON.parse(response.body), status(403, 'Forbidden', 'forbidden'));
+    });
+
+    it('answers 401 "not authorized" to a wrong password (basic auth error: not authorized)', async () => {
+      const response = await readyz('node:not-the-password');
+      assert.equal(response.status, 401);
+      assert.deepEqual(JSON.parse(response.body), status(401, 'Unauthorized', 'not authorized'));
+    });
+
+    it('answers 403 "forbidden" to server:<password>: the server user is in k3s:server, not k3s:agent', async () => {
+      const response = await readyz(`server:${password()}`);
+      assert.equal(response.status, 403);
+      assert.deepEqual(JSON.parse(response.body), status(403, 'Forbidden', 'forbidden'));
+    });
+
+    it('serves the other read-only routes of that router the same way: server-ca.crt, client-ca.crt, apiservers', async () => {
+      const get = (path: string) => agentGet(network, `${server.url}${path}`, { ca: server.caBundlePem, auth: `node:${password()}` });
+      assert.equal((await get('/v1-k3s/server-ca.crt')).body, server.caBundlePem);
+      assert.match((await get('/v1-k3s/client-ca.crt')).body, /^-----BEGIN CERTIFICATE-----/);
+      assert.deepEqual(JSON.parse((await get('/v1-k3s/apiservers')).body), ['192.168.2.20:6443']);
+    });
+  });
+
   it('issues a kubelet client certificate for a bare-password token and records the node password secret', async () => {
     const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
       ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'p1' },
@@ -90,7 +125,7 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
 
   it('rejects the same hostname with another node password: 403 Status "unable to verify password ... hash does not match" (k3s pkg/nodepassword)', async () => {
     const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
-      ca: server.caBundlePem, auth: `server:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'other' },
+      ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'other' },
     });
     assert.equal(response.status, 403);
     assert.equal(response.contentType, 'application/json');
@@ -108,7 +143,7 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
     });
     assert.equal(created.status, 201, created.body);
     const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
-      ca: server.caBundlePem, auth: `server:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-02', 'K3s-Node-Password': 'the-new-machine' },
+      ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-02', 'K3s-Node-Password': 'the-new-machine' },
     });
     assert.equal(response.status, 403);
     assert.equal(JSON.parse(response.body).message, 'unable to verify password for node k3s-worker-02: hash does not match');
@@ -188,7 +223,7 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
     await watchUntil(server, admin, `/api/v1/namespaces/kube-system/secrets?watch=true&resourceVersion=${from}`,
       (e) => e.type === 'DELETED' && e.object.metadata.name === nodePasswordSecretName('k3s-worker-01'));
     const rejoin = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
-      ca: server.caBundlePem, auth: `server:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'new' },
+      ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'new' },
     });
     assert.equal(rejoin.status, 200);
   });
