@@ -10,6 +10,7 @@ import { ObjectStore } from './apiserver/object-store';
 import type { ServiceAccounts } from './apiserver/service-account-tokens';
 import { DaemonSetController } from './controllers/daemon-set-controller';
 import { DeploymentController } from './controllers/deployment-controller';
+import { DisruptionController } from './controllers/disruption-controller';
 import { GarbageCollector } from './controllers/garbage-collector';
 import { NamespaceController } from './controllers/namespace-controller';
 import { NodeCleanupController } from './controllers/node-cleanup-controller';
@@ -116,7 +117,7 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
   const controllers = [
     new NodeLifecycleController(store, options.timing), new NodeCleanupController(store), new ServiceAccountController(store),
     new NamespaceController(store), new GarbageCollector(api.context), new DeploymentController(api.context), new ReplicaSetController(api.context),
-    new DaemonSetController(api.context), new Scheduler(store), kubelet,
+    new DaemonSetController(api.context), new DisruptionController(api.context), new Scheduler(store), kubelet,
   ];
   const faults = serverFaults(api.throttle, kubelet, node.registry);
 

@@ -56,8 +56,11 @@ function resourceList(group: string, version: string) {
       ...(type.shortNames ? { shortNames: type.shortNames } : {}),
       ...(type.categories ? { categories: type.categories } : {}),
     },
-    ...Object.entries(type.subresources).map(([sub, { kind, verbs }]) => ({
-      name: `${type.plural}/${sub}`, singularName: '', namespaced: type.namespaced, kind, verbs,
+    ...Object.entries(type.subresources).map(([sub, { kind, verbs, group: kindGroup, version: kindVersion }]) => ({
+      name: `${type.plural}/${sub}`, singularName: '', namespaced: type.namespaced,
+      // kubectl drain finds the Eviction API by this group and version (drain.CheckEvictionSupport).
+      ...(kindGroup !== undefined ? { group: kindGroup, version: kindVersion } : {}),
+      kind, verbs,
     })),
   ]);
   return { kind: 'APIResourceList', ...(group ? { apiVersion: 'v1' } : {}), groupVersion: apiVersionOf({ group, version }), resources };

@@ -58,6 +58,9 @@ export interface DeleteRequest {
 
 export interface SubresourceDefinition {
   kind: string;
+  /** The group and version of `kind` when it is not the resource's own (pods/eviction is policy/v1 Eviction). */
+  group?: string;
+  version?: string;
   verbs: string[];
   /** Serves the subresource (binding, eviction, log, token); absent for `status`, which the generic update handles. */
   serve?(request: SubresourceRequest): SubresourceAnswer | Promise<SubresourceAnswer>;

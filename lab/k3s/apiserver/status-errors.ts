@@ -4,10 +4,11 @@ import { resourceType, resourceTypeOfKind } from './resource-registry';
  * Kubernetes API errors as kube-apiserver writes them: a `Status` object whose `reason` and `code` clients switch on
  * (k8s.io/apimachinery/pkg/api/errors). Messages are copied from the real server so tests can compare text.
  */
+/** metav1.StatusCause: its Type is `reason` on the wire. */
 export interface StatusCause {
   reason: string;
   message: string;
-  field: string;
+  field?: string;
 }
 
 export interface StatusDetails {
@@ -15,6 +16,7 @@ export interface StatusDetails {
   group?: string;
   kind?: string;
   causes?: StatusCause[];
+  retryAfterSeconds?: number;
 }
 
 export interface KubeStatus {

@@ -10,6 +10,7 @@ import { leases } from './leases';
 import { namespaces } from './namespaces';
 import { nodes } from './nodes';
 import { persistentVolumeClaims } from './persistent-volume-claims';
+import { podDisruptionBudgets } from './pod-disruption-budgets';
 import { jobs } from './jobs';
 import { pods } from './pods';
 import { replicaSets } from './replica-sets';
@@ -34,6 +35,7 @@ export function resourceDefinitions(): ResourceDefinition[] {
     daemonSets, deployments, replicaSets,
     selfSubjectAccessReviews, selfSubjectRulesReviews,
     cronJobs, jobs,
+    podDisruptionBudgets,
     clusterRoleBindings, clusterRoles, roleBindings, roles,
     leases,
   ];

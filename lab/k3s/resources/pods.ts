@@ -5,6 +5,7 @@ import { ALL_VERBS, STATUS_SUBRESOURCE, type ResourceDefinition, type Subresourc
 import { badRequest, conflict, invalid, notFound, type KubeStatus, type StatusCause } from '../apiserver/status-errors';
 import { age, column, nameColumn } from '../apiserver/table-output';
 import { defaultPod } from './pod-defaults';
+import { evictPod } from './pod-eviction';
 
 /** core/validation ValidatePodSpec, as far as the lab checks it: containers, each with a name and an image. */
 export function podSpecCauses(spec: KubeObject['spec'], path: string): StatusCause[] {
@@ -95,6 +96,7 @@ export const pods: ResourceDefinition = {
     status: STATUS_SUBRESOURCE('Pod'),
     binding: { kind: 'Binding', verbs: ['create'], serve: ({ store, namespace, name, body }) => ({ code: 201, json: bind(store, namespace!, name, body as KubeObject) }) },
     log: { kind: 'Pod', verbs: ['get'], serve: (request) => servePodLog(request) },
+    eviction: { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'], serve: (request) => evictPod(request) },
   },
   model: 'V1Pod',
   prepareForCreate: (pod) => defaultPod(pod),

@@ -36,7 +36,7 @@ function tokenRequest({ store, services, namespace, name, body }: SubresourceReq
 export const serviceAccounts: ResourceDefinition = {
   group: '', version: 'v1', plural: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa'],
   verbs: ALL_VERBS,
-  subresources: { token: { kind: 'TokenRequest', verbs: ['create'], serve: tokenRequest } },
+  subresources: { token: { kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'], serve: tokenRequest } },
   model: 'V1ServiceAccount',
   printer: {
     columns: [nameColumn(), column('Secrets', 0, 'string'), column('Age')],
