@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGuestRuntime } from './guest';
-import { startK3sServer, type MasterSize } from './k3s';
+import { startK3sServer, type MasterSize, type ServerCaKind } from './k3s';
 import { createNodeEnvironment } from './kubelet/node-environment';
 import { VirtualNetwork } from './net/virtual-network';
 import { generateEd25519KeyPair } from './pki/ssh-keys';
@@ -16,6 +16,8 @@ export interface LabOptions {
   timingScale?: number;
   /** The k3s server machine's size (default 4 CPUs, 8 GiB): a bigger master wins the scheduler's resource scores. */
   k3sMaster?: MasterSize;
+  /** The k3s server CA served at /cacerts: its own (default) or a custom CA's intermediate and root bundle. */
+  k3sCa?: ServerCaKind;
 }
 
 export interface RunningLab {
@@ -45,7 +47,7 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
 
   // The registries (and the kubelets' directory) every node of this lab shares, and no other lab.
   const node = createNodeEnvironment();
-  const k3s = await startK3sServer({ network, timing, node, serverIp: CONTROL_PLANE_IP, port: 6443, master: options.k3sMaster });
+  const k3s = await startK3sServer({ network, timing, node, serverIp: CONTROL_PLANE_IP, port: 6443, master: options.k3sMaster, ca: options.k3sCa });
   const guests = createGuestRuntime({ network, timing, node });
   const proxmox = await startProxmoxNode({
     network,

@@ -35,6 +35,15 @@ export const LAB_SETTINGS: LabSetting[] = [
       options.k3sMaster = parseMasterSize(value);
     },
   },
+  {
+    flag: 'k3s-ca',
+    env: 'LAB_K3S_CA',
+    help: 'the k3s server CA at /cacerts: self-signed (default, k3s\'s own) or bundle (a custom CA\'s intermediate and root, as after k3s certificate rotate-ca)',
+    apply: ([value], options) => {
+      if (value !== 'self-signed' && value !== 'bundle') throw new Error(`"${value}" is not self-signed or bundle`);
+      options.k3sCa = value;
+    },
+  },
 ];
 
 /** `cpus=16,memory=64GB` -> { cpus: 16, memoryMiB: 65536 }; unnamed parts keep the default size. */

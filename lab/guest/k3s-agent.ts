@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { K3S_VERSION, NODE_PASSWORD_REJECTED } from '../contracts/k3s-join';
+import { caBundleHash } from '../pki/certificates';
 import { abortableDelay } from './abortable-delay';
 import { guestAddress, type GuestView } from './guest-view';
 import { klogLine, logrusLine } from './journal';
@@ -150,7 +151,8 @@ async function retrieveAgentConfig(
     if (!signal.aborted) log('error', `failed to get CA certs: Get "${server}/cacerts": ${(error as Error).message}`);
     return undefined;
   }
-  const actual = createHash('sha256').update(ca).digest('hex');
+  // k3s's hashCA: the bytes for one certificate, the root's DER for a bundle (pkg/clientaccess/token.go).
+  const actual = caBundleHash(ca);
   if (token.caHash && token.caHash !== actual) {
     log('error', `token CA hash does not match the Cluster CA certificate hash: ${token.caHash} != ${actual}`);
     return undefined;

@@ -18,7 +18,7 @@ import { NodeLifecycleController } from './controllers/node-lifecycle-controller
 import { ReplicaSetController } from './controllers/replica-set-controller';
 import { Scheduler } from './controllers/scheduler';
 import { ServiceAccountController } from './controllers/service-account-controller';
-import { createClusterPki } from './server/cluster-pki';
+import { createClusterPki, type ServerCaKind } from './server/cluster-pki';
 import { seedCluster } from './server/cluster-seed';
 import { renderKubeconfig } from './server/kubeconfig';
 import type { MasterSize } from './server/server-node';
@@ -31,6 +31,7 @@ export type { StoreEvent } from './apiserver/object-store';
 export type { KubeObject } from '../contracts/kube-object';
 export type { WriteRecord } from './apiserver/api-router';
 export { healthyNodeConditions, type MasterSize } from './server/server-node';
+export type { ServerCaKind } from './server/cluster-pki';
 export { addNodeLikeServer } from './server/extra-node';
 export type { K3sFaults } from './server/server-faults';
 
@@ -45,6 +46,8 @@ export interface K3sServerOptions {
   nodeName?: string;
   /** The server machine's CPUs and memory (default 4 CPUs, 8 GiB), as `--k3s-master cpus=16,memory=64GB` sets them. */
   master?: MasterSize;
+  /** k3s's own self-signed server CA (default), or a custom CA's intermediate and root bundle (`--k3s-ca bundle`). */
+  ca?: ServerCaKind;
 }
 
 export interface RunningK3sServer {
@@ -52,7 +55,7 @@ export interface RunningK3sServer {
   loopbackPort: number;
   /** `https://<serverIp>:<port>`, what agents use as K3S_URL. */
   url: string;
-  /** `K10<sha256 of the CA bundle>::server:<password>` (/var/lib/rancher/k3s/server/node-token). */
+  /** `K10<hash of the CA bundle, as k3s's hashCA makes it>::server:<password>` (/var/lib/rancher/k3s/server/node-token). */
   token: string;
   caBundlePem: string;
   /** /etc/rancher/k3s/k3s.yaml, pointing at the loopback listener. */
@@ -86,7 +89,7 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
   const port = options.port ?? 6443;
   const nodeName = options.nodeName ?? 'k3s-master';
   const node = options.node ?? createNodeEnvironment();
-  const pki = await createClusterPki(serverIp, nodeName);
+  const pki = await createClusterPki(serverIp, nodeName, options.ca);
   const store = new ObjectStore();
 
   const api = new ApiRouter({
@@ -128,7 +131,7 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
     token: pki.token,
     caBundlePem: pki.caBundlePem,
     kubeconfig: () => renderKubeconfig({
-      server: `https://127.0.0.1:${loopbackPort}`, caPem: pki.serverCa.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem,
+      server: `https://127.0.0.1:${loopbackPort}`, caPem: pki.caBundlePem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem,
     }),
     store,
     registry: node.registry,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { caBundleHash, createCertificateAuthority, issueCertificate, type CertificateAuthority, type IssuedCertificate } from '../../pki/certificates';
+import { caBundleHash, createCertificateAuthority, createIntermediateAuthority, issueCertificate, type CertificateAuthority, type IssuedCertificate } from '../../pki/certificates';
 
 /**
  * The certificates a k3s server generates on first start (/var/lib/rancher/k3s/server/tls): a server CA that signs
@@ -19,10 +19,18 @@ export interface ClusterPki {
   password: string;
 }
 
-export async function createClusterPki(serverIp: string, nodeName: string): Promise<ClusterPki> {
+/**
+ * `self-signed`: k3s's own server CA, as on first start. `bundle`: a custom CA, as after `k3s certificate rotate-ca`
+ * with one (contrib/util/generate-custom-ca-certs.sh): a root, and the server CA as an intermediate it signs;
+ * /cacerts serves the intermediate followed by the root, and the token pins the root's DER hash.
+ */
+export type ServerCaKind = 'self-signed' | 'bundle';
+
+export async function createClusterPki(serverIp: string, nodeName: string, caKind: ServerCaKind = 'self-signed'): Promise<ClusterPki> {
   // k3s names its CAs after the time they were made: k3s-server-ca@1700000000.
   const stamp = Math.floor(Date.now() / 1000);
-  const serverCa = await createCertificateAuthority(`k3s-server-ca@${stamp}`);
+  const root = caKind === 'bundle' ? await createCertificateAuthority(`k3s-root-ca@${stamp}`) : undefined;
+  const serverCa = root ? await createIntermediateAuthority(root, `k3s-server-ca@${stamp}`) : await createCertificateAuthority(`k3s-server-ca@${stamp}`);
   const clientCa = await createCertificateAuthority(`k3s-client-ca@${stamp}`);
   const serving = await issueCertificate(serverCa, {
     commonName: 'k3s',
@@ -33,5 +41,6 @@ export async function createClusterPki(serverIp: string, nodeName: string): Prom
   });
   const admin = await issueCertificate(clientCa, { commonName: 'system:admin', organization: 'system:masters', usage: 'client' });
   const password = randomBytes(16).toString('hex');
-  return { serverCa, clientCa, serving, admin, password, caBundlePem: serverCa.certPem, token: `K10${caBundleHash(serverCa.certPem)}::server:${password}` };
+  const caBundlePem = root ? serverCa.certPem + root.certPem : serverCa.certPem;
+  return { serverCa, clientCa, serving, admin, password, caBundlePem, token: `K10${caBundleHash(caBundlePem)}::server:${password}` };
 }

@@ -253,3 +253,23 @@ describe('k3s agent joining the lab k3s server (k3s pkg/agent, lab/contracts/k3s
     assert.ok(k3s.writes().slice(writesAfterStop).every((write: any) => !JSON.stringify(write).includes('k3s-worker-01/status')));
   });
 });
+
+describe('an agent joining a server whose /cacerts is a custom CA bundle (--k3s-ca bundle)', () => {
+  let lab: Lab;
+  let k3s: RunningK3sServer;
+  before(async () => {
+    lab = newLab();
+    k3s = await startK3sServer({ network: lab.network, timing: lab.timing, node: lab.node, ca: 'bundle' });
+  });
+  after(async () => {
+    await lab.runtime.stopAll();
+    await k3s.stop();
+  });
+
+  it('accepts the token, whose hash is the root\'s DER, checking it as k3s\'s hashCA does, and becomes Ready', async () => {
+    await bootWorker(lab);
+    assert.equal((await lab.runtime.exec(102, install(k3s.url, k3s.token))).exitCode, 0);
+    await watchNode(k3s, 'k3s-worker-01', ready);
+    assert.doesNotMatch((await lab.runtime.exec(102, 'journalctl -u k3s-agent')).stdout, /token CA hash does not match/);
+  });
+});

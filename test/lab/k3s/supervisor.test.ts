@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes, scryptSync } from 'node:crypto';
+import { createHash, randomBytes, scryptSync, X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { nodePasswordSecretName } from '../../../lab/contracts/k3s-join';
-import type { RunningK3sServer } from '../../../lab/k3s';
+import { startK3sServer, type RunningK3sServer } from '../../../lab/k3s';
+import { caBundleHash } from '../../../lab/pki/certificates';
+import { LabTiming } from '../../../lab/timing';
 import { healthyNodeConditions } from '../../../lab/k3s/server/server-node';
-import type { VirtualNetwork } from '../../../lab/net/virtual-network';
+import { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { adminCredentials, nginxPod, request, startTestServer, watchUntil, type Credentials } from './lab-client';
 
 /** GET on the server's virtual address, as an agent does over the lab network. */
@@ -226,5 +228,39 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
       ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'new' },
     });
     assert.equal(rejoin.status, 200);
+  });
+});
+
+describe('a custom CA bundle at /cacerts (--k3s-ca bundle, as after k3s certificate rotate-ca with a custom CA)', () => {
+  let server: RunningK3sServer;
+  let network: VirtualNetwork;
+  before(async () => {
+    network = new VirtualNetwork();
+    server = await startK3sServer({ network, timing: new LabTiming(0), ca: 'bundle' });
+  });
+  after(() => server.stop());
+
+  it('serves the server CA (an intermediate) followed by its root, and pins the root\'s DER in the token (clientaccess hashCA)', async () => {
+    const response = await agentGet(network, `${server.url}/cacerts`);
+    const pems = response.body.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!;
+    assert.equal(pems.length, 2);
+    const [intermediate, root] = pems.map((pem) => new X509Certificate(pem));
+    assert.ok(intermediate.checkIssued(root) && root.checkIssued(root), 'intermediate signed by a self-signed root');
+    const [, hash] = /^K10([0-9a-f]{64})::server:/.exec(server.token)!;
+    assert.equal(hash, createHash('sha256').update(root.raw).digest('hex'));
+    assert.notEqual(hash, createHash('sha256').update(response.body).digest('hex'), 'not the hash of the bundle\'s bytes');
+  });
+
+  it('keeps the one-certificate rule for a single CA: the sha256 of the file\'s bytes', () => {
+    const single = `${server.caBundlePem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)![1]}\n`;
+    assert.equal(caBundleHash(single), createHash('sha256').update(single).digest('hex'));
+  });
+
+  it('issues a kubelet certificate over TLS verified against the bundle', async () => {
+    const password = server.token.split(':').pop()!;
+    const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
+      ca: server.caBundlePem, auth: `node:${password}`, headers: { 'K3s-Node-Name': 'k3s-worker-09', 'K3s-Node-Password': 'pw' },
+    });
+    assert.equal(response.status, 200, response.body);
   });
 });
