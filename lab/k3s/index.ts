@@ -13,7 +13,7 @@ import { DeploymentController } from './controllers/deployment-controller';
 import { DisruptionController } from './controllers/disruption-controller';
 import { GarbageCollector } from './controllers/garbage-collector';
 import { NamespaceController } from './controllers/namespace-controller';
-import { NodeCleanupController } from './controllers/node-cleanup-controller';
+import { PodGarbageCollector } from './controllers/pod-garbage-collector';
 import { NodeLifecycleController } from './controllers/node-lifecycle-controller';
 import { ReplicaSetController } from './controllers/replica-set-controller';
 import { Scheduler } from './controllers/scheduler';
@@ -23,6 +23,7 @@ import { seedCluster } from './server/cluster-seed';
 import { renderKubeconfig } from './server/kubeconfig';
 import type { MasterSize } from './server/server-node';
 import { MasterKubelet } from './server/master-kubelet';
+import { NodePasswordController } from './server/node-password-controller';
 import { serverFaults, type K3sFaults } from './server/server-faults';
 import { Supervisor } from './server/supervisor';
 
@@ -118,9 +119,10 @@ export async function startK3sServer(options: K3sServerOptions): Promise<Running
 
   const kubelet = new MasterKubelet(store, options.timing, { nodeName, hostIp: serverIp, usedPodIps: seeded.podIps, images: seeded.images, node });
   const controllers = [
-    new NodeLifecycleController(store, options.timing), new NodeCleanupController(store), new ServiceAccountController(store),
+    new NodeLifecycleController(store, options.timing), new PodGarbageCollector(store), new ServiceAccountController(store),
     new NamespaceController(store), new GarbageCollector(api.context), new DeploymentController(api.context), new ReplicaSetController(api.context),
-    new DaemonSetController(api.context), new DisruptionController(api.context), new Scheduler(store), kubelet,
+    new DaemonSetController(api.context), new DisruptionController(api.context), new NodePasswordController(store, options.timing),
+    new Scheduler(store), kubelet,
   ];
   const faults = serverFaults(api.throttle, kubelet, node.registry);
 

@@ -219,7 +219,19 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
     assert.equal((await request(server, admin, 'GET', '/api/v1/namespaces/default/pods/web')).status, 404);
   });
 
-  it('forgets the node password when the Node is deleted, so the hostname can join again (k3s node controller)', async () => {
+  it('gives the node-password secret an ownerReference to its Node, and rejects a new machine under that hostname while the Node exists (pkg/nodepassword controller.go onChangeNode)', async () => {
+    const node = server.store.get('nodes', undefined, 'k3s-worker-01')!;
+    const { match } = await watchUntil(server, admin, `/api/v1/namespaces/kube-system/secrets?watch=true&fieldSelector=metadata.name%3D${nodePasswordSecretName('k3s-worker-01')}`,
+      (e) => (e.object.metadata.ownerReferences ?? []).length > 0);
+    assert.deepEqual(match.object.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Node', name: 'k3s-worker-01', uid: node.metadata.uid }]);
+    const rebuilt = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
+      ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'a-new-container' },
+    });
+    assert.equal(rebuilt.status, 403);
+    assert.equal(JSON.parse(rebuilt.body).message, 'unable to verify password for node k3s-worker-01: hash does not match');
+  });
+
+  it('forgets the node password when the Node is deleted (garbage collector, through the ownerReference), so the hostname can join again', async () => {
     const from = server.store.resourceVersion;
     await request(server, admin, 'DELETE', '/api/v1/nodes/k3s-worker-01');
     await watchUntil(server, admin, `/api/v1/namespaces/kube-system/secrets?watch=true&resourceVersion=${from}`,
@@ -228,6 +240,26 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
       ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'new' },
     });
     assert.equal(rejoin.status, 200);
+  });
+});
+
+describe('orphaned node-password secrets (pkg/nodepassword controller.go sync, MinOrphanSecretAge 10 minutes)', () => {
+  it('deletes a node-password secret whose machine asked for certificates but never registered a Node, once old enough (scaled; 2 s at scale 0)', async () => {
+    const network = new VirtualNetwork();
+    const server = await startK3sServer({ network, timing: new LabTiming(0) });
+    try {
+      const password = server.token.split(':').pop()!;
+      const issued = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
+        ca: server.caBundlePem, auth: `node:${password}`, headers: { 'K3s-Node-Name': 'never-joined', 'K3s-Node-Password': 'pw' },
+      });
+      assert.equal(issued.status, 200);
+      const created = Date.parse(server.store.get('secrets', 'kube-system', nodePasswordSecretName('never-joined'))!.metadata.creationTimestamp!);
+      await watchUntil(server, adminCredentials(server), '/api/v1/namespaces/kube-system/secrets?watch=true',
+        (e) => e.type === 'DELETED' && e.object.metadata.name === nodePasswordSecretName('never-joined'), 10_000);
+      assert.ok(Date.now() - created >= 1_000, 'not before it was old enough');
+    } finally {
+      await server.stop();
+    }
   });
 });
 

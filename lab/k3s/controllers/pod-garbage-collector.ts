@@ -1,11 +1,10 @@
-import { nodePasswordSecretName } from '../../contracts/k3s-join';
 import type { ObjectStore } from '../apiserver/object-store';
 
 /**
- * Two clean-ups that follow a Node's deletion: k3s removes the node's password secret (so the hostname can join
- * again), and the pod garbage collector deletes pods still bound to the vanished node.
+ * The pod garbage collector's clean-up after a Node's deletion: pods still bound to the vanished node are deleted
+ * (the node's password secret goes through its ownerReference: server/node-password-controller.ts).
  */
-export class NodeCleanupController {
+export class PodGarbageCollector {
   private readonly unsubscribe: () => void;
 
   constructor(private readonly store: ObjectStore) {
@@ -23,8 +22,6 @@ export class NodeCleanupController {
 
   private cleanUp(nodeName: string): void {
     if (this.store.get('nodes', undefined, nodeName)) return;
-    const secret = nodePasswordSecretName(nodeName);
-    if (this.store.get('secrets', 'kube-system', secret)) this.store.remove('secrets', 'kube-system', secret);
     for (const pod of this.store.list('pods').filter((p) => p.spec?.nodeName === nodeName)) {
       this.store.remove('pods', pod.metadata.namespace, pod.metadata.name);
     }
