@@ -59,20 +59,26 @@ export async function createCertificateAuthority(commonName: string): Promise<Ce
   return { commonName, keys, certPem: cert.toString('pem') + '\n', keyPem: await exportKeyPem(keys.privateKey) };
 }
 
-/** An intermediate CA signed by `root` (what a custom CA setup, or `k3s certificate rotate-ca` with one, installs). */
-export async function createIntermediateAuthority(root: CertificateAuthority, commonName: string): Promise<CertificateAuthority> {
-  const keys = await generateKeys();
+/** A certificate for `keys`, signed by `issuer`, valid from a minute ago for ten years. */
+async function signCertificate(issuer: CertificateAuthority, subject: string, keys: webcrypto.CryptoKeyPair, extensions: x509.Extension[]): Promise<string> {
   const cert = await x509.X509CertificateGenerator.create({
-    subject: subjectName(commonName),
-    issuer: subjectName(root.commonName),
+    subject,
+    issuer: subjectName(issuer.commonName),
     publicKey: keys.publicKey,
-    signingKey: root.keys.privateKey,
+    signingKey: issuer.keys.privateKey,
     signingAlgorithm: algorithm,
     notBefore: new Date(Date.now() - 60_000),
     notAfter: new Date(Date.now() + tenYearsMs),
-    extensions: [...(await caExtensions(keys)), await x509.AuthorityKeyIdentifierExtension.create(root.keys.publicKey)],
+    extensions: [...extensions, await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey)],
   });
-  return { commonName, keys, certPem: cert.toString('pem') + '\n', keyPem: await exportKeyPem(keys.privateKey) };
+  return cert.toString('pem') + '\n';
+}
+
+/** An intermediate CA signed by `root` (what a custom CA setup, or `k3s certificate rotate-ca` with one, installs). */
+export async function createIntermediateAuthority(root: CertificateAuthority, commonName: string): Promise<CertificateAuthority> {
+  const keys = await generateKeys();
+  const certPem = await signCertificate(root, subjectName(commonName), keys, await caExtensions(keys));
+  return { commonName, keys, certPem, keyPem: await exportKeyPem(keys.privateKey) };
 }
 
 export async function issueCertificate(ca: CertificateAuthority, request: CertificateRequest): Promise<IssuedCertificate> {
@@ -81,23 +87,13 @@ export async function issueCertificate(ca: CertificateAuthority, request: Certif
     ...(request.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(request.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
-  const cert = await x509.X509CertificateGenerator.create({
-    subject: subjectName(request.commonName, request.organization),
-    issuer: subjectName(ca.commonName),
-    publicKey: keys.publicKey,
-    signingKey: ca.keys.privateKey,
-    signingAlgorithm: algorithm,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + tenYearsMs),
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([request.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
-      ...(altNames.length ? [new x509.SubjectAlternativeNameExtension(altNames)] : []),
-      await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
-    ],
-  });
-  return { certPem: cert.toString('pem') + '\n', keyPem: await exportKeyPem(keys.privateKey) };
+  const certPem = await signCertificate(ca, subjectName(request.commonName, request.organization), keys, [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+    new x509.ExtendedKeyUsageExtension([request.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
+    ...(altNames.length ? [new x509.SubjectAlternativeNameExtension(altNames)] : []),
+  ]);
+  return { certPem, keyPem: await exportKeyPem(keys.privateKey) };
 }
 
 /** The SHA-256 fingerprint as Proxmox and openssl print it: upper-case hex pairs joined by colons. */

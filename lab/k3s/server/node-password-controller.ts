@@ -6,21 +6,22 @@ import { NODE_PASSWORD_SECRET_TYPE } from './node-password';
 
 /** pkg/nodepassword/controller.go MinOrphanSecretAge: a secret whose node never registered goes after 10 minutes. */
 export const MIN_ORPHAN_SECRET_AGE_MS = 10 * 60_000;
+const MIN_SCALED_ORPHAN_AGE_MS = 30_000;
 
 /**
  * k3s's node-password controller (pkg/nodepassword/controller.go): when a Node exists, its
  * `<node>.node-password.k3s` secret gets an ownerReference to it, so the garbage collector removes the secret with the
  * Node; every minute, secrets older than MinOrphanSecretAge whose Node does not exist (machines that asked for
- * certificates but never joined) are deleted. Both scaled by the lab's timing; the age never below 2 s, so a
- * scale-0 join (certificate first, Node a moment later) keeps its secret.
+ * certificates but never joined) are deleted. Both scaled by the lab's timing; the age never below 30 s, so a join
+ * on a busy machine (certificate first, Node registered seconds later) keeps its secret at any scale.
  */
 export class NodePasswordController {
   private readonly unsubscribe: () => void;
   private readonly timer: NodeJS.Timeout;
   private readonly orphanAgeMs: number;
 
-  constructor(private readonly store: ObjectStore, timing: LabTiming) {
-    this.orphanAgeMs = Math.max(timing.duration(MIN_ORPHAN_SECRET_AGE_MS), 2_000);
+  constructor(private readonly store: ObjectStore, timing: LabTiming, private readonly now: () => number = Date.now) {
+    this.orphanAgeMs = Math.max(timing.duration(MIN_ORPHAN_SECRET_AGE_MS), MIN_SCALED_ORPHAN_AGE_MS);
     this.unsubscribe = store.subscribe((event) => {
       if (event.type === 'DELETED') return;
       if (event.resource === 'nodes') setImmediate(() => this.ownSecret(event.object.metadata.name));
@@ -51,9 +52,9 @@ export class NodePasswordController {
   }
 
   /** sync: deletes node-password secrets old enough whose Node does not exist. */
-  private collectOrphans(): void {
+  collectOrphans(): void {
     const nodes = new Set(this.store.list('nodes').map((node) => nodePasswordSecretName(node.metadata.name)));
-    const oldest = Date.now() - this.orphanAgeMs;
+    const oldest = this.now() - this.orphanAgeMs;
     for (const secret of this.store.list('secrets', 'kube-system')) {
       if (secret.type !== NODE_PASSWORD_SECRET_TYPE || nodes.has(secret.metadata.name)) continue;
       if (Date.parse(secret.metadata.creationTimestamp ?? '') > oldest) continue;
