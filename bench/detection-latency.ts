@@ -5,6 +5,9 @@ import { addNodeLikeServer, healthyNodeConditions, startK3sServer, type KubeObje
 import { VirtualNetwork } from '../lab/net/virtual-network';
 import { LabTiming } from '../lab/timing';
 import { ClusterClient } from '../src/kube/cluster-client';
+import { SecretRegistry } from '../src/secrets/secret-registry';
+import { DEFAULT_TIMEOUTS } from '../src/waiting/suite-timeouts';
+import { Waits } from '../src/waiting/waits';
 import { nodeReadiness } from '../src/kube/node-readiness';
 import { waitForNodeReady } from '../src/provisioning/node-ready';
 import { waitForRunning } from '../src/provisioning/test-pod';
@@ -65,16 +68,17 @@ async function main(): Promise<void> {
   const k3s = await startK3sServer({ network: new VirtualNetwork(), timing: new LabTiming(1) });
   try {
     writeFileSync(join(dir, 'kubeconfig.yaml'), k3s.kubeconfig());
-    const cluster = ClusterClient.fromFile(join(dir, 'kubeconfig.yaml'));
+    const cluster = ClusterClient.fromFile(join(dir, 'kubeconfig.yaml'), { secrets: new SecretRegistry() });
+    const waits = new Waits({ ...DEFAULT_TIMEOUTS, 'node-ready': 60_000, pod: 60_000 });
     const results: Record<string, number[]> = { 'node Ready, watch': [], 'node Ready, 2 s poll': [], 'pod Running, watch': [], 'pod Running, 2 s poll': [] };
     for (let run = 0; run < runs; run++) {
       const node = `detect-${run}`;
       addNotReadyNode(k3s, `${node}-w`);
-      results['node Ready, watch'].push(await sample(() => waitForNodeReady(cluster, `${node}-w`, 60_000), () => turnReady(k3s, `${node}-w`)));
+      results['node Ready, watch'].push(await sample(() => waitForNodeReady(cluster, `${node}-w`, waits), () => turnReady(k3s, `${node}-w`)));
       addNotReadyNode(k3s, `${node}-p`);
       results['node Ready, 2 s poll'].push(await sample(() => pollUntil(async () => nodeReadiness(await cluster.core.readNode({ name: `${node}-p` })).ready), () => turnReady(k3s, `${node}-p`)));
       addPendingPod(k3s, `${node}-w`);
-      results['pod Running, watch'].push(await sample(() => waitForRunning(cluster, { namespace: 'default', name: `${node}-w` }, 60_000), () => turnRunning(k3s, `${node}-w`)));
+      results['pod Running, watch'].push(await sample(() => waitForRunning(cluster, { namespace: 'default', name: `${node}-w` }, waits), () => turnRunning(k3s, `${node}-w`)));
       addPendingPod(k3s, `${node}-p`);
       results['pod Running, 2 s poll'].push(await sample(() => pollUntil(async () => (await cluster.core.readNamespacedPod({ namespace: 'default', name: `${node}-p` })).status?.phase === 'Running'), () => turnRunning(k3s, `${node}-p`)));
     }

@@ -8,6 +8,7 @@ import { takeClusterSnapshot } from '../src/health/cluster-snapshot';
 import { kubeletVersions, nodeFindings, schedulableWorkers } from '../src/health/node-health';
 import { systemPodFindings } from '../src/health/system-workloads';
 import { ClusterClient } from '../src/kube/cluster-client';
+import { SecretRegistry } from '../src/secrets/secret-registry';
 
 /**
  * Benchmark 3 (issue 6): the nightly read-only checks (nodes Ready and posting, pressure, version skew, kube-system
@@ -42,7 +43,7 @@ async function measure(nodes: number): Promise<{ ms: number[]; requests: number;
     seedNodes(k3s, nodes);
     const kubeconfig = join(dir, 'kubeconfig.yaml');
     writeFileSync(kubeconfig, k3s.kubeconfig());
-    const cluster = ClusterClient.fromFile(kubeconfig);
+    const cluster = ClusterClient.fromFile(kubeconfig, { secrets: new SecretRegistry() });
     const ms: number[] = [];
     let requests = 0;
     let unhealthy = 0;

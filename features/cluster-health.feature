@@ -4,8 +4,9 @@ Feature: Nightly cluster health
   I want the cluster the story grew checked every night
   So that a node or workload that has drifted is caught before the next worker is added
 
-  The checks only read the cluster (two lists, whatever its size), except the probe pods, which are removed again.
-  Run them with `npx cucumber-js --profile nightly` (on the embedded lab), or add `--profile real` for a real cluster.
+  The checks only read the cluster (two lists, whatever its size), except the probe and test pods, which are removed
+  again. Run them with `npx cucumber-js --profile nightly` (on the embedded lab), or add `--profile real` for a real
+  cluster. A stopped or NotReady worker is a finding that names it, never something the nightly repairs.
 
   Background: The worker as the story's technical specification describes it
     Given the worker specification:
@@ -33,31 +34,39 @@ Feature: Nightly cluster health
     And on the embedded lab, the story has added its worker
     And a snapshot of the cluster's nodes and kube-system pods
 
-  Scenario: Every node is Ready and posting status
-    Then every node is Ready with a heartbeat newer than 60s
+  @read-only
+  Rule: The nightly only reads: it creates, starts, stops, configures and installs nothing but its own pods
+    On a real cluster each of these scenarios may create and delete its own probe and test pods and nothing else; any
+    other change is refused before it is sent (src/changes/change-record.ts) and the run fails. On the embedded lab
+    the Background first adds the story's worker, since the lab starts with the server only.
 
-  Scenario: No node is under pressure
-    Then no node reports memory, disk or PID pressure
+    Scenario: Every node is Ready and posting status
+      Then every node is Ready with a heartbeat newer than 60s
 
-  Scenario: Kubelet and k3s versions are consistent
-    Then every node runs the same kubelet and k3s version
+    Scenario: No node is under pressure
+      Then no node reports memory, disk or PID pressure
 
-  Scenario: kube-system workloads are healthy
-    Then every kube-system pod is Running and ready, or has completed
+    Scenario: Kubelet and k3s versions are consistent
+      Then every node runs the same kubelet and k3s version
 
-  Scenario: Every schedulable worker can actually run a pod
-    When a probe pod runs on every schedulable worker
-    Then nothing the run created is left behind
+    Scenario: kube-system workloads are healthy
+      Then every kube-system pod is Running and ready, or has completed
 
-  Scenario: The story's scheduling criterion still holds
-    Given both master and worker nodes are Ready
-    When I deploy a test pod without node selector
-    Then the pod schedules to the worker node (not master)
-    And the pod reaches Running state
+    Scenario: Every schedulable worker can actually run a pod
+      When a probe pod runs on every schedulable worker
+      Then nothing the run created is left behind
 
-  @ephemeral
-  Scenario: Rehearse growing the cluster by one worker, then remove it the k3s way
-    When the operator adds a rehearsal worker named k3s-rehearsal at a free VMID and address
-    And the rehearsal worker is removed the k3s way
-    Then neither its node, its node-password secret nor its container remain
-    And nothing the run created is left behind
+    Scenario: The story's scheduling criterion still holds
+      Given both master and worker nodes are Ready
+      When I deploy a test pod without node selector
+      Then the pod schedules to the worker node (not master)
+      And the pod reaches Running state
+
+  Rule: The rehearsal builds a worker of its own and removes it again
+
+    @ephemeral
+    Scenario: Rehearse growing the cluster by one worker, then remove it the k3s way
+      When the operator adds a rehearsal worker named k3s-rehearsal at a free VMID and address
+      And the rehearsal worker is removed the k3s way
+      Then neither its node, its node-password secret nor its container remain
+      And nothing the run created is left behind

@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   if (faults.length) console.log(`faults armed: ${faults.join(', ')}`);
   const envFile = resolve(outDir, 'lab.env');
   writeFileSync(envFile, Object.entries(lab.env).map(([key, value]) => `${key}=${value}`).join('\n') + '\n', { mode: 0o600 });
-  console.log(`k3s lab ready (timing ${timingScale}): Proxmox API ${lab.env.PROXMOX_VE_ENDPOINT}, SSH 127.0.0.1:${lab.env.PROXMOX_VE_SSH_PORT}, k3s ${lab.env.K3S_URL}`);
+  const nodes = lab.proxmoxNodes.map((node) => `${node.nodeName} SSH 127.0.0.1:${node.sshPort}`).join(', ');
+  console.log(`k3s lab ready (timing ${timingScale}): Proxmox API ${lab.env.PROXMOX_VE_ENDPOINT} (${nodes}), k3s ${lab.env.K3S_URL}`);
   console.log(`variables for --profile real: ${envFile}   (set -a; . ${envFile}; set +a)`);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,5 +1,8 @@
 import type { LabOptions } from '.';
 import type { MasterSize } from './k3s';
+import { parseChannelSetting } from './net/k3s-releases';
+import { GUEST_INTERNET_MODES, type GuestInternetMode } from './net/outside-world';
+import { parseNodeCapacities } from './proxmox';
 
 /**
  * The lab's settings, each named once for both ways of starting it: `npm run lab -- --<flag> VALUE` (repeatable
@@ -42,6 +45,45 @@ export const LAB_SETTINGS: LabSetting[] = [
     apply: ([value], options) => {
       if (value !== 'self-signed' && value !== 'bundle') throw new Error(`"${value}" is not self-signed or bundle`);
       options.k3sCa = value;
+    },
+  },
+  {
+    flag: 'k3s-channel',
+    env: 'LAB_K3S_CHANNELS',
+    repeatable: true,
+    help: 'NAME=VERSION: where a k3s release channel of update.k3s.io points (default stable=latest=v1.35.1+k3s1, v1.34=v1.34.3+k3s1)',
+    apply: (values, options) => {
+      options.k3sChannels = { ...options.k3sChannels, ...Object.fromEntries(values.map(parseChannelSetting)) };
+    },
+  },
+  {
+    flag: 'guest-internet',
+    env: 'LAB_GUEST_INTERNET',
+    help: 'online (default), offline (no outside name resolves) or proxy (only through http://192.168.2.5:3128, lab.env LAB_GUEST_PROXY)',
+    apply: ([value], options) => {
+      if (!GUEST_INTERNET_MODES.includes(value as GuestInternetMode)) throw new Error(`"${value}" is not one of ${GUEST_INTERNET_MODES.join(', ')}`);
+      options.guestInternet = value as GuestInternetMode;
+    },
+  },
+  {
+    flag: 'pve-nodes',
+    env: 'LAB_PVE_NODES',
+    help: 'Proxmox nodes: 1 (default, the standalone node pve) or 2 to 9 (one cluster of pve1…pveN)',
+    apply: ([value], options) => {
+      const count = Number(value);
+      if (!(/^\d+$/.test(value.trim()) && count >= 1 && count <= 9)) throw new Error(`"${value}" is not a number of nodes from 1 to 9`);
+      options.pveNodes = count;
+    },
+  },
+  {
+    flag: 'pve-node-capacity',
+    env: 'LAB_PVE_NODE_CAPACITY',
+    repeatable: true,
+    help: 'a node\'s CPUs, free memory and optionally free local-lvm space, e.g. pve1=2cpu,4GB or pve2=8cpu,16GB,200GBdisk (GB = GiB)',
+    apply: (values, options) => {
+      // One flag's value holds commas itself: the entries are found again by their `NODE=`.
+      const capacities = parseNodeCapacities(values.join(','));
+      options.pveNodeCapacity = new Map([...(options.pveNodeCapacity ?? []), ...capacities]);
     },
   },
 ];

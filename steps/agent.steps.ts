@@ -1,38 +1,37 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
+import { ConfigurationError } from '../src/errors';
+import { renderNodeTable } from '../src/kube/node-table';
 import { requireAgentActive } from '../src/provisioning/join-agent';
 import { waitForNodeRegistered } from '../src/provisioning/node-ready';
-import { renderNodeTable } from '../src/kube/node-table';
-import { parseHostPort } from '../src/spec/ipv4';
-import { StoryWorld } from '../support/world';
+import { controlPlaneStatementProblems, NODE_READY_STEP, REACH_CONTROL_PLANE_STEP } from '../src/spec/criterion-statements';
+import { ensureWorkerReady, joinAgent } from '../src/story/join-criterion';
+import type { StoryWorld } from '../support/world';
 
-Given(
-  /^the worker container is running and can reach the control plane \((\S+)\)$/,
-  async function (this: StoryWorld, controlPlane: string) {
-    const stated = parseHostPort(controlPlane);
-    const { host, port } = this.spec.controlPlane;
-    expect(stated, `control plane "${controlPlane}" in the criterion`).to.deep.equal({ host, port });
-    await (await this.worker()).ensureControlPlaneReachable(this.evidence);
-  },
-);
+Given(REACH_CONTROL_PLANE_STEP, async function (this: StoryWorld, controlPlane: string) {
+  const problems = controlPlaneStatementProblems(this.spec, controlPlane);
+  if (problems.length) throw new ConfigurationError(problems);
+  await (await this.worker()).ensureControlPlaneReachable(await this.context());
+});
 
 When('I run the K3s agent installation with the server URL and node token', async function (this: StoryWorld) {
-  await (await this.worker()).install(this.evidence);
+  await joinAgent(await this.worker(), await this.context());
 });
 
 Then('the agent joins the cluster successfully', async function (this: StoryWorld) {
   const worker = await this.worker();
-  await requireAgentActive(await worker.guestSession(this.evidence), this.evidence);
+  const context = await this.context();
+  await requireAgentActive(await worker.guestSession(context), this.evidence);
   // Joined means the kubelet registered its Node with the server; Ready is the next criterion.
-  await waitForNodeRegistered((await this.target()).cluster, worker.spec.hostname);
+  await waitForNodeRegistered(context.target.cluster, worker.spec.hostname, context.waits);
 });
 
-Then(/^`kubectl get nodes` shows (\S+) as Ready$/, async function (this: StoryWorld, name: string) {
+Then(NODE_READY_STEP, async function (this: StoryWorld, name: string) {
   const worker = await this.worker();
   expect(name, 'node named in the criterion').to.equal(worker.spec.hostname);
-  const { cluster } = await this.target();
-  await worker.ensureReady(this.evidence);
-  const nodes = (await cluster.core.listNode()).items;
+  const context = await this.context();
+  await ensureWorkerReady(worker, context, this.mode);
+  const nodes = (await context.target.cluster.core.listNode()).items;
   this.evidence.attach('kubectl get nodes -o wide', renderNodeTable(nodes));
   const node = nodes.find((candidate) => candidate.metadata?.name === name);
   expect(node?.status?.conditions?.find((condition) => condition.type === 'Ready')?.status, `${name} Ready condition`).to.equal('True');

@@ -1,28 +1,27 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
-import { requireCapacity } from '../src/provisioning/host-capacity';
+import { ConfigurationError } from '../src/errors';
 import { readGuestFacts } from '../src/provisioning/guest-facts';
+import { requireCapacity } from '../src/provisioning/host-capacity';
 import { proveKeyOnlyLogin } from '../src/provisioning/ssh-access';
-import { assertCriterionMatchesSpec } from '../src/spec/worker-spec';
-import { StoryWorld } from '../support/world';
+import { containerStatementProblems, CREATE_CONTAINER_STEP } from '../src/spec/criterion-statements';
+import type { StoryWorld } from '../support/world';
 
 Given('Proxmox host is running with available resources', async function (this: StoryWorld) {
   await requireCapacity(await this.target(), this.spec, this.evidence);
 });
 
-When(
-  /^I create an LXC container with (\d+) vCPU, (\S+) RAM, (\S+) disk at (\S+)$/,
-  async function (this: StoryWorld, cores: string, memory: string, disk: string, ip: string) {
-    assertCriterionMatchesSpec(this.spec, { cores: Number(cores), memory, disk, ip });
-    await (await this.worker()).ensureContainer(this.evidence);
-  },
-);
+When(CREATE_CONTAINER_STEP, async function (this: StoryWorld, cores: string, memory: string, disk: string, ip: string) {
+  const problems = containerStatementProblems(this.spec, { cores: Number(cores), memory, disk, ip });
+  if (problems.length) throw new ConfigurationError(problems);
+  await (await this.worker()).ensureContainer(await this.context());
+});
 
 Then('the container boots successfully with Ubuntu {word}', async function (this: StoryWorld, version: string) {
   const worker = await this.worker();
-  const { proxmox } = await this.target();
-  expect((await proxmox.containerStatus(worker.spec.vmid))?.status, `CT ${worker.spec.vmid} status`).to.equal('running');
-  const facts = await readGuestFacts(await worker.guestSession(this.evidence), this.evidence);
+  const context = await this.context();
+  expect((await context.target.proxmox.containerStatus(worker.spec.vmid))?.status, `CT ${worker.spec.vmid} status`).to.equal('running');
+  const facts = await readGuestFacts(await worker.guestSession(context), this.evidence);
   expect(facts.osRelease.NAME, 'os-release NAME').to.equal('Ubuntu');
   expect(facts.osRelease.VERSION_ID, 'os-release VERSION_ID').to.equal(version);
   expect(facts.cpus, 'nproc').to.equal(worker.spec.cores);
@@ -35,6 +34,7 @@ Then('the container boots successfully with Ubuntu {word}', async function (this
 
 Then('SSH access is available with key-based authentication', async function (this: StoryWorld) {
   const worker = await this.worker();
-  await worker.guestSession(this.evidence);
-  await proveKeyOnlyLogin(await this.target(), worker.container!, this.evidence);
+  const context = await this.context();
+  await worker.guestSession(context);
+  await proveKeyOnlyLogin(context.target, worker.container!, this.evidence);
 });

@@ -1,11 +1,10 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
-import { InfrastructureError } from '../src/errors';
-import { addWorker } from '../src/provisioning/add-worker';
 import { leftBehind } from '../src/cleanup/left-behind';
-import { parseDuration, suiteTimeouts, timeoutName } from '../src/waiting/suite-timeouts';
-import { runId, settleFailedRun, workerBuild } from '../support/run-state';
-import { StoryWorld } from '../support/world';
+import { InfrastructureError } from '../src/errors';
+import { addWorker } from '../src/story/add-worker';
+import { parseDuration, timeoutName } from '../src/waiting/suite-timeouts';
+import type { StoryWorld } from '../support/world';
 
 // Steps of features/faults/: the story run end to end while the lab misbehaves, and what the operator is told.
 
@@ -13,24 +12,21 @@ Given('the suite waits at most {word} for {string}', function (this: StoryWorld,
   const ms = parseDuration(duration);
   const timeout = timeoutName(name);
   if (ms === undefined || !timeout) throw new Error(`"${duration}" for "${name}": write e.g. 3s for one of the SUITE_TIMEOUTS names`);
-  suiteTimeouts.set(timeout, ms);
+  this.run.waits.override(timeout, ms);
 });
 
 When(/^the operator adds the worker( alongside the others)?$/, async function (this: StoryWorld, alongside?: string) {
   try {
-    // A worker added alongside others is removed in its own scenario, so a failure removes it too (not kept).
-    if (alongside) await workerBuild(this.kind, this.spec, { keepWhenReady: false });
     await this.preflight();
-    await addWorker({
-      build: await this.worker(), target: await this.target(), runId, tracker: await this.ledger(), evidence: this.evidence,
-      onTestPod: (pod) => (this.testPod = pod), pinTestPod: Boolean(alongside),
-    });
+    // A worker added alongside others is removed in its own scenario, so a failure removes it too (not kept).
+    const build = await this.run.worker(this.spec, { keepWhenReady: !alongside });
+    await addWorker(build, await this.context(), { pinTestPod: Boolean(alongside), onTestPod: (pod) => (this.testPod = pod) });
   } catch (error) {
     this.outcome = error as Error;
     this.evidence.attach('what the operator is told', `${this.outcome.name}: ${this.outcome.message}`);
     if (error instanceof InfrastructureError && error.evidence) this.evidence.attach(`diagnosis (${error.phase})`, error.evidence);
     // As after a failed scenario: what the run created is removed now, so the next steps can check it is gone.
-    await settleFailedRun(this.evidence);
+    await this.run.settleFailure(this.evidence);
   }
 });
 
@@ -59,6 +55,6 @@ Then('the worker that had joined stays for the operator to inspect', async funct
 });
 
 Then('nothing the run created is left behind', async function (this: StoryWorld) {
-  const remaining = await leftBehind(await this.target(), await this.ledger());
+  const remaining = await leftBehind(await this.target(), await this.run.ledger());
   expect(remaining, 'resources the run created that still exist').to.deep.equal([]);
 });

@@ -1,27 +1,35 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { takeClusterSnapshot } from '../src/health/cluster-snapshot';
-import { kubeletVersions, nodeFindings, renderVersionSkew, schedulableWorkers } from '../src/health/node-health';
+import { kubeletVersions, nodeFindings, renderVersionSkew, schedulableWorkers, whyUnschedulable } from '../src/health/node-health';
 import { waitForSystemDaemonSets } from '../src/health/daemon-sets-rolled-out';
+import { InfrastructureError } from '../src/errors';
+import { isControlPlane } from '../src/kube/node-readiness';
 import { probeWorkers } from '../src/health/probe-pods';
 import { systemPodFindings } from '../src/health/system-workloads';
-import { renderNodeTable } from '../src/kube/node-table';
+import { NODE_PASSWORD_NAMESPACE, nodePasswordSecretName } from '../src/k3s/node-password';
 import { unlessNotFound } from '../src/kube/cluster-client';
-import { addWorker } from '../src/provisioning/add-worker';
+import { renderNodeTable } from '../src/kube/node-table';
 import { rehearsalSpec } from '../src/provisioning/rehearsal-worker';
 import { removeWorkerTheK3sWay } from '../src/provisioning/remove-worker';
+import { addWorker } from '../src/story/add-worker';
+import { ensureWorkerReady } from '../src/story/join-criterion';
 import { parseDuration } from '../src/waiting/suite-timeouts';
-import { runId, workerBuild as workerBuildFor } from '../support/run-state';
-import { StoryWorld } from '../support/world';
+import type { StoryWorld } from '../support/world';
 
-// Steps of features/cluster-health.feature: read-only checks on two lists, plus probe pods that are always removed.
+// Steps of features/cluster-health.feature: read-only checks on two lists, probe pods that are always removed, and
+// the rehearsal, which builds and removes a worker of its own.
 
 Given('on the embedded lab, the story has added its worker', async function (this: StoryWorld) {
-  // A real cluster already has its workers; the lab starts with the server only, so it rehearses the story first.
-  if (this.kind !== 'lab') return;
-  await this.preflight();
-  await (await this.worker()).ensureReady(this.evidence);
-  await waitForSystemDaemonSets((await this.target()).cluster);
+  // A real cluster already has its workers: there the nightly only reads. The lab starts with the server only, so it
+  // rehearses the story first, the one build a read-only scenario allows, and only on the lab.
+  if (this.run.kind !== 'lab') return;
+  await this.run.changes.under({ kind: 'any' }, async () => {
+    await this.preflight();
+    await ensureWorkerReady(await this.worker(), await this.context(), 'build');
+  });
+  const context = await this.context();
+  await waitForSystemDaemonSets(context.target.cluster, context.waits);
 });
 
 Given('a snapshot of the cluster\'s nodes and kube-system pods', async function (this: StoryWorld) {
@@ -51,31 +59,35 @@ Then('every kube-system pod is Running and ready, or has completed', function (t
 
 When('a probe pod runs on every schedulable worker', async function (this: StoryWorld) {
   const workers = schedulableWorkers(this.snapshot!.nodes);
-  expect(workers.map((worker) => worker.metadata?.name), 'schedulable workers').to.not.be.empty;
+  if (!workers.length) {
+    const others = this.snapshot!.nodes.filter((node) => !isControlPlane(node)).map((node) => `${node.metadata?.name} is ${whyUnschedulable(node)}`);
+    throw new InfrastructureError('kubernetes', `no worker can take a pod: ${others.join('; ') || 'the cluster has no workers'}. The nightly repairs nothing: look at each with \`kubectl describe node NAME\`.`);
+  }
   this.evidence.note(`probing ${workers.length} worker(s): ${workers.map((worker) => worker.metadata?.name).join(', ')}`);
-  await probeWorkers((await this.target()).cluster, workers, runId, await this.ledger());
+  const context = await this.context();
+  await probeWorkers(context.target.cluster, workers, this.run.id, context.tracker, context.waits);
 });
 
 // The ephemeral rehearsal: the story once more at a free VMID and address, then removed the k3s way.
 When('the operator adds a rehearsal worker named {word} at a free VMID and address', async function (this: StoryWorld, hostname: string) {
-  const target = await this.target();
-  const spec = await rehearsalSpec(target, this.spec, hostname);
+  const context = await this.context();
+  const spec = await rehearsalSpec(context.target, this.spec, hostname);
   this.evidence.note(`rehearsal worker ${hostname}: CT ${spec.vmid} at ${spec.ip}`);
   // Not kept once Ready: if the run dies before removing it, the next run's sweep does.
-  this.rehearsal = await workerBuildFor(this.kind, spec, { keepWhenReady: false });
-  await addWorker({ build: this.rehearsal, target, runId, tracker: await this.ledger(), evidence: this.evidence, onTestPod: (pod) => (this.testPod = pod) });
+  this.rehearsal = await this.run.worker(spec, { keepWhenReady: false });
+  await addWorker(this.rehearsal, context, { onTestPod: (pod) => (this.testPod = pod) });
 });
 
 When(/^the (rehearsal )?worker is removed the k3s way$/, async function (this: StoryWorld, rehearsal?: string) {
   const build = rehearsal ? this.rehearsal! : await this.worker();
   build.close();
-  await removeWorkerTheK3sWay(await this.target(), build.spec, await this.ledger(), this.evidence);
+  await removeWorkerTheK3sWay(await this.context(), build.spec);
 });
 
 Then('neither its node, its node-password secret nor its container remain', async function (this: StoryWorld) {
   const { proxmox, cluster } = await this.target();
   const { vmid, hostname } = this.rehearsal!.spec;
   expect(await unlessNotFound(cluster.core.readNode({ name: hostname })), `node ${hostname}`).to.equal(undefined);
-  expect(await unlessNotFound(cluster.core.readNamespacedSecret({ name: `${hostname}.node-password.k3s`, namespace: 'kube-system' })), 'its node-password secret').to.equal(undefined);
+  expect(await unlessNotFound(cluster.core.readNamespacedSecret({ name: nodePasswordSecretName(hostname), namespace: NODE_PASSWORD_NAMESPACE })), 'its node-password secret').to.equal(undefined);
   expect(await proxmox.containerStatus(vmid), `CT ${vmid}`).to.equal(undefined);
 });

@@ -1,58 +1,98 @@
-import { After, AfterAll, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
-import { removeTestPod } from '../src/provisioning/test-pod';
-import { suiteTimeouts } from '../src/waiting/suite-timeouts';
-import { closeRun, currentLedger, enterFeature, featureStartedAt, openedTarget, settleFailedRun, takeSweptLeftovers, useFaultsOnNextLab } from './run-state';
-import { specValue } from './pickle-spec';
-import { phasePictures, recordRun } from './run-report';
+import { After, AfterAll, Before, BeforeAll, HookTarget, ITestCaseHookParameter, setDefaultTimeout, Status } from '@cucumber/cucumber';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigurationError } from '../src/errors';
+import { deletePodAndWait } from '../src/kube/pod-deletion';
+import { SuiteRun } from '../src/run/suite-run';
+import { storyStatements } from './feature-statements';
+import { settleOnInterruption } from './interruption';
+import { specValue, storyBackground } from './pickle-spec';
+import { checkReportsForSecretsAtExit } from './report-secret-check';
+import { heldRun, holdRun, releaseRun } from './run-holder';
+import { changesRunbook, phasePictures, recordRun, reportsDirOf } from './run-report';
+import { targetSource } from './target-sources';
 import { StoryWorld } from './world';
 
 // Every wait in the suite has its own deadline and says what it last saw; cucumber's timer is only a backstop.
 setDefaultTimeout(30 * 60_000);
 
-Before(async function (this: StoryWorld, { pickle }) {
-  suiteTimeouts.reset();
-  await enterFeature(pickle.uri, this.kind);
+const reportsDir = reportsDirOf(process.env);
+const READ_ONLY_TAG = '@read-only';
+
+// Once per invocation (in the coordinator of a parallel run): the change record is this invocation's only.
+BeforeAll({ name: 'start the change record of this invocation afresh', on: HookTarget.COORDINATOR }, function () {
+  rmSync(join(reportsDir, 'changes.jsonl'), { force: true });
 });
 
-// A @fault:<name> scenario gets a fresh embedded lab with that fault armed (lab/fault-switches.ts); the real profile
-// skips it, since faults cannot be switched on in real systems.
-Before(async function (this: StoryWorld, { pickle }) {
-  const names = pickle.tags.map((tag) => tag.name).filter((tag) => tag.startsWith('@fault:')).map((tag) => tag.slice('@fault:'.length));
-  if (!names.length) return undefined;
-  if (this.kind !== 'lab') return 'skipped';
-  await useFaultsOnNextLab(names, { hostname: specValue(pickle, 'hostname') ?? 'k3s-worker-01' });
-  return undefined;
+BeforeAll({ name: 'start the run' }, function () {
+  const kind = this.parameters.target === 'real' ? 'real' : 'lab';
+  const run = new SuiteRun({ source: targetSource(kind, process.env), env: process.env, reportsDir });
+  holdRun(run);
+  settleOnInterruption(run);
+  checkReportsForSecretsAtExit(run.secrets, reportsDir);
 });
 
-// The test pod never outlives its scenario, pass or fail.
-After(async function (this: StoryWorld) {
-  if (!this.testPod) return;
-  await removeTestPod((await this.target()).cluster, this.testPod);
-  (await currentLedger(this.kind)).removed({ kind: 'pod', ...this.testPod });
-  this.evidence.note(`removed test pod ${this.testPod.namespace}/${this.testPod.name}`);
+Before({ name: 'enter the scenario: its target, its mode and the story it builds' }, async function (this: StoryWorld, { gherkinDocument, pickle }: ITestCaseHookParameter) {
+  const tags = pickle.tags.map((tag) => tag.name);
+  const faults = tags.filter((tag) => tag.startsWith('@fault:')).map((tag) => tag.slice('@fault:'.length));
+  // Faults can only be switched on in the embedded lab.
+  if (faults.length && this.run.kind !== 'lab') return 'skipped';
+  this.featureUri = pickle.uri;
+  this.background = storyBackground(pickle);
+  this.scenarioName = `"${pickle.name}" (${pickle.uri})`;
+  this.statements = storyStatements(gherkinDocument, pickle);
+  this.mode = tags.includes(READ_ONLY_TAG) ? 'verify' : 'build';
+  this.run.changes.enforce(this.mode === 'verify' ? { kind: 'read-only', why: `"${pickle.name}" only verifies (${READ_ONLY_TAG})` } : { kind: 'any' });
+  await this.run.enterScenario({ featureUri: pickle.uri, faults, hostname: specValue(pickle, 'hostname') ?? 'k3s-worker-01' });
+  // A story refused once is not built by its later scenarios: they are skipped, pointing at the refusal.
+  const refusal = this.run.refusal(this.story);
+  if (!refusal) return undefined;
+  const inputs = refusal.error.problems.map((problem) => problem.input).join(', ');
+  this.log(`Skipped: this story was refused in ${refusal.scenario} (${inputs}); the message there says what to fix.`);
+  return 'skipped';
 });
 
-// A failed scenario leaves nothing behind that the run created and did not keep, unless asked to (src/cleanup/).
-After(async function (this: StoryWorld, { result }) {
-  if (result?.status !== Status.FAILED) return;
-  await settleFailedRun(this.evidence);
-});
-
-// What the start of the run removed of crashed runs, told in the first scenario that opened the target.
-After(function (this: StoryWorld) {
-  for (const line of takeSweptLeftovers()) this.evidence.note(`cleanup at start: ${line}`);
-});
-
-// Pictures of the feature's phases (the last scenario's shows the whole feature) and of phase durations over runs.
-After(function (this: StoryWorld, { gherkinDocument }) {
-  for (const picture of phasePictures(gherkinDocument.feature?.name ?? 'feature', featureStartedAt, this.kind)) {
-    this.attach(picture.svg, { mediaType: 'image/svg+xml', fileName: picture.fileName });
-  }
-});
+/**
+ * After each scenario, in the order these run (cucumber runs After hooks in reverse order of definition, so they are
+ * registered from this list reversed).
+ */
+const AFTER_EACH_SCENARIO: Array<[name: string, hook: (this: StoryWorld, parameter: ITestCaseHookParameter) => unknown]> = [
+  // The test pod never outlives its scenario, pass or fail.
+  ['remove the test pod', async function () {
+    if (!this.testPod) return;
+    const context = await this.context();
+    await deletePodAndWait(context.target.cluster, this.testPod, context.waits.deadline('pod', `test pod ${this.testPod.name} deleted`));
+    context.tracker.removed({ kind: 'pod', ...this.testPod });
+    this.evidence.note(`removed test pod ${this.testPod.namespace}/${this.testPod.name}`);
+  }],
+  // A failed scenario leaves nothing behind that the run created and did not keep, unless asked to (src/cleanup/).
+  ['clean up what a failed scenario created', async function ({ result }) {
+    if (result?.status === Status.FAILED) await this.run.settleFailure(this.evidence);
+  }],
+  // A story refused on its inputs is not built by its later scenarios, whichever step found the problem.
+  ['remember a refusal, so the story\'s later scenarios are skipped', function ({ error }) {
+    if (error instanceof ConfigurationError && this.specFields) this.run.rememberRefusal(this.story, this.scenarioName, error);
+  }],
+  ['tell what the start of the run removed of crashed runs', function () {
+    for (const line of this.run.takeSweptLeftovers()) this.evidence.note(`cleanup at start: ${line}`);
+  }],
+  ['attach the changes made by this run', function () {
+    this.attach(changesRunbook(this.run, this.startedAt), { mediaType: 'text/plain', fileName: 'Changes made by this run' });
+  }],
+  // The last scenario's timeline shows the whole feature; the trend shows each phase over past runs.
+  ['picture the phases', function ({ gherkinDocument }) {
+    for (const picture of phasePictures(this.run, reportsDir, gherkinDocument.feature?.name ?? 'feature')) {
+      this.attach(picture.svg, { mediaType: 'image/svg+xml', fileName: picture.fileName });
+    }
+  }],
+];
+for (const [name, hook] of [...AFTER_EACH_SCENARIO].reverse()) After({ name }, hook);
 
 // The run's record (phase history, environment) is written while its target, and the lab behind it, still answer.
-AfterAll(async function () {
-  const target = await openedTarget();
-  if (target) await recordRun(target);
-  await closeRun();
+AfterAll({ name: 'record the run and close it' }, async function () {
+  const run = heldRun();
+  if (!run) return;
+  await recordRun(run, reportsDir);
+  await run.close();
+  releaseRun();
 });

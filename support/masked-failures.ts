@@ -1,6 +1,6 @@
 import { setDefinitionFunctionWrapper } from '@cucumber/cucumber';
 import { InfrastructureError } from '../src/errors';
-import { secrets } from '../src/secrets/secret-registry';
+import { heldRun } from './run-holder';
 import type { StoryWorld } from './world';
 
 /**
@@ -12,7 +12,9 @@ setDefinitionFunctionWrapper((definition: (...args: unknown[]) => unknown) => {
     try {
       return await definition.apply(this, args);
     } catch (error) {
-      if (error instanceof Error) {
+      // Run-level hooks have no World; their run is the one held for the process.
+      const secrets = this?.run?.secrets ?? heldRun()?.secrets;
+      if (error instanceof Error && secrets) {
         error.message = secrets.mask(error.message);
         if (error.stack) error.stack = secrets.mask(error.stack);
         if (error instanceof InfrastructureError && error.evidence && typeof this?.attach === 'function') {

@@ -1,20 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Target } from '../src/provisioning/target';
-import { progress } from '../src/progress/progress';
+import { renderRunbook } from '../src/changes/runbook';
 import { appendPhaseHistory, readPhaseHistory, summarizeRun } from '../src/report/phase-history';
 import { renderPhaseTrendSvg } from '../src/report/phase-trend-svg';
-import { describeRunEnvironment, environmentProperties } from '../src/report/run-environment';
+import { describeRunEnvironment, environmentProperties } from '../src/run/run-environment';
 import { renderTimelineSvg } from '../src/report/timeline-svg';
-import { secrets } from '../src/secrets/secret-registry';
+import type { SuiteRun } from '../src/run/suite-run';
 import { version as suiteVersion } from '../package.json';
 
-/** What the run adds to the report beyond cucumber's own results: pictures of its phases and its environment. */
+/** What the run adds to the report beyond cucumber's own results: pictures of its phases, its changes, its environment. */
 
-// Where this run's reports go (cucumber.js reads the same variable).
-const reportsDir = process.env.REPORTS_DIR || 'reports';
-const phaseHistoryFile = join(reportsDir, 'phase-history.jsonl');
-const runStartedAt = Date.now();
 const TREND_RUNS = 30;
 
 export interface Picture {
@@ -22,22 +17,34 @@ export interface Picture {
   fileName: string;
 }
 
+export function reportsDirOf(env: Record<string, string | undefined>): string {
+  return env.REPORTS_DIR || 'reports';
+}
+
 /** The feature's phases so far, and each story phase's duration over past runs with this one as the last point. */
-export function phasePictures(featureName: string, featureStartedAt: number, targetKind: string): Picture[] {
-  const phases = progress.phases(featureStartedAt);
+export function phasePictures(run: SuiteRun, reportsDir: string, featureName: string): Picture[] {
+  const phases = run.progress.phases(run.sessionStartedAt);
   if (!phases.length) return [];
-  const runs = [...readPhaseHistory(phaseHistoryFile).slice(-(TREND_RUNS - 1)), summarizeRun(progress.phases(runStartedAt), targetKind)];
+  const history = readPhaseHistory(join(reportsDir, 'phase-history.jsonl'));
+  const runs = [...history.slice(-(TREND_RUNS - 1)), summarizeRun(run.progress.phases(run.startedAt), run.kind)];
   return [
     { svg: renderTimelineSvg(phases, `${featureName}: phases so far`), fileName: 'timeline.svg' },
     { svg: renderPhaseTrendSvg(runs, 'Story phase durations, run over run'), fileName: 'phase-trend.svg' },
   ];
 }
 
+/** The run's changes so far as a runbook, those of the scenario that began at `scenarioStartedAt` marked. */
+export function changesRunbook(run: SuiteRun, scenarioStartedAt: Date): string {
+  return renderRunbook(run.changes.list(), run.id, scenarioStartedAt.toISOString());
+}
+
 /** At the end of the run: its phase durations join the history, and its environment goes to the report. */
-export async function recordRun(target: Target): Promise<void> {
-  appendPhaseHistory(phaseHistoryFile, summarizeRun(progress.phases(runStartedAt), target.kind));
+export async function recordRun(run: SuiteRun, reportsDir: string): Promise<void> {
+  const target = await run.openedTarget();
+  if (!target) return;
+  appendPhaseHistory(join(reportsDir, 'phase-history.jsonl'), summarizeRun(run.progress.phases(run.startedAt), run.kind));
   const resultsDir = join(reportsDir, 'allure-results');
   mkdirSync(resultsDir, { recursive: true });
   const environment = await describeRunEnvironment(target, suiteVersion);
-  writeFileSync(join(resultsDir, 'environment.properties'), secrets.mask(environmentProperties(environment)));
+  writeFileSync(join(resultsDir, 'environment.properties'), run.secrets.mask(environmentProperties(environment)));
 }

@@ -10,7 +10,7 @@ import { link } from 'allure-js-commons';
  */
 const storyBaseUrl = process.env.STORY_BASE_URL || 'https://stories.example.invalid/story/';
 
-Before(async function ({ pickle }) {
+Before({ name: 'link the scenario to its story' }, async function ({ pickle }) {
   const story = pickle.tags.map((tag) => tag.name).find((tag) => tag.startsWith('@story:'));
   if (story) await link(`${storyBaseUrl}${story.slice('@story:'.length)}`, undefined, 'story');
 });

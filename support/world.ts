@@ -1,24 +1,36 @@
 import { IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
-import { CleanupLedger } from '../src/cleanup/cleanup-ledger';
 import type { ClusterSnapshot } from '../src/health/cluster-snapshot';
-import { preflight } from '../src/preflight/preflight';
-import { Evidence } from '../src/provisioning/evidence';
-import { Target } from '../src/provisioning/target';
-import { TestPodRef } from '../src/provisioning/test-pod';
-import { WorkerBuild } from '../src/provisioning/worker-build';
-import { secrets } from '../src/secrets/secret-registry';
+import type { TestPodRef } from '../src/provisioning/test-pod';
+import type { WorkContext } from '../src/provisioning/work-context';
+import type { Evidence } from '../src/report/evidence';
+import type { StoryKey, SuiteRun } from '../src/run/suite-run';
+import { hostExposureWarnings } from '../src/spec/host-exposure';
 import { parseWorkerSpec, WorkerSpec } from '../src/spec/worker-spec';
-import { currentLedger, currentTarget, TargetKind, workerBuild } from './run-state';
+import type { StoryMode } from '../src/story/story-mode';
+import type { WorkerBuild } from '../src/story/worker-build';
+import type { Target } from '../src/target/target';
+import { currentRun } from './run-holder';
 
 export interface StoryParameters {
   /** Set by the cucumber.js profile: the embedded lab (default) or the real systems the environment names. */
-  target?: TargetKind;
+  target?: 'lab' | 'real';
 }
 
-/** Per-scenario state; what outlives a scenario (target, workers) lives in run-state. */
+/** Per-scenario state. What outlives a scenario (the target, the workers, the ledger) lives in the run. */
 export class StoryWorld extends World<StoryParameters> {
+  /** The run this scenario belongs to (support/hooks.ts starts it). */
+  readonly run: SuiteRun = currentRun();
+  /** Cucumber builds a World per scenario: this is when the scenario began. */
+  readonly startedAt = new Date();
+  /** `verify` for the scenarios of a read-only Rule (the nightly): they only read and report what they find. */
+  mode: StoryMode = 'build';
   specFields?: Record<string, string>;
   rawLxcLines: string[] = [];
+  /** Where this scenario is, the worker its Background describes, and the feature's step texts that state values. */
+  featureUri = '';
+  background = '';
+  scenarioName = '';
+  statements: string[] = [];
   testPod?: TestPodRef;
   /** The nightly rehearsal's extra worker. */
   rehearsal?: WorkerBuild;
@@ -32,21 +44,19 @@ export class StoryWorld extends World<StoryParameters> {
   /** Evidence goes to the report with every registered secret masked. */
   readonly evidence: Evidence = {
     attach: (title, text) => {
-      this.reported.push({ title, text: secrets.mask(text) });
-      this.attach(secrets.mask(text), { mediaType: 'text/plain', fileName: title });
+      const masked = this.run.secrets.mask(text);
+      this.reported.push({ title, text: masked });
+      this.attach(masked, { mediaType: 'text/plain', fileName: title });
     },
     note: (message) => {
-      this.reported.push({ title: 'note', text: secrets.mask(message) });
-      this.log(secrets.mask(message));
+      const masked = this.run.secrets.mask(message);
+      this.reported.push({ title: 'note', text: masked });
+      this.log(masked);
     },
   };
 
   constructor(options: IWorldOptions<StoryParameters>) {
     super(options);
-  }
-
-  get kind(): TargetKind {
-    return this.parameters.target ?? 'lab';
   }
 
   private parsed?: { fields: Record<string, string>; rawLxc: string[]; spec: WorkerSpec };
@@ -60,15 +70,22 @@ export class StoryWorld extends World<StoryParameters> {
     return this.parsed.spec;
   }
 
+  /** This scenario's story, as the preflight and its remembered refusal know it. */
+  get story(): StoryKey {
+    return { featureUri: this.featureUri, spec: () => this.spec, background: this.background, statements: this.statements };
+  }
+
   async target(): Promise<Target> {
-    const target = await currentTarget(this.kind);
+    const target = await this.run.target();
     // Throttling the suite waited out shows in the scenario that met it.
     target.cluster.onRetry = (message) => this.evidence.note(message);
     return target;
   }
 
-  ledger(): Promise<CleanupLedger> {
-    return currentLedger(this.kind);
+  /** What the story's tasks are handed, with this scenario's evidence. */
+  async context(): Promise<WorkContext> {
+    await this.target();
+    return this.run.context(this.evidence);
   }
 
   /**
@@ -76,11 +93,14 @@ export class StoryWorld extends World<StoryParameters> {
    * checked with reads only and reported as one list of problems, before any step creates anything.
    */
   async preflight(): Promise<void> {
-    await preflight({ spec: () => this.spec, target: () => this.target(), worker: async () => (await this.worker()).preflight() });
+    const first = !this.run.preflightBegun(this.story);
+    await this.run.preflight(this.story, this.scenarioName);
+    // Warnings for the sign-off reader, once per story: what the specification, accepted as it is, lets happen.
+    if (first) for (const warning of hostExposureWarnings(this.spec)) this.evidence.attach('Warning: what the raw LXC lines allow', warning);
   }
 
   worker(): Promise<WorkerBuild> {
-    return workerBuild(this.kind, this.spec);
+    return this.run.worker(this.spec);
   }
 }
 

@@ -35,10 +35,10 @@ Feature: When the new container misbehaves over SSH, the operator is told why
     Then the worker is added despite the fault
 
   @fault:guest-ssh-drop-during-install
-  Scenario: The SSH connection drops during the k3s installation, and the installer is run again
+  Scenario: The SSH connection drops during the k3s installation, and the installer that kept running is waited for
     When the operator adds the worker
     Then the worker is added despite the fault
-    And the report carries "ended during the k3s installation, without an exit status; reconnecting and running the installer again"
+    And the report carries "ended during the k3s installation, without an exit status; reconnecting: an installer still running in the guest is waited for, not started again beside itself"
 
   @fault:guest-host-key-changed
   Scenario: The worker answers with another host key than the Proxmox host read from its disk (man in the middle)

@@ -1,6 +1,7 @@
 import type { GuestHost } from '../contracts/host-kernel';
 import type { InMemoryFs } from 'just-bash';
 import type { ExecResult, LxcGuestConfig } from '../contracts/container-runtime';
+import type { OutsideWorld } from '../net/outside-world';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
 import { procMeminfo } from './commands/memory';
@@ -14,6 +15,8 @@ import { generateHostKeys, type GeneratedHostKey } from './host-keys';
 import { Journal } from './journal';
 import { k3sAgentProgram } from './k3s-agent';
 import { lxcPrerequisites } from './lxc-prerequisites';
+import { commandLine } from './command-line';
+import { ProcessTable } from './process-table';
 import { Systemd } from './systemd';
 import { writeHostKeyFiles } from './root-filesystem';
 import type { GuestTemplate } from './templates';
@@ -21,10 +24,25 @@ import type { GuestTemplate } from './templates';
 interface Boot {
   config: LxcGuestConfig;
   controller: AbortController;
+  processes: ProcessTable;
   systemd: Systemd;
   shell: GuestShell;
   ssh?: GuestSshServer;
   unexpose?: () => void;
+}
+
+/**
+ * lxc-start refusing a config it cannot load (confile.c returns -EINVAL, lxc_config_read fails): pve-container's
+ * vzstart task ends `TASK ERROR: startup for container '<vmid>' failed`; `lxcLog` holds LXC's own error lines.
+ */
+export function lxcStartFailure(vmid: number, reason: string): Error & { lxcLog: string[] } {
+  const stamp = new Date().toISOString().replace(/[-:T]/g, '').replace(/\.(\d{3})Z$/, '.$1');
+  return Object.assign(new Error(`startup for container '${vmid}' failed`), {
+    lxcLog: [
+      `lxc-start ${vmid} ${stamp} ERROR    confile - ../src/lxc/confile.c:set_config_mount_auto:1229 - Invalid argument - ${reason}`,
+      `lxc-start ${vmid} ${stamp} ERROR    lxc_start - ../src/lxc/tools/lxc_start.c:main:256 - Failed to load configuration file /var/lib/lxc/${vmid}/config`,
+    ],
+  });
 }
 
 /** One LXC container: its root filesystem and journal persist; processes, SSH server and addresses live per boot. */
@@ -32,17 +50,26 @@ export class GuestContainer {
   private boot?: Boot;
   private booting?: Promise<void>;
   readonly journal = new Journal();
+  /** containerd's image store lives on the root filesystem: imported images survive reboots. */
+  readonly images = new Set<string>();
 
   constructor(
     readonly vmid: number,
     readonly template: GuestTemplate,
     readonly fs: InMemoryFs,
     private keys: GeneratedHostKey[],
-    private readonly network: VirtualNetwork,
-    private readonly timing: LabTiming,
+    private readonly net: { network: VirtualNetwork; outside: OutsideWorld; timing: LabTiming },
     private readonly faults: GuestFaultPlan,
     private readonly node: NodeEnvironment,
   ) {}
+
+  private get network(): VirtualNetwork {
+    return this.net.network;
+  }
+
+  private get timing(): LabTiming {
+    return this.net.timing;
+  }
 
   /** The host keys in /etc/ssh, as sshd serves them. */
   get hostKeys(): readonly GeneratedHostKey[] {
@@ -64,17 +91,22 @@ export class GuestContainer {
   }
 
   private async bootWith(config: LxcGuestConfig): Promise<void> {
+    const configError = lxcPrerequisites(config).configError;
+    if (configError) throw lxcStartFailure(this.vmid, configError);
     await this.timing.wait(2000);
     const controller = new AbortController();
-    const boot = { config, controller } as Boot;
+    const boot = { config, controller, processes: new ProcessTable(controller.signal) } as Boot;
     const view: GuestView = {
-      vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, timing: this.timing, faults: this.faults, node: this.node,
+      host: this.host!,
+      vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, outside: this.net.outside, timing: this.timing, faults: this.faults, images: this.images,
+      node: this.node,
       bootConfig: () => config,
       get systemd() {
         return boot.systemd;
       },
+      processes: boot.processes,
     };
-    boot.systemd = new Systemd(this.fs, this.journal, this.timing, new Map([['/usr/local/bin/k3s', k3sAgentProgram(view)]]));
+    boot.systemd = new Systemd(this.fs, this.journal, this.timing, new Map([['/usr/local/bin/k3s', k3sAgentProgram(view)]]), boot.processes);
     await this.prepareFilesystem(config, view);
     boot.shell = createGuestShell(view);
     const address = guestAddress(config);
@@ -93,6 +125,7 @@ export class GuestContainer {
       hostname: boot.config.hostname,
       authorizedKeys: () => this.fs.readFile('/root/.ssh/authorized_keys').catch(() => ''),
       shell: boot.shell,
+      processes: boot.processes,
       signal: boot.controller.signal,
     });
   }
@@ -144,11 +177,22 @@ export class GuestContainer {
     await this.timing.wait(500);
   }
 
+  /**
+   * `pct exec`: lxc-attach runs the command in the container as a process of its own session, whose parent is
+   * outside the container (ps shows PPID 0). Aborting the caller kills its process group, as Ctrl-C would.
+   */
   async exec(command: string, options: { stdin?: string; signal?: AbortSignal } = {}): Promise<ExecResult> {
     const boot = this.boot;
     if (!boot) throw new Error(`CT ${this.vmid} not running`);
-    const signal = options.signal ? AbortSignal.any([options.signal, boot.controller.signal]) : boot.controller.signal;
-    return boot.shell(command, { stdin: options.stdin, signal });
+    const process = boot.processes.spawn({ ppid: 0, args: commandLine(command), session: 'new', writesToChannel: false, script: command });
+    const interrupt = () => boot.processes.kill(-process.pgid, 'KILL');
+    if (options.signal?.aborted) interrupt();
+    options.signal?.addEventListener('abort', interrupt, { once: true });
+    try {
+      return await boot.shell({ process, table: boot.processes }, command, { stdin: options.stdin });
+    } finally {
+      options.signal?.removeEventListener('abort', interrupt);
+    }
   }
 
   interfaces(): Array<{ name: string; hwaddr: string; inet?: string; inet6?: string }> {

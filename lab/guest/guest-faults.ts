@@ -6,7 +6,8 @@ export interface GuestFaults {
   /**
    * The next time the k3s installer runs in a guest over SSH (not `pct exec`), the SSH connection carrying it is
    * dropped while install.sh downloads the k3s binary, after its first `[INFO]` lines: the TCP socket is destroyed,
-   * no exit-status is sent, and the installer dies with the session (SIGHUP) before anything is installed.
+   * no exit-status is sent. sshd signals nothing (no pty): the installer dies of SIGPIPE at its next `[INFO]` line,
+   * after the download and before anything is installed.
    */
   dropSshDuringInstall(): void;
   /** The next kubelet to start registers its Node but stays NotReady (KubeletNotReady, cni plugin not initialized). */

@@ -1,10 +1,13 @@
 import type { IFileSystem } from 'just-bash';
 import type { LxcGuestConfig } from '../contracts/container-runtime';
+import type { GuestHost } from '../contracts/host-kernel';
 import type { NodeEnvironment } from '../kubelet/node-environment';
+import type { OutsideWorld } from '../net/outside-world';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
 import type { GuestFaultPlan } from './guest-faults';
 import type { Journal } from './journal';
+import type { ProcessTable } from './process-table';
 import type { Systemd } from './systemd';
 import type { GuestTemplate } from './templates';
 
@@ -15,11 +18,19 @@ export interface GuestView {
   readonly fs: IFileSystem;
   readonly journal: Journal;
   readonly systemd: Systemd;
+  /** This boot's processes (ps, kill, the services' main processes). */
+  readonly processes: ProcessTable;
   readonly network: VirtualNetwork;
+  /** The internet beyond the LAN, as this lab's guests reach it (online, offline or through a proxy). */
+  readonly outside: OutsideWorld;
   readonly timing: LabTiming;
+  /** containerd's image store: imported from /var/lib/rancher/k3s/agent/images or pulled by the kubelet's pods; no pull needed. */
+  readonly images: Set<string>;
   /** Lab faults armed for all guests (GuestRuntime.faults). */
   readonly faults: GuestFaultPlan;
-  /** What the agent's kubelet reaches besides the API server (the lab's image registries). */
+  /** The Proxmox node it runs on, whose kernel (sysctls) every container there shares. */
+  readonly host: GuestHost;
+  /** What the agent's kubelet reaches besides the API server (the lab's image registries, the kubelet directory). */
   readonly node: NodeEnvironment;
   /** The configuration the container booted with (LXC reads it at start only). */
   bootConfig(): LxcGuestConfig;

@@ -1,4 +1,8 @@
 import type { ContainerRuntime, CreateGuestRequest, ExecResult, GuestHostKey } from '../contracts/container-runtime';
+import { K3S_INSTALL_SCRIPT } from '../net/k3s-install-script';
+import { K3sChannels } from '../net/k3s-releases';
+import { k3sSites } from '../net/k3s-sites';
+import { OutsideWorld } from '../net/outside-world';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
 import { createNodeEnvironment, type NodeEnvironment } from '../kubelet/node-environment';
@@ -17,12 +21,20 @@ export type GuestRuntime = ContainerRuntime & {
   replaceHostKeys(vmid: number): Promise<GuestHostKey[]>;
   /** Lab faults for the guests' SSH sessions and kubelets (see LIMITATIONS.md, "Faults"). */
   faults: GuestFaults;
+  /** A guest's containerd image store: what was imported from /var/lib/rancher/k3s/agent/images (for tests). */
+  images(vmid: number): ReadonlySet<string>;
 };
 
 export type { GuestFaults } from './guest-faults';
 
+/** The internet as k3s's installer finds it: get.k3s.io, the channel server and GitHub's release downloads. */
+export function k3sInternet(mode: OutsideWorld['mode'] = 'online', channels = new K3sChannels()): OutsideWorld {
+  return new OutsideWorld(mode, k3sSites(channels, K3S_INSTALL_SCRIPT));
+}
+
 /** The LXC guests behind the emulated Proxmox node: root filesystems, SSH servers, systemd and the k3s agent. */
-export function createGuestRuntime(options: { network: VirtualNetwork; timing: LabTiming; node?: NodeEnvironment }): GuestRuntime {
+export function createGuestRuntime(options: { network: VirtualNetwork; timing: LabTiming; outside?: OutsideWorld; node?: NodeEnvironment }): GuestRuntime {
+  const outside = options.outside ?? k3sInternet();
   const node = options.node ?? createNodeEnvironment();
   const containers = new Map<number, GuestContainer>();
   const faults = new GuestFaultPlan();
@@ -41,7 +53,7 @@ export function createGuestRuntime(options: { network: VirtualNetwork; timing: L
       if (!template) throw new Error(`volume '${ostemplate}' does not exist`);
       const keys = generateHostKeys(config.hostname);
       const fs = await layDownRootFilesystem(template, config, keys, sshPublicKeys);
-      containers.set(config.vmid, new GuestContainer(config.vmid, template, fs, keys, options.network, options.timing, faults, node));
+      containers.set(config.vmid, new GuestContainer(config.vmid, template, fs, keys, { network: options.network, outside, timing: options.timing }, faults, node));
       const hostKeys: GuestHostKey[] = keys.map(({ type, fingerprint, publicKey }) => ({ type, fingerprint, publicKey }));
       return { hostKeys, architecture: 'amd64' };
     },
@@ -71,6 +83,8 @@ export function createGuestRuntime(options: { network: VirtualNetwork; timing: L
     },
 
     interfaces: (vmid) => containers.get(vmid)?.interfaces() ?? [],
+
+    images: (vmid) => container(vmid).images,
 
     faults,
 

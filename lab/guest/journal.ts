@@ -56,3 +56,15 @@ export class Journal {
     return () => this.listeners.delete(listener);
   }
 }
+
+/** Go's time.Duration String() for a measured duration: 1.5s, 12.345678ms, 87.5µs (trailing zeros dropped). */
+export function goDuration(milliseconds: number): string {
+  const nanos = Math.max(0, Math.round(milliseconds * 1e6));
+  const trim = (value: string) => value.replace(/\.?0+$/, '');
+  if (nanos < 1_000) return `${nanos}ns`;
+  if (nanos < 1_000_000) return `${trim((nanos / 1_000).toFixed(3))}µs`;
+  if (nanos < 1_000_000_000) return `${trim((nanos / 1_000_000).toFixed(6))}ms`;
+  const seconds = nanos / 1e9;
+  if (seconds < 60) return `${trim(seconds.toFixed(9))}s`;
+  return `${Math.floor(seconds / 60)}m${trim((seconds % 60).toFixed(9))}s`;
+}

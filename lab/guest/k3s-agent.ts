@@ -1,18 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { K3S_VERSION, NODE_PASSWORD_REJECTED } from '../contracts/k3s-join';
+import { NODE_PASSWORD_REJECTED } from '../contracts/k3s-join';
+import { binaryRelease } from '../net/k3s-release-assets';
+import { k3sRelease } from '../net/k3s-releases';
 import { caBundleHash } from '../pki/certificates';
 import { abortableDelay } from './abortable-delay';
 import { guestAddress, type GuestView } from './guest-view';
+import { importAgentImages } from './image-import';
 import { klogLine, logrusLine } from './journal';
 import { KubeApi } from './kube-api';
 import { Kubelet, type AgentLogger } from './kubelet';
-import { lxcPrerequisites } from './lxc-prerequisites';
+import { setupKernelTunables } from './kernel-tunables';
+import { lxcPrerequisites, type LxcPrerequisites } from './lxc-prerequisites';
 import type { ServiceProgram } from './systemd';
 import { osReleaseValue } from './templates';
 import { TransportError, virtualRequest } from './virtual-https';
 
 const UNIT = 'k3s-agent.service';
-const K3S_COMMIT = '48ffa7b6';
+const K3S_BINARY_PATH = '/usr/local/bin/k3s';
 const PASSWORD_FILE = '/etc/rancher/node/password';
 
 interface JoinToken {
@@ -56,7 +60,14 @@ export function k3sAgentProgram(view: GuestView): ServiceProgram {
     }
     const nodeName = flag('--node-name') ?? environment.K3S_NODE_NAME ?? config.hostname;
 
-    log('info', `Starting k3s agent ${K3S_VERSION} (${K3S_COMMIT})`);
+    // The release is the installed binary's: whatever install.sh downloaded, or what was copied in for an airgap install.
+    const version = binaryRelease(await view.fs.readFileBuffer(K3S_BINARY_PATH).catch(() => Buffer.alloc(0)));
+    if (!version) {
+      view.journal.append(UNIT, 'systemd', 1, `${UNIT}: Failed to execute ${K3S_BINARY_PATH}: Exec format error`);
+      view.journal.append(UNIT, 'systemd', 1, `${UNIT}: Failed at step EXEC spawning ${K3S_BINARY_PATH}: Exec format error`);
+      return 203;
+    }
+    log('info', `Starting k3s agent ${version} (${k3sRelease(version).commit})`);
     if (!server) return fatal(log, '--server is required');
     if (!token) return fatal(log, '--token is required');
 
@@ -77,6 +88,7 @@ export function k3sAgentProgram(view: GuestView): ServiceProgram {
     log('info', 'Logging containerd to /var/lib/rancher/k3s/agent/containerd/containerd.log');
     log('info', 'Running containerd -c /var/lib/rancher/k3s/agent/etc/containerd/config.toml');
     log('info', 'containerd is now running');
+    if (!(await importAgentImages(view, log, signal).then(() => true, () => false))) return 0;
     const ip = guestAddress(config)?.ip ?? '';
     // Lab fault maxPods stands for `--kubelet-arg=max-pods=N`; k3s logs the kubelet's flags sorted.
     const maxPods = view.faults.maxPodsSetting;
@@ -89,33 +101,40 @@ export function k3sAgentProgram(view: GuestView): ServiceProgram {
       journal('Error: failed to create kubelet: open /dev/kmsg: no such file or directory');
       return 1;
     }
+    if (!startContainerManager(view, prerequisites, ([source, message]) => journal(klogLine('E', pid, source, message)))) return 1;
 
     const api = new KubeApi(view.network, { server, ...credentials });
     const osImage = osReleaseValue(view.template.osRelease, 'PRETTY_NAME') ?? 'Linux';
     const logger: AgentLogger = { info: (message) => log('info', message), klog: (severity, source, message) => journal(klogLine(severity, pid, source, message)) };
-    const kubeletStop = new AbortController();
-    signal.addEventListener('abort', () => kubeletStop.abort(signal.reason), { once: true });
-    const kubelet = new Kubelet(view, api, nodeName, osImage, kubeletStop.signal, logger, maxPods);
-    let registered!: () => void;
-    const registration = new Promise<void>((resolve) => (registered = resolve));
-    const running = kubelet.run(() => {
-      registered();
-      if (!prerequisites.procSysWritable) return;
+    const kubelet = new Kubelet(view, api, nodeName, osImage, signal, logger, maxPods, version);
+    await kubelet.run(() => {
       log('info', 'k3s agent is up and running');
       notifyReady();
     }).catch(() => undefined);
-    if (!prerequisites.procSysWritable) {
-      await Promise.race([registration, running]);
-      if (signal.aborted || !(await wait(1000))) return 0;
-      // kube-proxy sets conntrack limits under /proc/sys, read-only without `lxc.mount.auto: "proc:rw sys:rw"`.
-      kubeletStop.abort(new Error('kube-proxy exited'));
-      journal(klogLine('E', pid, 'server.go:558', '"Error running ProxyServer" err="open /proc/sys/net/netfilter/nf_conntrack_max: permission denied"'));
-      return fatal(log, 'kube-proxy exited: open /proc/sys/net/netfilter/nf_conntrack_max: permission denied');
-    }
-    await running;
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
     return 0;
   };
+}
+
+/**
+ * The kubelet's ContainerManager start (container_manager_linux.go setupNode -> setupKernelTunables): the kernel
+ * settings it wants are written through the container's /proc/sys into the host's kernel when that is writable;
+ * otherwise each write fails and the kubelet exits (kubelet.go initializeRuntimeDependentModules: "Failed to start
+ * ContainerManager", os.Exit(1)), taking k3s with it. In a user namespace the kubelet first logs a hint per flag.
+ */
+function startContainerManager(view: GuestView, prerequisites: LxcPrerequisites, klog: (line: [source: string, message: string]) => void): boolean {
+  const privileged = !view.bootConfig().unprivileged;
+  const { errors } = setupKernelTunables(view.host.kernel, { privileged, procSysWritable: prerequisites.procSysWritable });
+  if (!errors.length) return true;
+  if (!privileged) {
+    for (const { flag, error } of errors) {
+      klog(['container_manager_linux.go:499', `"Updating kernel flag failed (Hint: enable KubeletInUserNamespace feature flag to ignore the error)" err="${error}" flag="${flag}"`]);
+    }
+  }
+  // utilerrors.NewAggregate: one error as itself, several as [a, b, c].
+  const aggregate = errors.length === 1 ? errors[0].error : `[${errors.map(({ error }) => error).join(', ')}]`;
+  klog(['kubelet.go:1716', `"Failed to start ContainerManager" err="${aggregate}"`]);
+  return false;
 }
 
 function fatal(log: (level: 'fatal', message: string) => void, message: string): number {

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { defineCommand, type Command } from 'just-bash';
-import { K3S_VERSION } from '../contracts/k3s-join';
 import type { GuestView } from './guest-view';
-import { K3S_BINARY } from './k3s-install-script';
-import { currentSshSession } from './ssh-session';
+import { downloadAndVerify, isExecutable } from './k3s-download';
+import { currentProcess } from './process-context';
+import { processEnvironment } from './process-environment';
 
 const BIN_DIR = '/usr/local/bin';
-const GITHUB_URL = 'https://github.com/k3s-io/k3s/releases';
 
 class InstallerExit extends Error {
   constructor(readonly exitCode: number) {
@@ -21,19 +20,24 @@ class InstallerExit extends Error {
  */
 export function k3sInstallerCommand(view: GuestView): Command {
   return defineCommand('k3s-lab-install', async (args, ctx) => {
-    // Variables given on the `sh -` command line arrive as shell variables of the piped script.
-    const env: Record<string, string> = { ...Object.fromEntries(ctx.env), ...(ctx.exportedEnv ?? {}) };
+    const env = processEnvironment(ctx);
     let stdout = '';
     let stderr = '';
-    const info = (message: string) => (stdout += `[INFO]  ${message}\n`);
+    // echo into an SSH channel the client has closed: EPIPE, and sh dies of SIGPIPE (nothing traps it).
+    const write = () => {
+      const context = currentProcess();
+      if (context?.channel?.closed && context.process.writesToChannel) throw new InstallerExit(141);
+    };
+    const info = (message: string) => {
+      write();
+      stdout += `[INFO]  ${message}\n`;
+    };
     const fatal = (message: string): never => {
+      write();
       stderr += `[ERROR]  ${message}\n`;
       throw new InstallerExit(1);
     };
-    const run = async (command: string) => {
-      const result = await ctx.exec!(command, { cwd: ctx.cwd, signal: ctx.signal });
-      return result;
-    };
+    const run = (command: string) => ctx.exec!(command, { cwd: ctx.cwd, env, signal: ctx.signal });
     const fs = view.fs;
     try {
       // --- setup_env ---
@@ -59,21 +63,10 @@ export function k3sInstallerCommand(view: GuestView): Command {
       // --- download_and_verify ---
       if (env.INSTALL_K3S_SKIP_DOWNLOAD === 'true' || env.INSTALL_K3S_SKIP_DOWNLOAD === 'binary') {
         info('Skipping k3s download and verify');
-        if (!(await fs.exists(`${BIN_DIR}/k3s`))) fatal(`Executable k3s binary not found at ${BIN_DIR}/k3s`);
+        if (!(await isExecutable(view, `${BIN_DIR}/k3s`))) fatal(`Executable k3s binary not found at ${BIN_DIR}/k3s`);
       } else {
-        const version = env.INSTALL_K3S_VERSION || K3S_VERSION;
-        if (!env.INSTALL_K3S_VERSION) info(`Finding release for channel ${env.INSTALL_K3S_CHANNEL || 'stable'}`);
-        info(`Using ${version} as release`);
-        info(`Downloading hash ${GITHUB_URL}/download/${version}/sha256sum-amd64.txt`);
-        await view.timing.wait(800, ctx.signal);
-        info(`Downloading binary ${GITHUB_URL}/download/${version}/k3s`);
-        hangUpIfArmed(view);
-        await view.timing.wait(6000, ctx.signal);
-        info('Verifying binary download');
-        info(`Installing k3s to ${BIN_DIR}/k3s`);
-        await fs.mkdir(BIN_DIR, { recursive: true });
-        await fs.writeFile(`${BIN_DIR}/k3s`, K3S_BINARY);
-        await fs.chmod(`${BIN_DIR}/k3s`, 0o755);
+        const whileDownloadingBinary = () => hangUpIfArmed(view);
+        await downloadAndVerify(view, env, { info, fatal, run, passStderr: (text) => (stderr += text), whileDownloadingBinary, signal: ctx.signal });
       }
 
       // --- setup_selinux: no SELinux on Debian/Ubuntu ---
@@ -99,10 +92,12 @@ export function k3sInstallerCommand(view: GuestView): Command {
       // --- systemd_disable: a reinstall starts from a disabled unit ---
       await run(`systemctl disable ${systemName} >/dev/null 2>&1 || true`);
 
-      // --- create_env_file: umask 077, the K3S_* variables as `export` prints them ---
+      // --- create_env_file: the K3S_*/CONTAINERD_* variables, then any (NO|HTTP|HTTPS)_PROXY in either case (grep -Ei),
+      // each group sorted as `sh -c export` lists them, mode 0600 ---
       info(`env: Creating environment file ${envFile}`);
-      const lines = Object.keys(env).filter((key) => /^(K3S|CONTAINERD)_/.test(key)).sort()
+      const exported = (pattern: RegExp) => Object.keys(env).filter((key) => pattern.test(key)).sort()
         .map((key) => `${key}='${env[key].replace(/'/g, `'\\''`)}'`);
+      const lines = [...exported(/^(K3S|CONTAINERD)_/), ...exported(/^(NO|HTTP|HTTPS)_PROXY/i)];
       await fs.mkdir('/etc/systemd/system', { recursive: true });
       await fs.writeFile(envFile, lines.map((line) => `${line}\n`).join(''));
       await fs.chmod(envFile, 0o600);
@@ -137,20 +132,21 @@ export function k3sInstallerCommand(view: GuestView): Command {
 }
 
 /**
- * Lab fault: the SSH connection drops during the binary download (the installer's longest step). The installer
- * dies with its session (SIGHUP, 128+1) before it has written anything, so a rerun starts from scratch.
+ * Lab fault: the SSH connection drops during the binary download (the installer's longest step). sshd signals
+ * nothing (no pty): the download goes on, and the installer dies of SIGPIPE at its next `[INFO]` line ("Verifying
+ * binary download"), before installing anything, so a rerun starts from scratch.
  */
 function hangUpIfArmed(view: GuestView): void {
-  const session = currentSshSession();
-  if (!session || !view.faults.takeDropSshDuringInstall()) return;
-  session.hangUp();
-  throw new InstallerExit(129);
+  const context = currentProcess();
+  if (!context?.connection || !context.channel || !view.faults.takeDropSshDuringInstall()) return;
+  context.connection.hangUp();
+  context.channel.closed = true;
 }
 
 async function installedHashes(view: GuestView, paths: string[]): Promise<string> {
   const hashes: string[] = [];
   for (const path of paths) {
-    hashes.push((await view.fs.exists(path)) ? createHash('sha256').update(await view.fs.readFile(path)).digest('hex') : 'missing');
+    hashes.push((await view.fs.exists(path)) ? createHash('sha256').update(await view.fs.readFileBuffer(path)).digest('hex') : 'missing');
   }
   return hashes.join(' ');
 }

@@ -1,3 +1,4 @@
+import { K3S_VERSION } from '../contracts/k3s-join';
 import type { LabTiming } from '../timing';
 import { abortableDelay } from './abortable-delay';
 import { guestAddress, visibleCores, type GuestView } from './guest-view';
@@ -26,8 +27,6 @@ export class Kubelet {
   private nodeUid?: string;
   private lease?: any;
   private readonly reports: NodeStatusReports;
-  /** The images in this node's containerd store (pulled by its pods), which node status reports. */
-  private readonly pulledImages = new Set<string>();
   private networkReady = false;
   /** Lab faults, taken once when this kubelet starts. */
   private readonly cniNeverReady: boolean;
@@ -47,6 +46,8 @@ export class Kubelet {
     private readonly logger: AgentLogger,
     /** --max-pods */
     private readonly maxPods = DEFAULT_MAX_PODS,
+    /** The k3s release the agent runs (its kubeletVersion). */
+    private readonly version = K3S_VERSION,
   ) {
     this.cniNeverReady = view.faults.takeKubeletNeverReady();
     this.stopsPostingAfterReady = view.faults.takeKubeletStopsPosting();
@@ -84,7 +85,7 @@ export class Kubelet {
     this.klog('I', 'kubelet_node_status.go:75', `"Attempting to register node" node="${this.nodeName}"`);
     for (;;) {
       this.conditions = nodeConditions(this.networkReady, this.conditions);
-      const node = nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods);
+      const node = nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods, this.version);
       try {
         const created = await this.api.request('POST', '/api/v1/nodes', node, 'application/json', this.signal);
         if (created.status === 201 || created.status === 200) {
@@ -160,11 +161,11 @@ export class Kubelet {
   private async postStatus(full: boolean): Promise<void> {
     if (this.signal.aborted || this.hung) return;
     const conditions = nodeConditions(this.networkReady, this.conditions);
-    const images = nodeImages(this.pulledImages);
+    const images = nodeImages(this.view.images);
     if (!full && !this.reports.due({ conditions, images })) return;
     this.conditions = conditions;
     const status = full
-      ? { ...nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods).status, images }
+      ? { ...nodeObject(this.nodeName, this.view.bootConfig(), this.osImage, this.conditions, this.maxPods, this.version).status, images }
       : { conditions: this.conditions, images };
     // kubeletStopsPosting: this Ready post is the last one (the kubelet hangs right after it).
     if (this.networkReady && this.stopsPostingAfterReady && !this.hung) {
@@ -187,7 +188,7 @@ export class Kubelet {
     const ip = guestAddress(this.view.bootConfig())?.ip ?? '';
     const logs = new ContainerLogs();
     const facts = { nodeName: this.nodeName, hostIp: ip, kernelRelease: HOST_KERNEL.release, cpus: visibleCores(this.view.bootConfig()) };
-    const host = apiPodHost(this.api, facts, this.timing, this.view.node.registry, logs, this.pulledImages, podSignal);
+    const host = apiPodHost(this.api, facts, this.timing, this.view.node.registry, logs, this.view.images, podSignal);
     // The API server reaches this kubelet at <node ip>:10250 for pod logs while it runs.
     const unregister = this.view.node.kubelets.register(this.nodeName, { address: ip, logs });
     this.signal.addEventListener('abort', unregister, { once: true });

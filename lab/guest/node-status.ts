@@ -1,4 +1,5 @@
-import { CONTAINERD_VERSION, K3S_VERSION } from '../contracts/k3s-join';
+import { K3S_VERSION } from '../contracts/k3s-join';
+import { k3sRelease } from '../net/k3s-releases';
 import type { LxcGuestConfig } from '../contracts/container-runtime';
 import { guestAddress, visibleCores } from './guest-view';
 import { PVE_KERNEL } from './templates';
@@ -38,9 +39,10 @@ export const DEFAULT_MAX_PODS = 110;
 
 /**
  * The Node object the k3s agent's kubelet registers (labels and annotations as k3s sets them on an agent).
- * `maxPods` is the kubelet's --max-pods: it becomes `pods` in capacity and allocatable.
+ * `maxPods` is the kubelet's --max-pods: it becomes `pods` in capacity and allocatable. `version` is the k3s release
+ * the agent runs: its kubelet version and containerd (status.nodeInfo).
  */
-export function nodeObject(nodeName: string, config: LxcGuestConfig, osImage: string, conditions: NodeCondition[], maxPods = DEFAULT_MAX_PODS) {
+export function nodeObject(nodeName: string, config: LxcGuestConfig, osImage: string, conditions: NodeCondition[], maxPods = DEFAULT_MAX_PODS, version = K3S_VERSION) {
   const ip = guestAddress(config)?.ip ?? '';
   const memory = `${config.memoryMiB * 1024}Ki`;
   const storage = `${Math.floor(config.rootfsGiB * 1024 * 1024 * 0.984)}Ki`;
@@ -70,11 +72,11 @@ export function nodeObject(nodeName: string, config: LxcGuestConfig, osImage: st
       },
     },
     spec: { providerID: `k3s://${nodeName}` },
-    status: nodeStatus(nodeName, config, osImage, conditions, capacity),
+    status: nodeStatus(nodeName, config, osImage, conditions, capacity, version),
   };
 }
 
-function nodeStatus(nodeName: string, config: LxcGuestConfig, osImage: string, conditions: NodeCondition[], capacity: Record<string, string>) {
+function nodeStatus(nodeName: string, config: LxcGuestConfig, osImage: string, conditions: NodeCondition[], capacity: Record<string, string>, version: string) {
   const ip = guestAddress(config)?.ip ?? '';
   return {
     capacity,
@@ -88,9 +90,9 @@ function nodeStatus(nodeName: string, config: LxcGuestConfig, osImage: string, c
       bootID: hex(Date.now(), 32),
       kernelVersion: PVE_KERNEL.release,
       osImage,
-      containerRuntimeVersion: CONTAINERD_VERSION,
-      kubeletVersion: K3S_VERSION,
-      kubeProxyVersion: K3S_VERSION,
+      containerRuntimeVersion: k3sRelease(version).containerd,
+      kubeletVersion: version,
+      kubeProxyVersion: version,
       operatingSystem: 'linux',
       architecture: 'amd64',
     },

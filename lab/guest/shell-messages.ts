@@ -12,7 +12,12 @@ export function lineOf(script: string, word: string): number {
 // Shell-level errors only (missing command, redirection, cd): anything else is a command's own output.
 const SHELL_ERROR = /^bash: (?!line \d+: )((?:cd: )?([^:\n]+)): (command not found|No such file or directory|Is a directory|Not a directory|Permission denied)$/gm;
 
+// Builtins the guest implements itself (kill) word their errors `bash: kill: ...` too.
+const BUILTIN_ERROR = /^bash: (?!line \d+: )(kill): /gm;
+
 /** bash -c and bash -s: `bash: line N: ...`. */
 export function asBash(text: string, script: string): string {
-  return text.replace(SHELL_ERROR, (_all, subject: string, word: string, reason: string) => `bash: line ${lineOf(script, word.trim())}: ${subject}: ${reason}`);
+  return text
+    .replace(SHELL_ERROR, (_all, subject: string, word: string, reason: string) => `bash: line ${lineOf(script, word.trim())}: ${subject}: ${reason}`)
+    .replace(BUILTIN_ERROR, (_all, builtin: string) => `bash: line ${lineOf(script, builtin)}: ${builtin}: `);
 }

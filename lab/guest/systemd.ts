@@ -2,6 +2,7 @@ import type { IFileSystem } from 'just-bash';
 import type { LabTiming } from '../timing';
 import { abortableDelay } from './abortable-delay';
 import type { Journal } from './journal';
+import { KilledBySignal, SIGNALS, type ProcessTable } from './process-table';
 import { parseEnvironmentFile, parseUnitFile, type UnitFile } from './unit-file';
 
 /** What a service's main process gets from systemd. */
@@ -40,7 +41,6 @@ const UNIT_DIRS = ['/etc/systemd/system', '/lib/systemd/system'];
 /** The guest's PID 1 as far as the suite can see it: unit files, start/stop jobs, restart policy and the journal. */
 export class Systemd {
   private readonly units = new Map<string, UnitRuntime>();
-  private nextPid = 300 + Math.floor(Math.random() * 500);
 
   constructor(
     private readonly fs: IFileSystem,
@@ -48,6 +48,8 @@ export class Systemd {
     private readonly timing: LabTiming,
     /** Executable path -> the program behind it (e.g. /usr/local/bin/k3s). */
     private readonly programs: Map<string, ServiceProgram>,
+    /** The guest's processes: a service's main process is one, in a session of its own (ps: Ssl). */
+    private readonly processes: ProcessTable,
   ) {}
 
   /** `k3s-agent`, `k3s-agent.service` and `/etc/systemd/system/k3s-agent.service` all name the same unit. */
@@ -155,12 +157,15 @@ export class Systemd {
     const [executable, ...args] = file.execStart;
     const program = this.programs.get(executable);
     let status: number;
+    // A main process killed from a shell (kill PID) ends with that signal, which systemd reports as such.
+    let killedBy: keyof typeof SIGNALS | undefined;
     if (!(await this.fs.exists(executable)) || !program) {
       this.log(unit, `${unit}: Failed to locate executable ${executable}: No such file or directory`);
       this.log(unit, `${unit}: Failed at step EXEC spawning ${executable}: No such file or directory`);
       status = 203;
     } else {
-      const pid = this.nextPid++;
+      const process = this.processes.spawn({ ppid: 1, args: file.execStart.join(' '), session: 'new', flags: 'l', writesToChannel: false });
+      const pid = process.pid;
       runtime.pid = pid;
       const environment = await this.environment(file);
       const notifyReady = () => {
@@ -171,14 +176,18 @@ export class Systemd {
         runtime.activation = undefined;
       };
       if (file.type !== 'notify') queueMicrotask(notifyReady);
-      status = await program({ pid, args, environment, signal: controller.signal, notifyReady }).catch(() => 1);
+      const signal = AbortSignal.any([controller.signal, process.signal]);
+      status = await program({ pid, args, environment, signal, notifyReady }).catch(() => 1);
+      if (process.signal.reason instanceof KilledBySignal) killedBy = process.signal.reason.signal;
+      this.processes.exit(pid, status);
     }
     if (controller.signal.aborted) return; // stop() or shutdown() owns the state from here
     runtime.lastExit = status;
     runtime.pid = undefined;
     const code = status === 203 ? '203/EXEC' : `${status}/${status === 0 ? 'SUCCESS' : 'FAILURE'}`;
-    this.log(unit, `${unit}: Main process exited, code=exited, status=${code}`);
-    this.log(unit, `${unit}: Failed with result 'exit-code'.`);
+    if (killedBy) this.log(unit, `${unit}: Main process exited, code=killed, status=${SIGNALS[killedBy]}/${killedBy}`);
+    else this.log(unit, `${unit}: Main process exited, code=exited, status=${code}`);
+    this.log(unit, `${unit}: Failed with result '${killedBy ? 'signal' : 'exit-code'}'.`);
     if (runtime.activation) {
       this.log(unit, `Failed to start ${description}.`);
       runtime.activation.settle(failedJob(unit));

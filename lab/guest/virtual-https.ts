@@ -21,6 +21,8 @@ export interface VirtualResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The body as received, for binary content. */
+  bytes: Buffer;
 }
 
 /** A failure as the kernel or the TLS library reports it (ECONNREFUSED, EHOSTUNREACH, SELF_SIGNED_CERT_IN_CHAIN...). */
@@ -91,5 +93,6 @@ export async function virtualRequest(network: VirtualNetwork, request: VirtualRe
   const response = await openVirtualRequest(network, request);
   const chunks: Buffer[] = [];
   for await (const chunk of response) chunks.push(chunk as Buffer);
-  return { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') };
+  const bytes = Buffer.concat(chunks);
+  return { status: response.statusCode ?? 0, headers: response.headers, body: bytes.toString('utf8'), bytes };
 }

@@ -15,8 +15,17 @@ export class NetworkError extends Error {
  * The story's private network (192.168.2.0/24) as it exists inside the lab. Each virtual host:port is backed by a
  * listener on loopback; nothing here ever dials a non-loopback address, so tests keep to the network rule.
  */
+/** A machine on the LAN that is none of the lab's servers (a printer, a VM's guest OS): it answers ARP and ping only. */
+export interface LanDevice {
+  /** What it is, for people reading the lab: 'printer', 'router', 'VM 150 home-assistant'. */
+  name: string;
+  /** Its MAC address, `3C:2A:F4:12:34:56`. */
+  hwaddr: string;
+}
+
 export class VirtualNetwork {
   private readonly hosts = new Map<string, Map<number, number>>();
+  private readonly devices = new Map<string, LanDevice>();
   private readonly unreachable = new Set<string>();
   private readonly refusals = new Map<string, number>();
 
@@ -30,8 +39,21 @@ export class VirtualNetwork {
     this.hosts.delete(ip);
   }
 
+  /** Whether anything answers at `ip` (ARP, ping): a host with listeners or a device. */
   hasHost(ip: string): boolean {
-    return this.hosts.has(ip) && !this.unreachable.has(ip);
+    return (this.hosts.has(ip) || this.devices.has(ip)) && !this.unreachable.has(ip);
+  }
+
+  /**
+   * A device joins the LAN at `ip`: it answers ARP and ping and refuses every TCP port. It stays when a host at the
+   * same address detaches (two machines claiming one address: the lab lets the listeners win while both are up).
+   */
+  addDevice(ip: string, device: LanDevice): void {
+    this.devices.set(ip, device);
+  }
+
+  device(ip: string): LanDevice | undefined {
+    return this.devices.get(ip);
   }
 
   /** Serves virtual `ip:port` from a loopback listener; returns the function that closes the port again. */
@@ -69,7 +91,7 @@ export class VirtualNetwork {
       this.refuseNextConnections(ip, port, refusalsLeft - 1);
       throw new NetworkError('ECONNREFUSED', ip, port);
     }
-    const loopbackPort = this.hosts.get(ip)!.get(port);
+    const loopbackPort = this.hosts.get(ip)?.get(port);
     if (loopbackPort === undefined) throw new NetworkError('ECONNREFUSED', ip, port);
     return loopbackPort;
   }

@@ -65,7 +65,7 @@ export function registryUnreachableError(image: string): string {
 }
 
 /** `docker.io/library/nginx:alpine` -> registry-1.docker.io, library/nginx, alpine (containerd's default docker.io host). */
-function registryLocation(full: string): { host: string; repository: string; reference: string } {
+export function registryLocation(full: string): { host: string; repository: string; reference: string } {
   const [domain, ...rest] = full.split('/');
   const path = rest.join('/');
   const at = path.indexOf('@');

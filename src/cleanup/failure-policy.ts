@@ -1,7 +1,6 @@
-import type { Evidence } from '../provisioning/evidence';
-import type { Target } from '../provisioning/target';
+import type { Evidence } from '../report/evidence';
+import type { Target } from '../target/target';
 import { CleanupLedger, describeResource } from './cleanup-ledger';
-import { createsAnswered } from './in-flight';
 import { Removal, removalInstructions, removeTracked } from './remove-tracked';
 
 /**
@@ -10,7 +9,8 @@ import { Removal, removalInstructions, removeTracked } from './remove-tracked';
  * to remove it, and takes it off the ledger so the next run does not sweep what the operator is looking at.
  */
 export async function settleAfterFailure(target: Target, ledger: CleanupLedger, keep: boolean, evidence: Evidence): Promise<Removal[]> {
-  await createsAnswered();
+  // A create still travelling is absent now and present a moment later.
+  await target.services.changes.settled();
   const open = ledger.open();
   if (!open.length) return [];
   if (keep) {

@@ -1,5 +1,5 @@
 import { unlessNotFound } from '../kube/cluster-client';
-import type { Target } from '../provisioning/target';
+import type { Target } from '../target/target';
 import { CleanupLedger, describeResource, TrackedResource } from './cleanup-ledger';
 import { containerCarriesMark, nodeAt, podCarriesMark } from './run-mark';
 

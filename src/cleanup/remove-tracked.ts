@@ -1,12 +1,12 @@
-import { isNotFound, kubernetesErrorMessage } from '../kube/cluster-client';
-import { destroyContainer } from '../provisioning/destroy-container';
-import { removeTestPod } from '../provisioning/test-pod';
-import type { Evidence } from '../provisioning/evidence';
-import type { Target } from '../provisioning/target';
+import { NODE_PASSWORD_NAMESPACE } from '../k3s/node-password';
+import { isNotFound, kubernetesErrorMessage, unlessNotFound } from '../kube/cluster-client';
+import { deletePodAndWait } from '../kube/pod-deletion';
+import { destroyContainer } from '../proxmox/destroy-container';
+import type { Evidence } from '../report/evidence';
+import type { Target } from '../target/target';
+import type { Waits } from '../waiting/waits';
 import { describeResource, TrackedResource } from './cleanup-ledger';
 import { containerCarriesMark, nodeAt, podCarriesMark } from './run-mark';
-
-const TASK_TIMEOUT_MS = 5 * 60_000;
 
 export type RemovalOutcome = 'removed' | 'already gone' | 'not ours, left alone';
 
@@ -18,10 +18,18 @@ export interface Removal {
 }
 
 /**
- * Removes what a run recorded, newest first (pods, then the Node and its node-password secret, then the container),
- * and only what carries that run's mark: a container tagged by the suite with the run id in its description, a pod
- * labelled with the run id, a Node whose address is the run's container's. Anything else found under the same name
- * belongs to someone else and is left alone. One failure does not stop the rest.
+ * The order removal takes: pods first, then containers, and the Node and node-password secret only once the
+ * container is gone. While a container lives its agent (systemd Restart=always) re-registers a deleted Node and the
+ * supervisor writes the secret again on its next attempt, so deleting them first races the agent.
+ */
+const REMOVAL_ORDER: Record<TrackedResource['kind'], number> = { pod: 0, container: 1, node: 2, 'node-password-secret': 3 };
+
+/**
+ * Removes what a run recorded, in REMOVAL_ORDER (newest first within a kind), and only what carries that run's mark:
+ * a container tagged by the suite with the run id in its description, a pod labelled with the run id, a Node whose
+ * address is the run's container's. Anything else found under the same name belongs to someone else and is left
+ * alone. A Node or secret that is back after its deletion is reported, not taken as removed. One failure does not
+ * stop the rest.
  */
 export async function removeTracked(
   target: Target,
@@ -30,10 +38,12 @@ export async function removeTracked(
   evidence: Evidence,
   onSettled: (resource: TrackedResource) => void,
 ): Promise<Removal[]> {
+  const ordered = [...resources].reverse().sort((a, b) => REMOVAL_ORDER[a.kind] - REMOVAL_ORDER[b.kind]);
   const removals: Removal[] = [];
-  for (const resource of [...resources].reverse()) {
+  for (const resource of ordered) {
     try {
       const outcome = await removeOne(target, runId, resource, evidence);
+      if (outcome === 'removed') await requireStillGone(target, resource);
       onSettled(resource);
       removals.push({ resource, outcome });
       evidence.note(`cleanup: ${describeResource(resource)}: ${outcome}`);
@@ -47,15 +57,26 @@ export async function removeTracked(
 }
 
 async function removeOne(target: Target, runId: string, resource: TrackedResource, evidence: Evidence): Promise<RemovalOutcome> {
+  const waits = target.services.waits;
   switch (resource.kind) {
-    case 'pod': return removePod(target, runId, resource);
+    case 'pod': return removePod(target, runId, resource, waits);
     case 'node': return removeNode(target, resource);
-    case 'node-password-secret': return deleteIgnoringAbsent(() => target.cluster.core.deleteNamespacedSecret({ name: resource.name, namespace: 'kube-system' }));
-    case 'container': return removeContainer(target, runId, resource, evidence);
+    case 'node-password-secret': return deleteIgnoringAbsent(() => target.cluster.core.deleteNamespacedSecret({ name: resource.name, namespace: NODE_PASSWORD_NAMESPACE }));
+    case 'container': return removeContainer(target, runId, resource, waits, evidence);
   }
 }
 
-async function removePod(target: Target, runId: string, pod: { namespace: string; name: string }): Promise<RemovalOutcome> {
+/** After the container is gone nothing can bring a Node or secret back; if one is back, something else did. */
+async function requireStillGone(target: Target, resource: TrackedResource): Promise<void> {
+  const core = target.cluster.core;
+  const back =
+    resource.kind === 'node' ? await unlessNotFound(core.readNode({ name: resource.name }))
+    : resource.kind === 'node-password-secret' ? await unlessNotFound(core.readNamespacedSecret({ name: resource.name, namespace: NODE_PASSWORD_NAMESPACE }))
+    : undefined;
+  if (back) throw new Error(`${describeResource(resource)} was created again right after its deletion (is an agent with that name still running?)`);
+}
+
+async function removePod(target: Target, runId: string, pod: { namespace: string; name: string }, waits: Waits): Promise<RemovalOutcome> {
   try {
     const found = await target.cluster.core.readNamespacedPod(pod);
     if (!podCarriesMark(found, runId)) return 'not ours, left alone';
@@ -63,7 +84,7 @@ async function removePod(target: Target, runId: string, pod: { namespace: string
     if (isNotFound(error)) return 'already gone';
     throw error;
   }
-  await removeTestPod(target.cluster, pod);
+  await deletePodAndWait(target.cluster, pod, waits.deadline('pod', `pod ${pod.namespace}/${pod.name} deleted`));
   return 'removed';
 }
 
@@ -89,23 +110,24 @@ async function deleteIgnoringAbsent(remove: () => Promise<unknown>): Promise<Rem
   }
 }
 
-async function removeContainer(target: Target, runId: string, container: { vmid: number; hostname: string }, evidence: Evidence): Promise<RemovalOutcome> {
+async function removeContainer(target: Target, runId: string, container: { vmid: number; hostname: string }, waits: Waits, evidence: Evidence): Promise<RemovalOutcome> {
   const status = await target.proxmox.containerStatus(container.vmid);
   if (!status) return 'already gone';
   if (!containerCarriesMark(await target.proxmox.containerConfig(container.vmid), runId)) return 'not ours, left alone';
-  await destroyContainer(target, container.vmid, status.status === 'running', TASK_TIMEOUT_MS, evidence);
+  await destroyContainer(target.proxmox, container.vmid, status.status === 'running', waits, evidence);
   return 'removed';
 }
 
-/** What an operator runs to remove resources kept for inspection. */
+/** What an operator runs to remove resources kept for inspection, in the order removal takes. */
 export function removalInstructions(resources: TrackedResource[]): string {
   return [...resources]
     .reverse()
+    .sort((a, b) => REMOVAL_ORDER[a.kind] - REMOVAL_ORDER[b.kind])
     .map((resource) => {
       switch (resource.kind) {
         case 'pod': return `kubectl -n ${resource.namespace} delete pod ${resource.name} --ignore-not-found`;
         case 'node': return `kubectl delete node ${resource.name} --ignore-not-found`;
-        case 'node-password-secret': return `kubectl -n kube-system delete secret ${resource.name} --ignore-not-found`;
+        case 'node-password-secret': return `kubectl -n ${NODE_PASSWORD_NAMESPACE} delete secret ${resource.name} --ignore-not-found`;
         case 'container': return `pct stop ${resource.vmid}; pct destroy ${resource.vmid} --purge   # on the Proxmox host`;
       }
     })

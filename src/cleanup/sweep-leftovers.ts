@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
-import type { Evidence } from '../provisioning/evidence';
-import type { Target } from '../provisioning/target';
+import type { Evidence } from '../report/evidence';
+import type { Target } from '../target/target';
 import { describeResource, findLeftovers, processAlive, readLedgerFiles, recordSwept } from './cleanup-ledger';
 import { removeTracked } from './remove-tracked';
 

@@ -50,11 +50,14 @@ export function renderVersionSkew(versions: Map<string, string[]>): string {
 
 /** Workers a pod may be scheduled to: Ready, not cordoned, not the control plane, no NoSchedule/NoExecute taint. */
 export function schedulableWorkers(nodes: V1Node[]): V1Node[] {
-  return nodes.filter(
-    (node) =>
-      !isControlPlane(node) &&
-      !node.spec?.unschedulable &&
-      nodeReadiness(node).ready &&
-      !(node.spec?.taints ?? []).some((taint) => taint.effect === 'NoSchedule' || taint.effect === 'NoExecute'),
-  );
+  return nodes.filter((node) => !isControlPlane(node) && whyUnschedulable(node) === undefined);
+}
+
+/** Why a plain pod cannot land on a node, in kubectl's words; undefined when it can. */
+export function whyUnschedulable(node: V1Node): string | undefined {
+  const readiness = nodeReadiness(node);
+  if (node.spec?.unschedulable) return 'cordoned (SchedulingDisabled)';
+  if (!readiness.ready) return `${readiness.status}: ${readiness.reason}`;
+  const taint = (node.spec?.taints ?? []).find((candidate) => candidate.effect === 'NoSchedule' || candidate.effect === 'NoExecute');
+  return taint ? `tainted ${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect}` : undefined;
 }

@@ -1,15 +1,15 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { ResourceTracker } from '../cleanup/cleanup-ledger';
-import { creating } from '../cleanup/in-flight';
+import { podMarkLabels, RUN_LABEL } from '../cleanup/run-mark';
 import { InfrastructureError } from '../errors';
 import { ClusterClient } from '../kube/cluster-client';
+import { deletePodAndWait, type PodRef } from '../kube/pod-deletion';
 import { fatalWaiting, unschedulableMessage, waitingState } from '../kube/pod-state';
-import { removeTestPod, TestPodRef } from '../provisioning/test-pod';
-import { Deadline } from '../waiting/deadline';
-import { suiteTimeouts } from '../waiting/suite-timeouts';
+import type { Waits } from '../waiting/waits';
 import { watchUntil } from '../waiting/watch-until';
 
 const NAMESPACE = 'default';
+const PROBE_LABEL = 'k3s-acceptance/probe';
 
 /** The probe pod for one worker: pinned by its hostname label, so the scheduler still decides it fits. */
 export function probePodFor(node: V1Node, runId: string, image = 'nginx:alpine'): V1Pod {
@@ -19,7 +19,7 @@ export function probePodFor(node: V1Node, runId: string, image = 'nginx:alpine')
     kind: 'Pod',
     metadata: {
       name: `acceptance-probe-${runId}-${name}`.slice(0, 63).replace(/-+$/, ''),
-      labels: { 'app.kubernetes.io/managed-by': 'k3s-acceptance', 'k3s-acceptance/run': runId, 'k3s-acceptance/probe': 'true' },
+      labels: { ...podMarkLabels(runId), [PROBE_LABEL]: 'true' },
     },
     spec: { nodeSelector: { 'kubernetes.io/hostname': name }, containers: [{ name: 'probe', image }], terminationGracePeriodSeconds: 0 },
   };
@@ -30,31 +30,31 @@ export function probePodFor(node: V1Node, runId: string, image = 'nginx:alpine')
  * every one is Running. A probe the scheduler refuses or whose image cannot start fails at once with its reason; at
  * the deadline the workers whose probe is not Running are named. The probes are always removed.
  */
-export async function probeWorkers(cluster: ClusterClient, workers: V1Node[], runId: string, tracker: ResourceTracker): Promise<void> {
+export async function probeWorkers(cluster: ClusterClient, workers: V1Node[], runId: string, tracker: ResourceTracker, waits: Waits): Promise<void> {
   const probes = workers.map((worker) => probePodFor(worker, runId));
-  const refs: TestPodRef[] = probes.map((probe) => ({ namespace: NAMESPACE, name: probe.metadata!.name! }));
+  const refs: PodRef[] = probes.map((probe) => ({ namespace: NAMESPACE, name: probe.metadata!.name! }));
   try {
     for (const [index, probe] of probes.entries()) {
       tracker.intend({ kind: 'pod', ...refs[index] });
-      await creating(cluster.core.createNamespacedPod({ namespace: NAMESPACE, body: probe }));
+      await cluster.core.createNamespacedPod({ namespace: NAMESPACE, body: probe });
     }
-    await waitForProbes(cluster, runId, refs);
+    await waitForProbes(cluster, runId, refs, waits);
   } finally {
     for (const ref of refs) {
-      await removeTestPod(cluster, ref);
+      await deletePodAndWait(cluster, ref, waits.deadline('pod', `probe pod ${ref.name} deleted`));
       tracker.removed({ kind: 'pod', ...ref });
     }
   }
 }
 
-function waitForProbes(cluster: ClusterClient, runId: string, refs: TestPodRef[]): Promise<void> {
+function waitForProbes(cluster: ClusterClient, runId: string, refs: PodRef[], waits: Waits): Promise<void> {
   const state = new Map<string, string>(refs.map((ref) => [ref.name, 'not seen yet']));
   const describe = () => [...state].filter(([, seen]) => seen !== 'Running').map(([name, seen]) => `${name}: ${seen}`).join('; ');
   return watchUntil<V1Pod, void>({
     kubeconfig: cluster.kubeconfig,
     path: `/api/v1/namespaces/${NAMESPACE}/pods`,
-    query: { labelSelector: `k3s-acceptance/run=${runId},k3s-acceptance/probe=true` },
-    deadline: new Deadline(`probe pods on ${refs.length} worker(s) Running`, suiteTimeouts.get('pod')),
+    query: { labelSelector: `${RUN_LABEL}=${runId},${PROBE_LABEL}=true` },
+    deadline: waits.deadline('pod', `probe pods on ${refs.length} worker(s) Running`),
     judge: (pod) => {
       const name = pod.metadata!.name!;
       const node = pod.spec?.nodeSelector?.['kubernetes.io/hostname'];

@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
+import { ChangeLog, unrecordedChanges } from '../changes/change';
 import { InfrastructureError } from '../errors';
-import { secrets } from '../secrets/secret-registry';
+import type { SecretRegistry } from '../secrets/secret-registry';
 import { retryingHttpLibrary } from './retrying-http';
+
+/** What a cluster client is given by its run: where its writes are recorded, and where the secrets it reads go. */
+export interface ClusterClientOptions {
+  changes?: ChangeLog;
+  secrets: SecretRegistry;
+}
 
 /** The Kubernetes API of the cluster the worker joins, as the kubeconfig describes it (TLS verified by its CA). */
 export class ClusterClient {
   readonly core: k8s.CoreV1Api;
+  private readonly configuration: k8s.Configuration;
   /** Retries waited out before anyone listened (while connecting), handed to the first listener. */
   private unheardRetries: string[] = [];
   /** Requests sent through `core` so far, retries included: what a check costs the API server. */
@@ -19,24 +27,33 @@ export class ClusterClient {
     for (const message of this.unheardRetries.splice(0)) listener(message);
   }
 
-  constructor(readonly kubeconfig: k8s.KubeConfig) {
+  constructor(
+    readonly kubeconfig: k8s.KubeConfig,
+    changes: ChangeLog = unrecordedChanges,
+  ) {
     const cluster = kubeconfig.getCurrentCluster();
     if (!cluster) throw new InfrastructureError('kubernetes', 'the kubeconfig has no current cluster');
-    // As makeApiClient builds it, with a transport that waits out throttling instead of failing the step.
-    const configuration = k8s.createConfiguration({
+    // As makeApiClient builds it, with a transport that waits out throttling instead of failing the step, and that
+    // records every write.
+    this.configuration = k8s.createConfiguration({
       baseServer: new k8s.ServerConfiguration(cluster.server, {}),
       authMethods: { default: kubeconfig },
-      httpApi: retryingHttpLibrary(
-        (message) => (this.retryListener ? this.retryListener(message) : this.unheardRetries.push(message)),
-        undefined,
-        () => void (this.requestCount += 1),
-      ),
+      httpApi: retryingHttpLibrary({
+        notice: (message) => (this.retryListener ? this.retryListener(message) : this.unheardRetries.push(message)),
+        onRequest: () => void (this.requestCount += 1),
+        changes,
+      }),
     });
-    this.core = new k8s.CoreV1Api(configuration);
+    this.core = new k8s.CoreV1Api(this.configuration);
+  }
+
+  /** Another API group's client on the same transport (throttling waited out, writes recorded). */
+  api<T>(ApiClass: new (configuration: k8s.Configuration) => T): T {
+    return new ApiClass(this.configuration);
   }
 
   /** Loads a kubeconfig file, or the in-cluster service account when no path is given; registers its credentials as secrets. */
-  static fromFile(path: string): ClusterClient {
+  static fromFile(path: string, options: ClusterClientOptions): ClusterClient {
     const kubeconfig = new k8s.KubeConfig();
     try {
       kubeconfig.loadFromFile(path);
@@ -44,29 +61,34 @@ export class ClusterClient {
       throw new InfrastructureError('kubernetes', `cannot load KUBECONFIG "${path}": ${(error as Error).message}`);
     }
     for (const user of kubeconfig.getUsers()) {
-      secrets.register(user.keyData);
-      if (user.keyData) secrets.register(Buffer.from(user.keyData, 'base64').toString('utf8'));
-      secrets.register(user.token);
-      secrets.register(user.password);
+      options.secrets.register(user.keyData);
+      if (user.keyData) options.secrets.register(Buffer.from(user.keyData, 'base64').toString('utf8'));
+      options.secrets.register(user.token);
+      options.secrets.register(user.password);
     }
     if (!kubeconfig.getCurrentCluster()) throw new InfrastructureError('kubernetes', `KUBECONFIG "${path}" has no current cluster`);
-    return new ClusterClient(kubeconfig);
+    return new ClusterClient(kubeconfig, options.changes);
   }
 
   /**
    * The pod's ServiceAccount, as client-go's in-cluster config reads it: KUBERNETES_SERVICE_HOST/PORT and the token
    * and CA under /var/run/secrets/kubernetes.io/serviceaccount (below SUITE_SERVICE_ACCOUNT_ROOT, for tests).
    */
-  static inCluster(root = process.env.SUITE_SERVICE_ACCOUNT_ROOT ?? ''): ClusterClient {
+  static inCluster(options: ClusterClientOptions, root = process.env.SUITE_SERVICE_ACCOUNT_ROOT ?? ''): ClusterClient {
     const kubeconfig = new k8s.KubeConfig();
     kubeconfig.loadFromCluster(root);
     const tokenFile = `${root}/var/run/secrets/kubernetes.io/serviceaccount/token`;
     try {
-      secrets.register(readFileSync(tokenFile, 'utf8'));
+      options.secrets.register(readFileSync(tokenFile, 'utf8'));
     } catch (error) {
       throw new InfrastructureError('kubernetes', `no ServiceAccount token at ${tokenFile} (${(error as NodeJS.ErrnoException).code}): is the pod's automountServiceAccountToken off?`);
     }
-    return new ClusterClient(kubeconfig);
+    return new ClusterClient(kubeconfig, options.changes);
+  }
+
+  /** The API server's version, `v1.34.3+k3s1` on k3s (GET /version). */
+  async serverVersion(): Promise<string> {
+    return (await this.api(k8s.VersionApi).getCode()).gitVersion;
   }
 
   get server(): string {

@@ -1,5 +1,5 @@
 import { ConfigurationError, InputProblem } from '../errors';
-import type { Target } from '../provisioning/target';
+import type { Target } from '../target/target';
 import type { WorkerSpec } from '../spec/worker-spec';
 
 export interface PreflightParts {

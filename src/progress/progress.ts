@@ -1,5 +1,3 @@
-import { secrets } from '../secrets/secret-registry';
-
 /** quiet: nothing; normal: a live line on a terminal, a line per change elsewhere; verbose: every line, timestamped. */
 export type ProgressMode = 'quiet' | 'normal' | 'verbose';
 
@@ -7,6 +5,15 @@ export interface ProgressOutput {
   write(text: string): unknown;
   isTTY?: boolean;
 }
+
+/** What a wait tells its phase: the state it last observed, and how it ended. */
+export interface PhaseObserver {
+  observe(state: string): void;
+  end(outcome: 'done' | 'failed'): void;
+}
+
+/** The phase of a wait nobody watches (a unit test's). */
+export const silentPhase: PhaseObserver = { observe: () => {}, end: () => {} };
 
 /** A phase that has ended, for the run's timeline. */
 export interface PhaseRecord {
@@ -32,6 +39,8 @@ export class Progress {
     private readonly mode: ProgressMode,
     private readonly out: ProgressOutput,
     private readonly now: () => number = Date.now,
+    /** Masks the run's secrets in what is printed (an observed state may quote a command's output). */
+    private readonly mask: (text: string) => string = (text) => text,
   ) {}
 
   begin(name: string, timeoutMs: number): ActivePhase {
@@ -50,7 +59,7 @@ export class Progress {
   /** @internal */
   observed(phase: ActivePhase, state: string, changed: boolean): void {
     if (this.rewrites) this.redraw(phase);
-    else if (changed || this.mode === 'verbose') this.line(`  ${phase.name}: ${secrets.mask(state)} (${seconds(this.now() - phase.startedAt)})`);
+    else if (changed || this.mode === 'verbose') this.line(`  ${phase.name}: ${this.mask(state)} (${seconds(this.now() - phase.startedAt)})`);
   }
 
   /** @internal */
@@ -59,7 +68,7 @@ export class Progress {
     this.records.push({ name: phase.name, startedAt: phase.startedAt, endedAt, outcome });
     if (this.rewrites) this.out.write('\r\x1b[2K');
     const mark = outcome === 'done' ? '✔' : '✖';
-    const last = outcome === 'failed' && phase.lastState ? `: ${secrets.mask(phase.lastState)}` : '';
+    const last = outcome === 'failed' && phase.lastState ? `: ${this.mask(phase.lastState)}` : '';
     this.line(`${mark} ${phase.name} ${outcome === 'done' ? 'in' : 'failed after'} ${seconds(endedAt - phase.startedAt)}${last}`);
     if (this.live === phase) this.live = undefined;
   }
@@ -67,7 +76,7 @@ export class Progress {
   /** @internal */
   redraw(phase: ActivePhase): void {
     if (this.live !== phase || !this.rewrites) return;
-    const state = phase.lastState ? `  ${secrets.mask(phase.lastState)}` : '';
+    const state = phase.lastState ? `  ${this.mask(phase.lastState)}` : '';
     const text = `⏳ ${phase.name}  ${seconds(this.now() - phase.startedAt)} / ${seconds(phase.timeoutMs)}${state}`;
     const width = Math.max(40, (this.out as { columns?: number }).columns ?? 120);
     this.out.write(`\r\x1b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
@@ -84,7 +93,7 @@ export class Progress {
   }
 }
 
-export class ActivePhase {
+export class ActivePhase implements PhaseObserver {
   lastState?: string;
   private ticker?: NodeJS.Timeout;
   private finished = false;
@@ -122,22 +131,7 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
 }
 
-function modeFromEnvironment(value: string | undefined): ProgressMode {
+/** SUITE_PROGRESS=quiet|verbose switches the mode; anything else is normal. */
+export function progressMode(value: string | undefined): ProgressMode {
   return value === 'quiet' || value === 'verbose' ? value : 'normal';
-}
-
-/** One per process, like the secret registry: SUITE_PROGRESS=quiet|verbose switches it. Writes to stderr. */
-export const progress = new Progress(modeFromEnvironment(process.env.SUITE_PROGRESS), process.stderr);
-
-/** Runs `work` as a phase: begun now, ended done or failed with the outcome. */
-export async function asPhase<T>(name: string, timeoutMs: number, work: (phase: ActivePhase) => Promise<T>): Promise<T> {
-  const phase = progress.begin(name, timeoutMs);
-  try {
-    const value = await work(phase);
-    phase.end('done');
-    return value;
-  } catch (error) {
-    phase.end('failed');
-    throw error;
-  }
 }

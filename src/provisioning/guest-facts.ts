@@ -1,6 +1,6 @@
 import { InfrastructureError } from '../errors';
 import { SshSession } from '../ssh/ssh-session';
-import { Evidence } from './evidence';
+import { Evidence } from '../report/evidence';
 
 /** What the running guest says about itself, read over SSH with the commands an operator would type. */
 export interface GuestFacts {

@@ -1,17 +1,15 @@
-import { createHash } from 'node:crypto';
 import { InfrastructureError, SshConnectionLost } from '../errors';
-import { asPhase } from '../progress/progress';
+import { hashCa } from '../k3s/ca-hash';
+import { tokenCaHash } from '../k3s/node-token';
+import type { Evidence } from '../report/evidence';
 import { SshSession } from '../ssh/ssh-session';
-import { Deadline } from '../waiting/deadline';
-import { suiteTimeouts } from '../waiting/suite-timeouts';
-import { Evidence } from './evidence';
+import type { Deadline } from '../waiting/deadline';
+import type { Waits } from '../waiting/waits';
+import { AgentInstall, awaitDetachedInstaller, InstallerRun, isDeadline, runInstaller, stageInstaller, stopInstaller } from './agent-installer';
+
+export type { AgentInstall } from './agent-installer';
 
 const JOURNAL_LINES = 25;
-
-/** The CA hash a secure token pins (`K10<sha256>::user:password`); undefined for a bare password token. */
-export function tokenCaHash(token: string): string | undefined {
-  return /^K10([0-9a-f]{64})::/.exec(token)?.[1];
-}
 
 /**
  * From inside the guest, fetches the server's CA bundle and checks it against the token's CA hash — the same check
@@ -30,7 +28,7 @@ export async function checkControlPlaneReachable(guest: SshSession, server: { ho
     );
   }
   const expected = tokenCaHash(token);
-  const actual = createHash('sha256').update(result.stdout).digest('hex');
+  const actual = hashCa(result.stdout);
   if (expected && expected !== actual) {
     throw new InfrastructureError(
       'join',
@@ -40,34 +38,56 @@ export async function checkControlPlaneReachable(guest: SshSession, server: { ho
   }
 }
 
+/** The guest's SSH session, and a fresh one after the connection was lost. */
+export interface GuestConnection {
+  current(): Promise<SshSession>;
+  reconnect(): Promise<SshSession>;
+}
+
 /**
- * Runs the k3s installer in agent mode. The command carrying the token goes over stdin, never the command line.
- * The installer blocks until the agent is ready and hangs forever on a bad token or unreachable server, so it runs
- * under a deadline; on failure the reason is read from the agent's journal.
+ * Installs the k3s agent: the installer is staged in the guest (src/provisioning/agent-installer.ts), then run under
+ * the install deadline. The installer blocks until the agent is ready and hangs on a bad token or an unreachable
+ * server; at the deadline it is stopped (its process group, since closing the channel stops nothing) and the reason
+ * is read from the agent's journal. A connection lost mid-install is reopened and the installer that kept running
+ * is waited for, never started a second time beside itself.
  */
-export async function installAgent(guest: SshSession, serverUrl: string, token: string, evidence: Evidence, timeoutMs = suiteTimeouts.get('install')): Promise<void> {
-  const script = `curl -sfL https://get.k3s.io | K3S_URL='${serverUrl}' K3S_TOKEN='${token.replace(/'/g, `'\\''`)}' sh -\n`;
-  let result;
-  try {
-    const deadline = new Deadline(`k3s agent installation on ${guest.endpoint.label}`, timeoutMs);
-    result = await asPhase(deadline.what, timeoutMs, () => guest.exec('sh -s', { stdin: script, deadline }));
-  } catch (error) {
-    const journal = await agentJournal(guest);
-    evidence.attach(`${guest.endpoint.label}: journalctl -u k3s-agent`, journal);
-    throw new InfrastructureError('join', `${(error as Error).message}\nThe agent's journal says:\n${lastLines(journal, 8)}`, journal);
-  }
-  evidence.attach(`${guest.endpoint.label}: k3s install output`, `${result.stdout}${result.stderr}\nexit ${result.exitCode}`);
-  if (result.exitCode === -1) {
-    throw new SshConnectionLost(`the SSH connection to ${guest.endpoint.label} ended during the k3s installation, without an exit status`, `${result.stdout}${result.stderr}`);
-  }
-  if (result.exitCode !== 0) {
-    const journal = await agentJournal(guest);
-    evidence.attach(`${guest.endpoint.label}: journalctl -u k3s-agent`, journal);
+export async function installAgent(guest: GuestConnection, install: AgentInstall, waits: Waits, evidence: Evidence): Promise<void> {
+  const session = await guest.current();
+  await stageInstaller(session, install, waits, evidence);
+  const deadline = waits.deadline('install', `k3s agent installation on ${session.endpoint.label}`);
+  const run = await deadline.track(() => runToEnd(guest, install, deadline, evidence));
+  evidence.attach(`${session.endpoint.label}: k3s install output`, `${run.log}\nexit ${run.exitCode}`);
+  if (run.exitCode !== 0) {
+    const journal = await agentJournal(await guest.current());
+    evidence.attach(`${session.endpoint.label}: journalctl -u k3s-agent`, journal);
     throw new InfrastructureError(
       'join',
-      `the k3s installer failed on ${guest.endpoint.label} (exit ${result.exitCode}): ${lastLines(result.stderr || result.stdout, 3)}\nThe agent's journal says:\n${lastLines(journal, 8)}`,
+      `the k3s installer failed on ${session.endpoint.label} (exit ${run.exitCode}): ${lastLines(run.log, 3)}\nThe agent's journal says:\n${lastLines(journal, 8)}`,
       journal,
     );
+  }
+}
+
+async function runToEnd(guest: GuestConnection, install: AgentInstall, deadline: Deadline, evidence: Evidence): Promise<InstallerRun> {
+  const session = await guest.current();
+  try {
+    return await runInstaller(session, install, deadline);
+  } catch (error) {
+    if (error instanceof SshConnectionLost) {
+      evidence.note(`${error.message}; reconnecting: an installer still running in the guest is waited for, not started again beside itself`);
+      const fresh = await guest.reconnect();
+      const detached = await awaitDetachedInstaller(fresh, deadline);
+      if (detached) return detached;
+      evidence.note('the installer ended without an exit status (it died with the connection); running it again');
+      return runInstaller(fresh, install, deadline);
+    }
+    if (!isDeadline(error)) throw error;
+    // The channel is closed, the installer is not: stop it before anyone (a retry, the next run) starts another.
+    const fresh = await guest.reconnect();
+    await stopInstaller(fresh, evidence);
+    const journal = await agentJournal(fresh);
+    evidence.attach(`${session.endpoint.label}: journalctl -u k3s-agent`, journal);
+    throw new InfrastructureError('join', `${error.message}\nThe agent's journal says:\n${lastLines(journal, 8)}`, journal);
   }
 }
 

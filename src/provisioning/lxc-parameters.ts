@@ -1,14 +1,13 @@
+import { containerDescription, type RunOwner, SUITE_TAG } from '../cleanup/run-mark';
 import { LxcCreateParameters } from '../proxmox/proxmox-node-client';
 import { WorkerSpec } from '../spec/worker-spec';
-
-export const SUITE_TAG = 'k3s-acceptance';
 
 /**
  * The create call an API token may make. Feature flags are left out: on a privileged container only root@pam may
  * set any of them (pve-container LXC.pm, check_ct_modify_config_perm), so they are applied on the host as root.
  * Privileged explicitly, because k3s needs it in LXC and PVE 9 defaults to unprivileged.
  */
-export function lxcCreateParameters(spec: WorkerSpec, sshPublicKey: string, runId: string): LxcCreateParameters {
+export function lxcCreateParameters(spec: WorkerSpec, sshPublicKey: string, owner: RunOwner): LxcCreateParameters {
   return {
     vmid: spec.vmid,
     ostemplate: spec.template,
@@ -22,7 +21,7 @@ export function lxcCreateParameters(spec: WorkerSpec, sshPublicKey: string, runI
     unprivileged: false,
     onboot: true,
     tags: SUITE_TAG,
-    description: `k3s worker ${spec.hostname}, created by the k3s acceptance suite (run ${runId})`,
+    description: containerDescription(spec.hostname, owner),
   };
 }
 

@@ -2,31 +2,30 @@ import type { V1Node } from '@kubernetes/client-node';
 import { ClusterClient } from '../kube/cluster-client';
 import { describeReadiness, nodeReadiness } from '../kube/node-readiness';
 import { InfrastructureError } from '../errors';
-import { Deadline } from '../waiting/deadline';
-import { suiteTimeouts } from '../waiting/suite-timeouts';
+import type { Waits } from '../waiting/waits';
 import { Verdict, watchUntil } from '../waiting/watch-until';
 
 /** Watches one node until `judge` is satisfied; a deleted node is waited for again (it may re-register). */
-function watchNode(cluster: ClusterClient, name: string, what: string, timeoutMs: number, judge: (node: V1Node) => Verdict<V1Node>): Promise<V1Node> {
+function watchNode(cluster: ClusterClient, name: string, what: string, waits: Waits, judge: (node: V1Node) => Verdict<V1Node>): Promise<V1Node> {
   return watchUntil<V1Node, V1Node>({
     kubeconfig: cluster.kubeconfig,
     path: '/api/v1/nodes',
     query: { fieldSelector: `metadata.name=${name}` },
-    deadline: new Deadline(`node ${name} ${what}`, timeoutMs),
+    deadline: waits.deadline('node-ready', `node ${name} ${what}`),
     judge: (node, type) => (type === 'DELETED' ? { done: false, observed: `node ${name} was deleted` } : judge(node)),
   });
 }
 
 /** Waits, by watching, until the named node reports Ready; the timeout names its last condition. */
-export function waitForNodeReady(cluster: ClusterClient, name: string, timeoutMs = suiteTimeouts.get('node-ready')): Promise<V1Node> {
-  return watchNode(cluster, name, 'Ready', timeoutMs, (node) =>
+export function waitForNodeReady(cluster: ClusterClient, name: string, waits: Waits): Promise<V1Node> {
+  return watchNode(cluster, name, 'Ready', waits, (node) =>
     nodeReadiness(node).ready ? { done: true, value: node } : { done: false, observed: describeReadiness(node) },
   );
 }
 
 /** Waits until the named node's kubelet has registered it with the API server (Ready or not). */
-export function waitForNodeRegistered(cluster: ClusterClient, name: string, timeoutMs = suiteTimeouts.get('node-ready')): Promise<V1Node> {
-  return watchNode(cluster, name, 'registered', timeoutMs, (node) => ({ done: true, value: node }));
+export function waitForNodeRegistered(cluster: ClusterClient, name: string, waits: Waits): Promise<V1Node> {
+  return watchNode(cluster, name, 'registered', waits, (node) => ({ done: true, value: node }));
 }
 
 /** The named node from a list, Ready; otherwise the node's own reason (a node that went Unknown says since when). */

@@ -1,17 +1,16 @@
 import { utils } from 'ssh2';
-import { ResourceTracker } from '../cleanup/cleanup-ledger';
-import { creating } from '../cleanup/in-flight';
-import { InfrastructureError } from '../errors';
+import { anotherRunProblem, otherLiveBuilder } from '../cleanup/run-liveness';
+import { ConfigurationError, InfrastructureError } from '../errors';
+import { runTask } from '../proxmox/run-task';
+import type { Evidence } from '../report/evidence';
 import { WorkerSpec } from '../spec/worker-spec';
 import { publicKeyLineFingerprint } from '../ssh/host-key-fingerprint';
-import { ActivePhase, asPhase } from '../progress/progress';
 import { SshSession } from '../ssh/ssh-session';
-import { Deadline } from '../waiting/deadline';
-import { suiteTimeouts } from '../waiting/suite-timeouts';
-import { runTask } from '../proxmox/run-task';
-import { Evidence } from './evidence';
+import type { Target } from '../target/target';
+import type { Deadline, PhaseObserver } from '../waiting/deadline';
+import type { Waits } from '../waiting/waits';
 import { hostConfigurationScript, lxcCreateParameters } from './lxc-parameters';
-import { Target } from './target';
+import type { WorkContext } from './work-context';
 
 /** A container the suite built or adopted, with the host key the Proxmox host reported for it. */
 export interface ProvisionedContainer {
@@ -34,16 +33,11 @@ export function publicKeyOf(privateKey: string): string {
  * Creates the worker's container as the story did: the API (with the token) creates it, the host's root shell adds
  * what only root@pam may set, then the API starts it. The template's presence is the preflight's to check
  * (src/preflight/worker-preflight.ts); a template gone since then fails in the vzcreate task, with its log. An
- * existing container with the same VMID is adopted only if it is the same worker (same hostname); anything else there
- * is refused, never touched.
+ * existing container with the same VMID is adopted only if it is the same worker (same hostname) and no other run
+ * that is still going is building it; anything else there is refused, never touched.
  */
-export async function provisionContainer(
-  target: Target,
-  spec: WorkerSpec,
-  runId: string,
-  evidence: Evidence,
-  tracker: ResourceTracker,
-): Promise<ProvisionedContainer> {
+export async function provisionContainer(ctx: WorkContext, spec: WorkerSpec): Promise<ProvisionedContainer> {
+  const { target, evidence } = ctx;
   const existing = await target.proxmox.containerStatus(spec.vmid);
   let createdThisRun = false;
   if (existing) {
@@ -54,19 +48,24 @@ export async function provisionContainer(
           'Pick a free VMID in the specification (`pvesh get /cluster/nextid` suggests one).',
       );
     }
+    await refuseIfAnotherRunBuilds(ctx, spec);
     evidence.note(`CT ${spec.vmid} (${spec.hostname}) already exists (${existing.status}); reusing it`);
   } else {
-    const parameters = lxcCreateParameters(spec, publicKeyOf(target.config.worker.privateKey), runId);
+    const parameters = lxcCreateParameters(spec, publicKeyOf(target.config.worker.privateKey), ctx.run.owner);
     // On record before the request: a crash while Proxmox creates it must still leave a trace to clean up.
-    tracker.intend({ kind: 'container', vmid: spec.vmid, hostname: spec.hostname });
+    ctx.tracker.intend({ kind: 'container', vmid: spec.vmid, hostname: spec.hostname });
     const created = await runTask(
       target.proxmox,
       async () => {
-        const upid = await creating(target.proxmox.createContainer(parameters));
+        const upid = await target.proxmox.createContainer(parameters).catch(async (error: Error) => {
+          // Another run may have created it since the preflight: say whose it is rather than what Proxmox said.
+          if (/already exists/.test(error.message)) await refuseIfAnotherRunBuilds(ctx, spec);
+          throw error;
+        });
         createdThisRun = true;
         return upid;
       },
-      new Deadline(`CT ${spec.vmid} creation`, suiteTimeouts.get('task')),
+      ctx.waits.deadline('task', `CT ${spec.vmid} creation`),
       (message) => evidence.note(message),
     );
     evidence.attach(`Proxmox task log: create CT ${spec.vmid}`, created.log.join('\n'));
@@ -75,18 +74,23 @@ export async function provisionContainer(
 
   const status = existing && !createdThisRun ? existing.status : 'stopped';
   if (status !== 'running') {
-    const started = await runTask(target.proxmox, () => target.proxmox.startContainer(spec.vmid), new Deadline(`CT ${spec.vmid} start`, suiteTimeouts.get('task')), (message) => evidence.note(message));
+    const started = await runTask(target.proxmox, () => target.proxmox.startContainer(spec.vmid), ctx.waits.deadline('task', `CT ${spec.vmid} start`), (message) => evidence.note(message));
     evidence.attach(`Proxmox task log: start CT ${spec.vmid}`, started.log.join('\n'));
   }
   const hostKeyFingerprint = await guestHostKeyFingerprint(target, spec.vmid);
   return { vmid: spec.vmid, hostname: spec.hostname, ip: spec.ip, hostKeyFingerprint, createdThisRun };
 }
 
+async function refuseIfAnotherRunBuilds(ctx: WorkContext, spec: WorkerSpec): Promise<void> {
+  const owner = await otherLiveBuilder(ctx.target.proxmox, spec.vmid, ctx.run);
+  if (owner) throw new ConfigurationError([anotherRunProblem(spec, owner)]);
+}
+
 /** Feature flags and raw lxc lines, applied as root on the host, then read back through the API to prove they took. */
 async function configureAsRoot(target: Target, spec: WorkerSpec, evidence: Evidence): Promise<void> {
   const script = hostConfigurationScript(spec);
   // No secret in it, so it goes as the command itself (sshd runs it with the user's shell), heredoc included.
-  const result = await target.proxmoxHost.exec(script);
+  const result = await target.proxmoxHost.exec(script, { change: { action: 'configure', target: `CT ${spec.vmid} (features and raw LXC lines, as root)` } });
   if (result.exitCode !== 0) {
     throw new InfrastructureError('proxmox', `configuring CT ${spec.vmid} as root on the Proxmox host failed (exit ${result.exitCode})`, result.stderr || result.stdout);
   }
@@ -118,16 +122,12 @@ async function guestHostKeyFingerprint(target: Target, vmid: number): Promise<st
 }
 
 /** Opens SSH to the guest through the Proxmox host, retrying while its sshd is still booting. */
-export async function openGuestSession(
-  target: Target,
-  container: ProvisionedContainer,
-  timeoutMs = suiteTimeouts.get('ssh'),
-): Promise<SshSession> {
-  const deadline = new Deadline(`SSH to ${container.hostname} (${container.ip}:22) through the Proxmox host`, timeoutMs);
-  return asPhase(deadline.what, timeoutMs, (phase) => connectWhenReady(target, container, deadline, phase));
+export async function openGuestSession(target: Target, container: ProvisionedContainer, waits: Waits): Promise<SshSession> {
+  const deadline = waits.deadline('ssh', `SSH to ${container.hostname} (${container.ip}:22) through the Proxmox host`);
+  return deadline.track((phase) => connectWhenReady(target, container, deadline, phase));
 }
 
-async function connectWhenReady(target: Target, container: ProvisionedContainer, deadline: Deadline, phase: ActivePhase): Promise<SshSession> {
+async function connectWhenReady(target: Target, container: ProvisionedContainer, deadline: Deadline, phase: PhaseObserver): Promise<SshSession> {
   let lastError = 'no attempt yet';
   for (let attempt = 0; ; attempt++) {
     try {
@@ -140,8 +140,9 @@ async function connectWhenReady(target: Target, container: ProvisionedContainer,
           privateKey: target.config.worker.privateKey,
           hostKeyFingerprint: container.hostKeyFingerprint,
           hostKeyAlgorithm: 'ssh-ed25519',
+          system: 'guest',
         },
-        target.proxmoxHost,
+        { via: target.proxmoxHost, changes: target.services.changes },
       );
     } catch (error) {
       lastError = (error as Error).message;
@@ -153,4 +154,3 @@ async function connectWhenReady(target: Target, container: ProvisionedContainer,
     }
   }
 }
-

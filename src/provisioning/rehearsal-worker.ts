@@ -1,6 +1,6 @@
 import { ipv4ToNumber, numberToIpv4 } from '../spec/ipv4';
 import { WorkerSpec } from '../spec/worker-spec';
-import { Target } from './target';
+import type { Target } from '../target/target';
 
 /**
  * The story's worker under another name, at the VMID Proxmox offers next and the first address after the story's that

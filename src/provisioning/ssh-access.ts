@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'ssh2';
 import { InfrastructureError } from '../errors';
 import { hostKeyFingerprint } from '../ssh/host-key-fingerprint';
-import { Evidence } from './evidence';
+import { Evidence } from '../report/evidence';
 import { ProvisionedContainer } from './provision-container';
-import { Target } from './target';
+import { Target } from '../target/target';
 
 /**
  * Key-based authentication means the key works (the session in use proves it) and a password does not: this tries

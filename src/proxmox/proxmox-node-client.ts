@@ -1,4 +1,5 @@
 import { proxmoxApi, type Proxmox } from 'proxmox-api';
+import { Change, ChangeLog, unrecordedChanges } from '../changes/change';
 import { InfrastructureError } from '../errors';
 import { ProxmoxApiError } from './proxmox-api-error';
 import { TaskSource, TaskStatus } from './proxmox-task';
@@ -28,6 +29,14 @@ export interface LxcCreateParameters {
   description?: string;
 }
 
+/** What a client is given by its run: where writes are recorded, and how long one request may take. */
+export interface ProxmoxClientContext {
+  changes: ChangeLog;
+  requestTimeoutMs: () => number;
+}
+
+const STANDALONE: ProxmoxClientContext = { changes: unrecordedChanges, requestTimeoutMs: () => 60_000 };
+
 export interface LxcStatus {
   status: string;
   name?: string;
@@ -41,13 +50,14 @@ export class ProxmoxNodeClient implements TaskSource {
   constructor(
     connection: ProxmoxConnection,
     readonly node: string,
+    private readonly context: ProxmoxClientContext = STANDALONE,
   ) {
     this.api = proxmoxApi({
       host: connection.endpoint.hostname,
       port: Number(connection.endpoint.port || 8006),
       tokenID: connection.tokenId,
       tokenSecret: connection.tokenSecret,
-      fetch: verifiedFetch(connection) as never,
+      fetch: verifiedFetch(connection, context.requestTimeoutMs) as never,
       // proxmox-api arms a timer per request and leaves it running when the request fails, which holds a finished
       // run open for a minute. verifiedFetch enforces the suite's own timeout and ignores proxmox-api's abort signal,
       // so its timer may as well fire at once.
@@ -56,8 +66,8 @@ export class ProxmoxNodeClient implements TaskSource {
   }
 
   /** Resolves the node name: the given one, or the only/first online node. */
-  static async connect(connection: ProxmoxConnection, node?: string): Promise<ProxmoxNodeClient> {
-    const probe = new ProxmoxNodeClient(connection, node ?? '');
+  static async connect(connection: ProxmoxConnection, node?: string, context: ProxmoxClientContext = STANDALONE): Promise<ProxmoxNodeClient> {
+    const probe = new ProxmoxNodeClient(connection, node ?? '', context);
     const nodes = await probe.call('list nodes', () => probe.api.nodes.$get());
     const online = nodes.filter((entry) => entry.status === 'online').map((entry) => entry.node);
     if (node) {
@@ -67,7 +77,7 @@ export class ProxmoxNodeClient implements TaskSource {
       return probe;
     }
     if (!online.length) throw new InfrastructureError('proxmox', 'no Proxmox node is online');
-    return new ProxmoxNodeClient(connection, online[0]);
+    return new ProxmoxNodeClient(connection, online[0], context);
   }
 
   version(): Promise<{ version: string; release: string }> {
@@ -136,19 +146,24 @@ export class ProxmoxNodeClient implements TaskSource {
   }
 
   createContainer(parameters: LxcCreateParameters): Promise<string> {
-    return this.call(`create CT ${parameters.vmid}`, () => this.api.nodes.$(this.node).lxc.$post(parameters as never));
+    const path = `/nodes/${this.node}/lxc`;
+    const change = this.change('create', `CT ${parameters.vmid} (${parameters.hostname})`, `pvesh create ${path} ${pveshOptions(parameters)}`);
+    return this.write(change, `create CT ${parameters.vmid}`, () => this.api.nodes.$(this.node).lxc.$post(parameters as never));
   }
 
   startContainer(vmid: number): Promise<string> {
-    return this.call(`start CT ${vmid}`, () => this.api.nodes.$(this.node).lxc.$(vmid).status.start.$post());
+    const change = this.change('start', `CT ${vmid}`, `pvesh create /nodes/${this.node}/lxc/${vmid}/status/start   # pct start ${vmid}`);
+    return this.write(change, `start CT ${vmid}`, () => this.api.nodes.$(this.node).lxc.$(vmid).status.start.$post());
   }
 
   stopContainer(vmid: number): Promise<string> {
-    return this.call(`stop CT ${vmid}`, () => this.api.nodes.$(this.node).lxc.$(vmid).status.stop.$post());
+    const change = this.change('stop', `CT ${vmid}`, `pvesh create /nodes/${this.node}/lxc/${vmid}/status/stop   # pct stop ${vmid}`);
+    return this.write(change, `stop CT ${vmid}`, () => this.api.nodes.$(this.node).lxc.$(vmid).status.stop.$post());
   }
 
   destroyContainer(vmid: number): Promise<string> {
-    return this.call(`destroy CT ${vmid}`, () => this.api.nodes.$(this.node).lxc.$(vmid).$delete({ force: true, purge: true }));
+    const change = this.change('destroy', `CT ${vmid}`, `pvesh delete /nodes/${this.node}/lxc/${vmid} --force 1 --purge 1   # pct destroy ${vmid} --force --purge`);
+    return this.write(change, `destroy CT ${vmid}`, () => this.api.nodes.$(this.node).lxc.$(vmid).$delete({ force: true, purge: true }));
   }
 
   async status(upid: string): Promise<TaskStatus> {
@@ -158,6 +173,25 @@ export class ProxmoxNodeClient implements TaskSource {
   async log(upid: string): Promise<string[]> {
     const lines = await this.api.nodes.$(this.node).tasks.$(upid).log.$get({ start: 0, limit: 1000 });
     return lines.map((line) => String(line.t));
+  }
+
+  private change(action: string, target: string, command: string): Change {
+    return { system: 'proxmox', action, target: `${target} on ${this.node}`, command };
+  }
+
+  /** A request that changes something: allowed first, recorded once Proxmox took it (a refusal is no change). */
+  private async write<T>(change: Change, what: string, request: () => Promise<T>): Promise<T> {
+    const pending = this.context.changes.begin(change);
+    try {
+      const answer = await request();
+      pending.made();
+      return answer;
+    } catch (error) {
+      // Proxmox answered with a refusal: nothing changed. Without an answer it may have.
+      if (ProxmoxApiError.from(error)) pending.refused();
+      else pending.made('unknown');
+      throw this.explain(what, error);
+    }
   }
 
   private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
@@ -188,4 +222,22 @@ export class ProxmoxNodeClient implements TaskSource {
     const reason = inner?.message ?? cause?.message ?? (error as Error).message;
     return new InfrastructureError('proxmox', `could not ${what}: Proxmox API unreachable (${reason}). Check PROXMOX_VE_ENDPOINT and that the node is up.`);
   }
+}
+
+/** Create parameters as pvesh options; the SSH public key is shown by its type and comment, the rest as sent. */
+function pveshOptions(parameters: LxcCreateParameters): string {
+  return Object.entries(parameters)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `--${key} ${shellWord(optionText(key, value))}`)
+    .join(' ');
+}
+
+function optionText(key: string, value: unknown): string {
+  if (key === 'ssh-public-keys') return String(value).split(' ').filter((_, index) => index !== 1).join(' ');
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  return String(value);
+}
+
+function shellWord(text: string): string {
+  return /^[\w.:/=,@-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

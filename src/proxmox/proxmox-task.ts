@@ -1,6 +1,5 @@
 import { InfrastructureError } from '../errors';
-import { ActivePhase, asPhase } from '../progress/progress';
-import { Deadline } from '../waiting/deadline';
+import type { Deadline, PhaseObserver } from '../waiting/deadline';
 import { ProxmoxApiError } from './proxmox-api-error';
 
 export interface TaskStatus {
@@ -30,10 +29,10 @@ const LOG_TAIL_LINES = 15;
  * errors are retried until the deadline. `WARNINGS: N` is success; anything but OK is failure with the log's tail.
  */
 export function waitForTask(source: TaskSource, upid: string, deadline: Deadline): Promise<TaskOutcome> {
-  return asPhase(deadline.what, deadline.timeoutMs, (phase) => pollTask(source, upid, deadline, phase));
+  return deadline.track((phase) => pollTask(source, upid, deadline, phase));
 }
 
-async function pollTask(source: TaskSource, upid: string, deadline: Deadline, phase: ActivePhase): Promise<TaskOutcome> {
+async function pollTask(source: TaskSource, upid: string, deadline: Deadline, phase: PhaseObserver): Promise<TaskOutcome> {
   let pollMs = FIRST_POLL_MS;
   let lastObserved = 'task not visible yet';
   for (;;) {

@@ -1,7 +1,6 @@
 import tls from 'node:tls';
 import { Agent, buildConnector, fetch } from 'undici';
 import { InfrastructureError } from '../errors';
-import { suiteTimeouts } from '../waiting/suite-timeouts';
 
 export interface TlsTrust {
   /** SHA-256 fingerprint 'AA:BB:…' the server certificate must have (Proxmox's self-signed pve-ssl.pem). */
@@ -12,13 +11,14 @@ export interface TlsTrust {
 
 /**
  * A fetch for one Proxmox endpoint that verifies its certificate: by a pinned fingerprint, by a given CA, or by the
- * system trust store. Verification is scoped to this client's connections; nothing is switched off globally.
+ * system trust store. Verification is scoped to this client's connections; nothing is switched off globally. Each
+ * request may take `requestTimeoutMs()` (read per request: a scenario may shorten it).
  */
-export function verifiedFetch(trust: TlsTrust): typeof fetch {
+export function verifiedFetch(trust: TlsTrust, requestTimeoutMs: () => number): typeof fetch {
   const dispatcher = new Agent({ connect: trust.fingerprint ? pinnedConnector(trust.fingerprint) : { ca: trust.caPem } });
   return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
     // A node that accepts the connection and never answers would otherwise hold the step until cucumber's backstop.
-    const timeoutMs = suiteTimeouts.get('proxmox-request');
+    const timeoutMs = requestTimeoutMs();
     try {
       return await fetch(input, { ...init, dispatcher, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {

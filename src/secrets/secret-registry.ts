@@ -1,6 +1,7 @@
 /**
  * Every secret the suite handles is registered here the moment it is read, and every text that leaves the suite
- * (console, cucumber messages, Allure attachments, error messages) passes through `mask` first.
+ * (console, cucumber messages, Allure attachments, error messages, the change record) passes through `mask` first.
+ * One per run, handed to whatever reads secrets or writes output.
  */
 const MASK = '***';
 // Fragments shorter than this would mask ordinary words; real secrets here are UUIDs, tokens and keys.
@@ -34,6 +35,3 @@ export class SecretRegistry {
     return [...this.secrets];
   }
 }
-
-/** One registry per process: secrets are read once per run and must be masked wherever output goes. */
-export const secrets = new SecretRegistry();

@@ -1,5 +1,5 @@
 import { ConfigurationError, InputProblem } from '../errors';
-import { isIpv4, parseHostPort, sameSubnet } from './ipv4';
+import { ipv4ToNumber, isIpv4, numberToIpv4, parseHostPort, sameSubnet } from './ipv4';
 import { parseStorySize } from './sizes';
 
 /** Everything the story says about the worker to build, in Proxmox's units. */
@@ -20,6 +20,8 @@ export interface WorkerSpec {
   /** Raw `lxc.*` lines in order, e.g. ['lxc.apparmor.profile', 'unconfined'] */
   rawLxc: Array<[string, string]>;
   controlPlane: { host: string; port: number };
+  /** The table's values as written, for messages that quote the row the operator is editing. */
+  fields: Record<string, string>;
 }
 
 // Limits as Proxmox's schema states them (pve-container LXC.pm / pve-common JSONSchema).
@@ -84,19 +86,40 @@ export function parseWorkerSpec(fields: Record<string, string>, rawLxcLines: str
   }
 
   const address = value('address');
-  const cidr = /^([^/]+)\/(\d{1,2})$/.exec(address);
+  const cidr = /^([^/]+)\/(\d{1,3})$/.exec(address);
   const ip = cidr?.[1] ?? '';
   const prefix = Number(cidr?.[2] ?? NaN);
-  if (address && !(cidr && isIpv4(ip) && prefix >= 1 && prefix <= 32)) {
+  const addressValid = Boolean(cidr && isIpv4(ip) && prefix >= 1 && prefix <= 32);
+  if (address && !(cidr && isIpv4(ip))) {
     problem(`address "${address}"`, 'is not an IPv4 address with a prefix length', 'write it as CIDR, e.g. 192.168.2.21/24');
+  } else if (address && !addressValid) {
+    problem(`address "${address}"`, `has prefix length /${cidr![2]}, and IPv4 prefixes run from /1 to /32`, `write e.g. ${ip}/24`);
   }
   const gateway = value('gateway');
   if (gateway && !isIpv4(gateway)) {
     problem(`gateway "${gateway}"`, 'is not an IPv4 address', 'write e.g. 192.168.2.1');
-  } else if (gateway && cidr && isIpv4(ip) && !sameSubnet(ip, gateway, prefix)) {
+  } else if (gateway && addressValid && !sameSubnet(ip, gateway, prefix)) {
     problem(`gateway "${gateway}"`, `is outside the worker's subnet ${address}`, 'use the router address of that subnet, e.g. 192.168.2.1');
-  } else if (gateway && gateway === ip) {
-    problem(`gateway "${gateway}"`, "is the worker's own address", 'use the router address of the subnet');
+  }
+
+  const controlPlaneText = value('control plane');
+  const controlPlane = parseHostPort(controlPlaneText);
+  const stated = /^([^:\s]+):(\d+)$/.exec(controlPlaneText);
+  if (controlPlaneText && stated && isIpv4(stated[1]) && !controlPlane) {
+    problem(`control plane "${controlPlaneText}"`, `has port ${stated[2]}, outside 1–65535`, `write the k3s server's port, usually ${stated[1]}:6443`);
+  } else if (controlPlaneText && !controlPlane) {
+    problem(`control plane "${controlPlaneText}"`, 'is not an IPv4 address and port', 'write e.g. 192.168.2.20:6443');
+  }
+
+  // An address that collides with another row is the address's fault: that is the row the operator is filling in.
+  if (addressValid) {
+    const taken = [gateway, controlPlane?.host].filter((other): other is string => Boolean(other) && isIpv4(other!));
+    const suggestion = () => `${freeAddressAfter(ip, prefix, [ip, ...taken])}/${prefix}`;
+    if (ip === gateway) {
+      problem(`address "${address}"`, `is the gateway's address (${gateway})`, `give the worker a free address in its subnet, e.g. ${suggestion()}`);
+    } else if (controlPlane && ip === controlPlane.host) {
+      problem(`address "${address}"`, `is the control plane's address (${controlPlaneText})`, `give the worker its own address, e.g. ${suggestion()}`);
+    }
   }
 
   const bridge = value('bridge');
@@ -119,14 +142,6 @@ export function parseWorkerSpec(fields: Record<string, string>, rawLxcLines: str
     features[key] = flag;
   }
 
-  const controlPlaneText = value('control plane');
-  const controlPlane = parseHostPort(controlPlaneText);
-  if (controlPlaneText && !controlPlane) {
-    problem(`control plane "${controlPlaneText}"`, 'is not an IPv4 address and port', 'write e.g. 192.168.2.20:6443');
-  } else if (controlPlane && controlPlane.host === ip) {
-    problem(`control plane "${controlPlaneText}"`, "is the worker's own address", 'give the k3s server address');
-  }
-
   const ssh = value('ssh');
   if (ssh && ssh !== 'key') {
     problem(`ssh "${ssh}"`, 'is not an access method the suite provisions', 'write "key": root logs in with the operator\'s key only, no password is set');
@@ -142,7 +157,7 @@ export function parseWorkerSpec(fields: Record<string, string>, rawLxcLines: str
   if (problems.length) throw new ConfigurationError(problems);
   return {
     vmid, hostname, cores, memoryMiB: memoryMiB!, diskGiB: diskMiB! / 1024, ip, prefix, gateway, bridge, storage, template,
-    features, rawLxc, controlPlane: controlPlane!,
+    features, rawLxc, controlPlane: controlPlane!, fields: { ...fields },
   };
 }
 
@@ -160,21 +175,14 @@ function sizeOrProblem(
   return parsed.mib;
 }
 
-/** Checks a criterion's own figures ("4 vCPU, 8GB RAM, 50GB disk at 192.168.2.21") against the specification. */
-export function assertCriterionMatchesSpec(
-  spec: WorkerSpec,
-  stated: { cores: number; memory: string; disk: string; ip: string },
-): void {
-  const problems: InputProblem[] = [];
-  const memory = parseStorySize(stated.memory);
-  const disk = parseStorySize(stated.disk);
-  const mismatch = (input: string, specValue: string) =>
-    problems.push({ input, problem: `differs from the specification table (${specValue})`, fix: 'make the criterion and the table agree' });
-  if (stated.cores !== spec.cores) mismatch(`${stated.cores} vCPU`, `cores ${spec.cores}`);
-  if (!memory.ok) problems.push({ input: `RAM "${stated.memory}"`, problem: memory.problem, fix: memory.fix });
-  else if (memory.mib !== spec.memoryMiB) mismatch(`${stated.memory} RAM`, `memory ${spec.memoryMiB} MiB`);
-  if (!disk.ok) problems.push({ input: `disk "${stated.disk}"`, problem: disk.problem, fix: disk.fix });
-  else if (disk.mib !== spec.diskGiB * 1024) mismatch(`${stated.disk} disk`, `disk ${spec.diskGiB} GiB`);
-  if (stated.ip !== spec.ip) mismatch(`address ${stated.ip}`, `address ${spec.ip}/${spec.prefix}`);
-  if (problems.length) throw new ConfigurationError(problems);
+/** The next host address after `ip` in its subnet that is none of `avoid` (wrapping round to the first host). */
+function freeAddressAfter(ip: string, prefix: number, avoid: string[]): string {
+  const size = 2 ** (32 - prefix);
+  const network = Math.floor(ipv4ToNumber(ip) / size) * size;
+  const hosts = Math.max(1, size - 2);
+  for (let step = 1; step <= hosts; step++) {
+    const candidate = numberToIpv4(network + 1 + ((ipv4ToNumber(ip) - network - 1 + step) % hosts));
+    if (!avoid.includes(candidate)) return candidate;
+  }
+  return ip;
 }

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { Client, ClientChannel } from 'ssh2';
+import { ChangeLog, ChangeSystem, unrecordedChanges } from '../changes/change';
 import { InfrastructureError } from '../errors';
 import { Deadline } from '../waiting/deadline';
 import { hostKeyFingerprint } from './host-key-fingerprint';
@@ -15,6 +16,23 @@ export interface SshEndpoint {
   hostKeyFingerprint: string;
   /** Restricts the host key algorithm, so the key whose fingerprint was pinned is the one offered. */
   hostKeyAlgorithm?: 'ssh-ed25519';
+  /** What the change record calls this host's changes. */
+  system: Extract<ChangeSystem, 'proxmox-host' | 'guest'>;
+}
+
+/** A command that changes the host, named for the change record. `command` defaults to the command line itself. */
+export interface HostChange {
+  action: string;
+  target: string;
+  command?: string;
+}
+
+export interface ExecOptions {
+  /** Sent on the command's stdin: where secrets go, and files copied in. */
+  stdin?: string | Buffer;
+  deadline?: Deadline;
+  /** Set for a command that changes the host; without it the command must only read. */
+  change?: HostChange;
 }
 
 export interface ExecResult {
@@ -30,10 +48,15 @@ export class SshSession {
   private constructor(
     private readonly client: Client,
     readonly endpoint: SshEndpoint,
+    private readonly changes: ChangeLog,
   ) {}
 
-  /** Connects directly, or through `via` as a jump host (ssh -J). Rejects a host key other than the pinned one. */
-  static async open(endpoint: SshEndpoint, via?: SshSession): Promise<SshSession> {
+  /**
+   * Connects directly, or through `via` as a jump host (ssh -J). Rejects a host key other than the pinned one.
+   * Commands that change the host are announced to `changes`.
+   */
+  static async open(endpoint: SshEndpoint, options: { via?: SshSession; changes?: ChangeLog } = {}): Promise<SshSession> {
+    const via = options.via;
     // No Nagle: an exec is a handful of tiny request/answer packets, and Nagle's wait for delayed ACKs costs ~40 ms each.
     const sock = via ? await via.forward(endpoint.host, endpoint.port) : net.connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
     const client = new Client();
@@ -72,15 +95,35 @@ export class SshSession {
         reject(new InfrastructureError('ssh', `SSH to ${endpoint.label} (${endpoint.host}:${endpoint.port}) not attempted: ${(error as Error).message}`));
       }
     });
-    return new SshSession(client, endpoint);
+    return new SshSession(client, endpoint, options.changes ?? unrecordedChanges);
   }
 
   /**
    * Runs a command. Secrets go in `stdin`, never in the command line, so they stay out of process lists and
-   * transcripts. At the deadline the channel is closed (which stops the remote command) and the output so far is
-   * kept in the error.
+   * transcripts. At the deadline the channel is closed and the output so far is kept in the error; without a pty
+   * the remote command may go on (OpenSSH does not signal it), so a caller that must stop it does so itself.
+   * A command given a `change` is allowed by the change log first and recorded with its exit status.
    */
-  exec(command: string, options: { stdin?: string; deadline?: Deadline } = {}): Promise<ExecResult> {
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const change = options.change && {
+      system: this.endpoint.system,
+      action: options.change.action,
+      target: options.change.target,
+      command: options.change.command ?? command,
+    };
+    if (!change) return this.run(command, options);
+    const pending = this.changes.begin(change);
+    try {
+      const result = await this.run(command, options);
+      pending.made(result.exitCode === 0 ? 'done' : `failed (exit ${result.exitCode})`);
+      return result;
+    } catch (error) {
+      pending.made('unknown');
+      throw error;
+    }
+  }
+
+  private run(command: string, options: ExecOptions): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (error, channel: ClientChannel) => {
         if (error) return reject(new InfrastructureError('ssh', `could not run a command on ${this.endpoint.label}: ${error.message}`));

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigurationError, InputProblem } from '../errors';
-import { secrets } from '../secrets/secret-registry';
+import type { InstallSource, WorkerProxy } from '../k3s/install-source';
+import { parseK3sVersion } from '../k3s/version-skew';
+import type { SecretRegistry } from '../secrets/secret-registry';
 
 /**
  * Where the suite points: a Proxmox VE node (API + root SSH) and a k3s cluster (join token + kubeconfig). Read from
@@ -20,10 +22,12 @@ export interface TargetConfig {
     ssh: { host: string; port: number; username: string; privateKey: string; hostKeyFingerprint: string };
   };
   worker: { privateKey: string };
-  k3s: { url?: URL; token: string };
+  k3s: { url?: URL; token: string; install: InstallSource; proxy: WorkerProxy };
   /** undefined: running in the cluster, with the pod's ServiceAccount (KUBERNETES_SERVICE_HOST set, no KUBECONFIG). */
   kubeconfigPath?: string;
   keepOnFailure: boolean;
+  /** SUITE_REINSTALL=1: an agent that differs from what the run would install is reinstalled, not refused. */
+  reinstall: boolean;
 }
 
 export const TARGET_VARIABLES: Record<string, string> = {
@@ -42,13 +46,21 @@ export const TARGET_VARIABLES: Record<string, string> = {
   K3S_URL: 'optional: https://SERVER:6443; must agree with the control plane the feature names',
   K3S_TOKEN: 'the cluster\'s node token (/var/lib/rancher/k3s/server/node-token), or use K3S_TOKEN_FILE',
   K3S_TOKEN_FILE: 'path of a file holding that token',
+  INSTALL_K3S_VERSION: 'optional: the k3s release for the agent, e.g. v1.34.3+k3s1 (default: the server\'s own version)',
+  INSTALL_K3S_CHANNEL: 'optional: a k3s channel (stable, latest, v1.34…) the agent\'s release is taken from instead',
+  K3S_AIRGAP_DIR: 'optional: a directory with install.sh, k3s and optionally k3s-airgap-images-amd64.tar.zst and sha256sum-amd64.txt, for a worker without internet',
+  WORKER_HTTP_PROXY: 'optional: http://PROXY:PORT the worker reaches the internet through (HTTP_PROXY for the installer and the agent)',
+  WORKER_HTTPS_PROXY: 'optional: the same for https (HTTPS_PROXY; default WORKER_HTTP_PROXY)',
+  WORKER_NO_PROXY: 'optional: what bypasses the proxy (NO_PROXY; default loopback, the worker\'s subnet, the control plane, 10.42.0.0/16, 10.43.0.0/16, .svc, .cluster.local)',
   KUBECONFIG: 'kubeconfig with rights to read nodes, events and to create/delete pods in default (in a pod: leave unset to use its ServiceAccount)',
   SUITE_KEEP_ON_FAILURE: 'optional: 1 keeps a half-built worker for inspection and prints how to remove it',
+  SUITE_REINSTALL: 'optional: 1 reinstalls a joined worker whose agent differs from what the run would install (version, server or token) instead of refusing',
 };
 
 type Env = Record<string, string | undefined>;
 
-export function loadTargetConfig(env: Env): TargetConfig {
+/** Reads the profile's variables; every secret read is registered with `secrets` at once. */
+export function loadTargetConfig(env: Env, secrets: SecretRegistry): TargetConfig {
   const problems: InputProblem[] = [];
   const problem = (input: string, text: string, fix: string) => problems.push({ input, problem: text, fix });
   const required = (name: string): string => {
@@ -126,6 +138,9 @@ export function loadTargetConfig(env: Env): TargetConfig {
   // A secure token's password part may be printed on its own by tools; mask it separately.
   secrets.register(/::[^:]+:(.+)$/.exec(k3sToken)?.[1]);
 
+  const install = installSource(env, problem);
+  const proxy = workerProxy(env, problem);
+
   // In a pod (the nightly CronJob) the ServiceAccount is the credential, as client-go's in-cluster config does it.
   const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST?.trim()) && !env.KUBECONFIG?.trim();
   const kubeconfigPath = inCluster ? undefined : required('KUBECONFIG');
@@ -148,8 +163,43 @@ export function loadTargetConfig(env: Env): TargetConfig {
       },
     },
     worker: { privateKey: workerKey! },
-    k3s: { url: k3sUrl, token: k3sToken },
+    k3s: { url: k3sUrl, token: k3sToken, install, proxy },
     kubeconfigPath,
-    keepOnFailure: /^(1|true|yes)$/i.test(env.SUITE_KEEP_ON_FAILURE?.trim() ?? ''),
+    keepOnFailure: isSet(env.SUITE_KEEP_ON_FAILURE),
+    reinstall: isSet(env.SUITE_REINSTALL),
   };
+}
+
+function isSet(value: string | undefined): boolean {
+  return /^(1|true|yes)$/i.test(value?.trim() ?? '');
+}
+
+type Problem = (input: string, text: string, fix: string) => void;
+
+/** INSTALL_K3S_VERSION, INSTALL_K3S_CHANNEL and K3S_AIRGAP_DIR, of which at most one says where k3s comes from. */
+function installSource(env: Env, problem: Problem): InstallSource {
+  const version = env.INSTALL_K3S_VERSION?.trim() || undefined;
+  const channel = env.INSTALL_K3S_CHANNEL?.trim() || undefined;
+  const airgapDir = env.K3S_AIRGAP_DIR?.trim() || undefined;
+  if (version && !parseK3sVersion(version)) problem(`INSTALL_K3S_VERSION "${version}"`, 'is not a k3s release', 'write it as k3s names its releases, e.g. v1.34.3+k3s1');
+  if (channel && !/^[a-z0-9.+-]+$/i.test(channel)) problem(`INSTALL_K3S_CHANNEL "${channel}"`, 'is not a channel name', 'write e.g. stable, latest or v1.34');
+  const chosen = [version && 'INSTALL_K3S_VERSION', channel && 'INSTALL_K3S_CHANNEL', airgapDir && 'K3S_AIRGAP_DIR'].filter(Boolean);
+  if (chosen.length > 1) problem(chosen.join(' and '), 'each choose where the agent\'s k3s comes from', 'set only one of them (or none: the agent gets the server\'s version)');
+  return { version, channel, airgapDir };
+}
+
+function workerProxy(env: Env, problem: Problem): WorkerProxy {
+  const url = (name: string): string | undefined => {
+    const value = env[name]?.trim() || undefined;
+    if (!value) return undefined;
+    try {
+      if (/^https?:$/.test(new URL(value).protocol)) return value;
+    } catch {
+      // reported below
+    }
+    problem(`${name} "${value}"`, 'is not an http:// or https:// proxy URL', 'write it like http://192.168.2.5:3128');
+    return undefined;
+  };
+  const http = url('WORKER_HTTP_PROXY');
+  return { http, https: url('WORKER_HTTPS_PROXY') ?? http, noProxy: env.WORKER_NO_PROXY?.trim() || undefined };
 }

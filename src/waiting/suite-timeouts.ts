@@ -3,7 +3,7 @@ import { ConfigurationError } from '../errors';
 /**
  * How long the suite waits for each kind of thing before it reports what it last saw. The defaults suit real
  * hardware; `SUITE_TIMEOUTS="install=10m,node-ready=5m"` changes them for a slow site, and a scenario may shorten
- * them (the fault scenarios do, so a hang is cut off in seconds).
+ * them (the fault scenarios do, so a hang is cut off in seconds): src/waiting/waits.ts holds them for a run.
  */
 export interface SuiteTimeouts {
   /** One Proxmox task (create, start, stop, destroy). */
@@ -37,9 +37,11 @@ export function parseDuration(text: string): number | undefined {
   return match ? Math.round(Number(match[1]) * UNITS[match[2]]) : undefined;
 }
 
-export function timeoutName(text: string): keyof SuiteTimeouts | undefined {
+export type TimeoutName = keyof SuiteTimeouts;
+
+export function timeoutName(text: string): TimeoutName | undefined {
   const name = text.trim().toLowerCase().replace(/\s+/g, '-');
-  return name in DEFAULT_TIMEOUTS ? (name as keyof SuiteTimeouts) : undefined;
+  return name in DEFAULT_TIMEOUTS ? (name as TimeoutName) : undefined;
 }
 
 /** Reads `SUITE_TIMEOUTS`; every bad entry is reported together. */
@@ -63,29 +65,3 @@ export function timeoutsFromEnv(text: string | undefined): SuiteTimeouts {
   if (problems.length) throw new ConfigurationError(problems);
   return timeouts;
 }
-
-/** The timeouts in force: the environment's, as a scenario may have adjusted them. */
-class TimeoutSettings {
-  private base?: SuiteTimeouts;
-  private current?: SuiteTimeouts;
-
-  get(name: keyof SuiteTimeouts): number {
-    return this.settings()[name];
-  }
-
-  set(name: keyof SuiteTimeouts, ms: number): void {
-    this.current = { ...this.settings(), [name]: ms };
-  }
-
-  /** Back to the environment's values (before each scenario). */
-  reset(): void {
-    this.current = undefined;
-  }
-
-  private settings(): SuiteTimeouts {
-    this.base ??= timeoutsFromEnv(process.env.SUITE_TIMEOUTS);
-    return this.current ?? this.base;
-  }
-}
-
-export const suiteTimeouts = new TimeoutSettings();

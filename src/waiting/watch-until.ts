@@ -1,5 +1,4 @@
 import * as k8s from '@kubernetes/client-node';
-import { progress } from '../progress/progress';
 import { Deadline } from './deadline';
 
 export type Verdict<T> = { done: true; value: T } | { done: false; observed: string } | { failed: Error };
@@ -28,7 +27,7 @@ export function watchUntil<O extends k8s.KubernetesObject, T>(options: WatchUnti
   let lastObserved = options.initiallyObserved ?? 'no object seen yet';
   let settled = false;
   let controller: AbortController | undefined;
-  const phase = progress.begin(options.deadline.what, options.deadline.timeoutMs);
+  const phase = options.deadline.beginPhase();
   if (options.initiallyObserved) phase.observe(options.initiallyObserved);
 
   return new Promise<T>((resolve, reject) => {

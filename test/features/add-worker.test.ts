@@ -37,16 +37,20 @@ describe('the story on the embedded lab', () => {
     assert.match(environment, /^Nodes=k3s-master, k3s-worker-01$/m);
   });
 
-  it('refuses a bad specification before anything is created, in the report\'s "Bad input" category', RUN_TIMEOUT, async (t) => {
+  it('refuses a bad specification before anything is created, in the report\'s "Bad input" category, and skips the story\'s later scenarios', RUN_TIMEOUT, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'bad-feature-'));
     const feature = join(dir, 'bad.feature');
     writeFileSync(feature, readFileSync('features/add-worker.feature', 'utf8').replace('| memory        | 8GB  ', '| memory        | 8 GiB'));
     const run = await runCucumber([feature], {}, t.signal);
     assert.notEqual(run.exitCode, 0);
     assert.match(run.output, /memory "8 GiB": "8 GiB" is not a size in the story's notation\. Fix: write a whole number directly followed by MB, GB or TB/);
+    assert.equal(run.output.split('is not a size in the story\'s notation').length - 1, 1, 'the refusal is printed once');
+    assert.match(run.output, /3 scenarios \(2 skipped, 1 failed\)/);
     assert.doesNotMatch(run.output, /Proxmox task log/);
     const categories: Array<{ name: string; traceRegex: string }> = JSON.parse(readFileSync(join(run.reportsDir, 'allure-results', 'categories.json'), 'utf8'));
-    for (const result of allureResults(run.reportsDir)) {
+    const results = allureResults(run.reportsDir);
+    assert.deepEqual(results.map((result) => result.status).sort(), ['broken', 'skipped', 'skipped']);
+    for (const result of results.filter((candidate) => candidate.status !== 'skipped')) {
       // Allure matches a category's regex against the whole trace.
       const category = categories.find((candidate) => new RegExp(`^(?:${candidate.traceRegex})$`).test(result.statusDetails.trace));
       assert.equal(category?.name, 'Bad input (nothing was created)', result.name);

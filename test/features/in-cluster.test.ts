@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { startLab, type RunningLab } from '../../lab';
-import { untracked } from '../../src/cleanup/cleanup-ledger';
 import { ClusterClient } from '../../src/kube/cluster-client';
-import { discardEvidence } from '../../src/provisioning/evidence';
-import { WorkerBuild } from '../../src/provisioning/worker-build';
-import { openTarget } from '../../support/open-target';
+import { SecretRegistry } from '../../src/secrets/secret-registry';
+import { ensureWorkerReady } from '../../src/story/join-criterion';
+import { WorkerBuild } from '../../src/story/worker-build';
+import { openTarget, workContext } from '../support/open-target';
 import { kubectlFor, kubectlMissing } from '../support/kubectl';
 import { storySpec } from '../support/story-spec';
 import { projectRoot, runCucumber } from './run-cucumber';
@@ -41,8 +41,8 @@ describe('the nightly as the CronJob runs it: in the cluster, with the ServiceAc
     lab = await startLab({ stateDir });
     // The cluster as the story left it: the worker joined (built with the admin kubeconfig).
     const target = await openTarget(lab.env, 'lab');
-    const build = new WorkerBuild(storySpec(), target, 'setup', untracked);
-    await build.ensureReady(discardEvidence);
+    const build = new WorkerBuild(storySpec());
+    await ensureWorkerReady(build, workContext(target), 'build');
     build.close();
     target.proxmoxHost.close();
     await applyManifests(lab, root);
@@ -71,7 +71,7 @@ describe('the nightly as the CronJob runs it: in the cluster, with the ServiceAc
   it('is refused what the manifests do not grant: deleting a node, reading secrets outside kube-system', async () => {
     process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
     process.env.KUBERNETES_SERVICE_PORT = String(lab.k3s.loopbackPort);
-    const cluster = ClusterClient.inCluster(root);
+    const cluster = ClusterClient.inCluster({ secrets: new SecretRegistry() }, root);
     await assert.rejects(cluster.core.deleteNode({ name: 'k3s-worker-01' }), (error: k8s.ApiException<string>) => error.code === 403);
     await assert.rejects(cluster.core.listNamespacedSecret({ namespace: 'default' }), (error: k8s.ApiException<string>) => error.code === 403);
     assert.ok((await cluster.core.listNode()).items.length >= 2, 'it may read nodes');

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startLab, type RunningLab } from '../../lab';
+import { type ChangeEntry, readChangeFile } from '../../src/changes/change-record';
+import { describeResource, readLedgerFiles, type TrackedResource } from '../../src/cleanup/cleanup-ledger';
 import { runCucumber } from './run-cucumber';
 
 // The run is interrupted as soon as its progress says the worker's container exists.
@@ -17,6 +19,12 @@ function interruptOnce(signal: NodeJS.Signals): (output: string, child: ChildPro
     sent = true;
     child.kill(signal);
   };
+}
+
+/** The change that created a ledger resource: its own create, or for the Node and secret the agent makes, the install. */
+function madeBy(resource: TrackedResource, change: ChangeEntry): boolean {
+  if (resource.kind === 'node' || resource.kind === 'node-password-secret') return change.action === 'install';
+  return change.action === 'create' && change.target.toLowerCase().startsWith(describeResource(resource).toLowerCase());
 }
 
 describe('a run interrupted in the middle leaves nothing behind', () => {
@@ -55,6 +63,14 @@ describe('a run interrupted in the middle leaves nothing behind', () => {
     assert.equal(left.container, true, 'the crash left the container');
     assert.equal(left.ledgers.length, 1, 'and its ledger');
     const crashedRunId = left.ledgers[0].replace('.jsonl', '');
+    // Ledger and change record agree: whatever the ledger holds was created, and the record says by which change.
+    const [ledger] = readLedgerFiles(ledgerDir);
+    const changes = readChangeFile(join(crashed.reportsDir, 'changes.jsonl'));
+    assert.ok(ledger.open.length > 0);
+    for (const resource of ledger.open) {
+      const made = changes.find((change) => madeBy(resource, change));
+      assert.ok(made, `${describeResource(resource)} is on the ledger and in the change record (${changes.map((change) => change.target).join(', ')})`);
+    }
 
     const next = await runCucumber(['--profile', 'real', 'features/add-worker.feature'], env, t.signal);
     assert.equal(next.exitCode, 0, next.output);

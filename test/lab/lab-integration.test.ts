@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Node } from '@kubernetes/client-node';
-import { discardEvidence } from '../../src/provisioning/evidence';
-import { untracked } from '../../src/cleanup/cleanup-ledger';
-import { WorkerBuild } from '../../src/provisioning/worker-build';
+import { ensureWorkerReady } from '../../src/story/join-criterion';
+import { workContext } from '../support/open-target';
+import { WorkerBuild } from '../../src/story/worker-build';
 import { runTask } from '../../src/proxmox/run-task';
 import { Deadline } from '../../src/waiting/deadline';
 import { watchUntil } from '../../src/waiting/watch-until';
@@ -16,8 +16,8 @@ describe('the whole lab: a worker whose container stops', () => {
 
   it('turns Unknown with the unreachable taint (node lifecycle controller: "Kubelet stopped posting node status.")', async () => {
     const { target } = env;
-    const build = new WorkerBuild(storySpec(), target, 'lab', untracked);
-    await build.ensureReady(discardEvidence);
+    const build = new WorkerBuild(storySpec());
+    await ensureWorkerReady(build, workContext(target), 'build');
     build.close();
     await runTask(target.proxmox, () => target.proxmox.stopContainer(102), new Deadline('CT 102 stop', 30_000));
     const node = await watchUntil<V1Node, V1Node>({

@@ -213,7 +213,7 @@ describe('real OpenSSH through the Proxmox host (ssh -J) to CT 102', () => {
     const token = readFileSync(lab.env.K3S_TOKEN_FILE, 'utf8').trim();
     const install = await onGuest('sh -s', `curl -sfL https://get.k3s.io | K3S_URL=https://192.168.2.20:6443 K3S_TOKEN=${token} sh -\n`, { deadlineMs: 60_000 });
     assert.equal(install.code, 0, install.stderr);
-    assert.match(install.stdout, /^\[INFO\] {2}Finding release for channel stable\n\[INFO\] {2}Using v1\.34\.3\+k3s1 as release\n/);
+    assert.match(install.stdout, /^\[INFO\] {2}Finding release for channel stable\n\[INFO\] {2}Using v1\.35\.1\+k3s1 as release\n/);
     assert.match(install.stdout, /\[INFO\] {2}systemd: Starting k3s-agent\n$/);
     assert.ok(!install.stdout.includes(token) && !install.stderr.includes(token), 'the token is not echoed back');
     assert.deepEqual(await onGuest('systemctl is-active k3s-agent'), { stdout: 'active\n', stderr: '', code: 0 });

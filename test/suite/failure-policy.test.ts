@@ -6,15 +6,16 @@ import { describe, it } from 'node:test';
 import { CleanupLedger, newLedgerRun, untracked } from '../../src/cleanup/cleanup-ledger';
 import { settleAfterFailure } from '../../src/cleanup/failure-policy';
 import { sweepLeftovers } from '../../src/cleanup/sweep-leftovers';
-import type { Evidence } from '../../src/provisioning/evidence';
+import type { Evidence } from '../../src/report/evidence';
 import { provisionContainer } from '../../src/provisioning/provision-container';
-import { WorkerBuild } from '../../src/provisioning/worker-build';
+import { WorkerBuild } from '../../src/story/worker-build';
 import { useLabTarget } from '../support/lab-target';
+import { workContext } from '../support/open-target';
 import { storySpec } from '../support/story-spec';
 
 function notes(): Evidence & { notes: string[] } {
   const collected: string[] = [];
-  return { notes: collected, note: (message) => collected.push(message), attach: () => {} };
+  return { notes: collected, note: (message: string) => void collected.push(message), attach: () => {} };
 }
 
 const TARGET_ID = 'lab test target';
@@ -28,16 +29,16 @@ describe('what a failed run leaves behind', () => {
 
   /** A build whose create succeeded and whose start failed: the build never got hold of the container. */
   async function halfBuild(ledger: CleanupLedger, vmid: number, hostname: string): Promise<WorkerBuild> {
-    const build = new WorkerBuild(specFor(vmid, hostname), env.target, ledger.run.runId, ledger);
+    const build = new WorkerBuild(specFor(vmid, hostname));
     env.lab.proxmox.faults.failNextTask('vzstart', `startup for container '${vmid}' failed`);
-    await assert.rejects(build.ensureContainer(notes()), /startup for container/);
+    await assert.rejects(build.ensureContainer(workContext(env.target, { runId: ledger.run.runId, tracker: ledger, evidence: notes() })), /startup for container/);
     assert.equal(build.container, undefined, 'the build never got hold of the container');
     assert.equal((await env.target.proxmox.containerStatus(vmid))?.status, 'stopped', 'yet Proxmox has it');
     return build;
   }
 
   it('removes a container the run created when its start failed, and closes the ledger', async () => {
-    const ledger = new CleanupLedger(mkdtempSync(join(tmpdir(), 'ledger-')), newLedgerRun('fail01', TARGET_ID));
+    const ledger = new CleanupLedger(mkdtempSync(join(tmpdir(), 'ledger-')), newLedgerRun('fa1101', TARGET_ID));
     await halfBuild(ledger, 181, 'half-built');
     const evidence = notes();
     const removals = await settleAfterFailure(env.target, ledger, false, evidence);
@@ -48,7 +49,7 @@ describe('what a failed run leaves behind', () => {
   });
 
   it('keeps it when asked, says how to remove it, and takes it off the ledger so no later run sweeps it', async () => {
-    const ledger = new CleanupLedger(mkdtempSync(join(tmpdir(), 'ledger-')), newLedgerRun('keep01', TARGET_ID));
+    const ledger = new CleanupLedger(mkdtempSync(join(tmpdir(), 'ledger-')), newLedgerRun('ee7001', TARGET_ID));
     await halfBuild(ledger, 182, 'kept');
     const evidence = notes();
     await settleAfterFailure(env.target, ledger, true, evidence);
@@ -58,8 +59,8 @@ describe('what a failed run leaves behind', () => {
   });
 
   it('leaves alone a container under a recorded VMID that another run or operator created', async () => {
-    await provisionContainer(env.target, specFor(183, 'not-ours'), 'someone', notes(), untracked);
-    const ledger = new CleanupLedger(mkdtempSync(join(tmpdir(), 'ledger-')), newLedgerRun('mine01', TARGET_ID));
+    await provisionContainer(workContext(env.target, { runId: '50e0e0', tracker: untracked }), specFor(183, 'not-ours'));
+    const ledger = new CleanupLedger(mkdtempSync(join(tmpdir(), 'ledger-')), newLedgerRun('a1e001', TARGET_ID));
     ledger.intend({ kind: 'container', vmid: 183, hostname: 'not-ours' });
     const [removal] = await settleAfterFailure(env.target, ledger, false, notes());
     assert.equal(removal.outcome, 'not ours, left alone');
@@ -69,12 +70,12 @@ describe('what a failed run leaves behind', () => {
   it('sweeps a crashed run\'s leftovers at the next start, newest first, and deletes its ledger', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ledger-'));
     // A run that "crashed": its process id is one no process has.
-    const crashed = new CleanupLedger(dir, { ...newLedgerRun('crash1', TARGET_ID), pid: 2 ** 22 + 1 });
-    const build = new WorkerBuild(specFor(184, 'crashed-worker'), env.target, 'crash1', crashed);
-    await build.ensureContainer(notes());
+    const crashed = new CleanupLedger(dir, { ...newLedgerRun('c0a5e1', TARGET_ID), pid: 2 ** 22 + 1 });
+    const build = new WorkerBuild(specFor(184, 'crashed-worker'));
+    await build.ensureContainer(workContext(env.target, { runId: 'c0a5e1', tracker: crashed }));
     build.close();
     const lines = await sweepLeftovers(env.target, dir, TARGET_ID, notes());
-    assert.deepEqual(lines.map((line) => line.replace(/ \(pid .*?\)/, '')), ['leftover of run crash1: CT 184 (crashed-worker) removed']);
+    assert.deepEqual(lines.map((line) => line.replace(/ \(pid .*?\)/, '')), ['leftover of run c0a5e1: CT 184 (crashed-worker) removed']);
     assert.equal(await env.target.proxmox.containerStatus(184), undefined);
     assert.deepEqual(await sweepLeftovers(env.target, dir, TARGET_ID, notes()), [], 'its ledger is gone');
   });

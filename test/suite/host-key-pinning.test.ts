@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InfrastructureError } from '../../src/errors';
-import { discardEvidence } from '../../src/provisioning/evidence';
 import { openGuestSession } from '../../src/provisioning/provision-container';
-import { untracked } from '../../src/cleanup/cleanup-ledger';
-import { WorkerBuild } from '../../src/provisioning/worker-build';
+import { WorkerBuild } from '../../src/story/worker-build';
 import { SshSession } from '../../src/ssh/ssh-session';
 import { storySpec, useLabTarget } from '../support/lab-target';
+import { workContext } from '../support/open-target';
 
 const spec = storySpec({ cores: '2', memory: '2GB', disk: '10GB' });
 
@@ -27,11 +26,11 @@ describe('SSH host keys are pinned, never trusted on first use', () => {
   });
 
   it('refuses a guest whose host key changed after the Proxmox host reported it', async () => {
-    const build = new WorkerBuild(spec, env.target, 'pin', untracked);
-    const container = await build.ensureContainer(discardEvidence);
-    (await openGuestSession(env.target, container)).close();
+    const build = new WorkerBuild(spec);
+    const container = await build.ensureContainer(workContext(env.target));
+    (await openGuestSession(env.target, container, env.target.services.waits)).close();
     const [replaced] = (await env.lab.guests.replaceHostKeys(container.vmid)).filter((key) => key.type === 'ed25519');
-    await assert.rejects(openGuestSession(env.target, container), (error: Error) => {
+    await assert.rejects(openGuestSession(env.target, container, env.target.services.waits), (error: Error) => {
       assert.ok(error.message.includes(`worker k3s-worker-01 (192.168.2.21:22) presented host key ${replaced.fingerprint}, not the expected ${container.hostKeyFingerprint}`), error.message);
       assert.match(error.message, /suspect a man in the middle/);
       return true;

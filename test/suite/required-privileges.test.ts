@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { untracked } from '../../src/cleanup/cleanup-ledger';
 import { checkTokenPrivileges } from '../../src/preflight/token-privileges';
 import { requiredPrivileges, type RequiredPrivilege } from '../../src/preflight/required-privileges';
-import { destroyContainer } from '../../src/provisioning/destroy-container';
-import { discardEvidence } from '../../src/provisioning/evidence';
+import { destroyContainer } from '../../src/proxmox/destroy-container';
+import { discardEvidence } from '../../src/report/evidence';
 import { provisionContainer } from '../../src/provisioning/provision-container';
-import type { Target } from '../../src/provisioning/target';
+import { Target } from '../../src/target/target';
 import { ProxmoxNodeClient } from '../../src/proxmox/proxmox-node-client';
 import type { WorkerSpec } from '../../src/spec/worker-spec';
+import { workContext } from '../support/open-target';
 import { storySpec, useLabTarget } from '../support/lab-target';
 
 function specFor(vmid: number): WorkerSpec {
@@ -31,17 +31,20 @@ describe('the privileges the run needs, against the lab\'s PVE 8 checks', () => 
     env.lab.proxmox.addApiToken({ tokenId, secret: tokenSecret, privileges: acl });
     const { proxmox } = env.target.config;
     const client = new ProxmoxNodeClient({ endpoint: proxmox.endpoint, tokenId, tokenSecret, fingerprint: proxmox.tlsFingerprint, caPem: proxmox.caPem }, env.target.proxmox.node);
-    return { ...env.target, proxmox: client, config: { ...env.target.config, proxmox: { ...proxmox, tokenId, tokenSecret } } };
+    const config = { ...env.target.config, proxmox: { ...proxmox, tokenId, tokenSecret } };
+    return new Target(config, client, env.target.proxmoxHost, env.target.cluster, 'lab', env.target.services);
   }
 
   it('are enough: a token holding just them passes the check, then creates, starts, stops and destroys the worker', async () => {
     const spec = specFor(140);
     const target = withToken('exactly', grantsFor(requiredPrivileges(spec, 8)));
     assert.deepEqual(await checkTokenPrivileges(target, spec), []);
-    await provisionContainer(target, spec, 'least', discardEvidence, untracked);
+    await provisionContainer(workContext(target), spec);
     assert.equal((await target.proxmox.containerStatus(spec.vmid))?.status, 'running');
-    await destroyContainer(target, spec.vmid, true, 30_000, discardEvidence);
-    assert.equal(await target.proxmox.containerStatus(spec.vmid), undefined);
+    await destroyContainer(target.proxmox, spec.vmid, true, target.services.waits, discardEvidence);
+    // The destroy also removed the token's entries on /vms/140 (pve-access-control remove_vm_access): it may no
+    // longer even ask, so the lab's own token checks that the CT is gone.
+    assert.equal(await env.target.proxmox.containerStatus(spec.vmid), undefined);
   });
 
   // Each one left out: the preflight names it, and the run without the preflight meets Proxmox's 403 for it.
@@ -57,8 +60,8 @@ describe('the privileges the run needs, against the lab\'s PVE 8 checks', () => 
       assert.match(problems[0].problem, new RegExp(`lacks ${required[i].privileges.join(' or ')} on ${required[i].path} \\(to [^)]+\\)$`));
       assert.ok(problems[0].fix.includes(`pveum acl modify ${required[i].path} --tokens 'root@pam!without-${i}' --roles ${required[i].role}`), problems[0].fix);
         const run = async () => {
-        await provisionContainer(target, spec, 'least', discardEvidence, untracked);
-        await destroyContainer(target, spec.vmid, true, 30_000, discardEvidence);
+        await provisionContainer(workContext(target), spec);
+        await destroyContainer(target.proxmox, spec.vmid, true, target.services.waits, discardEvidence);
       };
       await assert.rejects(run, (error: Error) => {
         assert.ok(error.message.includes(`403 Permission check failed (${required[i].path}, ${required[i].privileges.join('|')})`), error.message);

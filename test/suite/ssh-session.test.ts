@@ -5,7 +5,7 @@ import { generateEd25519KeyPair } from '../../lab/pki/ssh-keys';
 import { InfrastructureError } from '../../src/errors';
 import { SshSession } from '../../src/ssh/ssh-session';
 
-const endpoint = { label: 'Proxmox host pve', host: '127.0.0.1', username: 'root', hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` };
+const endpoint = { label: 'Proxmox host pve', host: '127.0.0.1', username: 'root', hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`, system: 'proxmox-host' as const };
 
 async function closedPort(): Promise<number> {
   const server = net.createServer();

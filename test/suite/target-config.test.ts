@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigurationError } from '../../src/errors';
-import { secrets } from '../../src/secrets/secret-registry';
+import { SecretRegistry } from '../../src/secrets/secret-registry';
 import { loadTargetConfig } from '../../src/target/target-config';
 
 const dir = mkdtempSync(join(tmpdir(), 'target-config-'));
@@ -21,16 +21,18 @@ const valid = {
 
 describe('target configuration from the environment', () => {
   it('reads the Terraform-provider and k3s variable names', () => {
-    const config = loadTargetConfig(valid);
+    const config = loadTargetConfig(valid, new SecretRegistry());
     assert.equal(config.proxmox.tokenId, 'root@pam!ci');
     assert.equal(config.proxmox.ssh.host, '127.0.0.1');
     assert.equal(config.proxmox.ssh.port, 22);
     assert.equal(config.keepOnFailure, false);
+    assert.equal(config.reinstall, false);
+    assert.equal(loadTargetConfig({ ...valid, SUITE_REINSTALL: '1' }, new SecretRegistry()).reinstall, true);
   });
 
   it('reports every missing or malformed variable at once', () => {
     try {
-      loadTargetConfig({ PROXMOX_VE_ENDPOINT: 'http://pve:8006', PROXMOX_VE_API_TOKEN: 'root@pam=abc', K3S_URL: 'http://192.168.2.20:6443' });
+      loadTargetConfig({ PROXMOX_VE_ENDPOINT: 'http://pve:8006', PROXMOX_VE_API_TOKEN: 'root@pam=abc', K3S_URL: 'http://192.168.2.20:6443' }, new SecretRegistry());
       assert.fail('expected a ConfigurationError');
     } catch (error) {
       assert.ok(error instanceof ConfigurationError);
@@ -41,7 +43,8 @@ describe('target configuration from the environment', () => {
   });
 
   it('registers the token secret, the k3s token and its password as secrets', () => {
-    loadTargetConfig(valid);
+    const secrets = new SecretRegistry();
+    loadTargetConfig(valid, secrets);
     const masked = secrets.mask(`token 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 and ${valid.K3S_TOKEN} and s3cretpassword`);
     assert.equal(masked, 'token *** and *** and ***');
   });

@@ -10,6 +10,7 @@ import { VirtualNetwork } from '../../lab/net/virtual-network';
 import { LabTiming } from '../../lab/timing';
 import { DeadlineExceededError } from '../../src/errors';
 import { ClusterClient } from '../../src/kube/cluster-client';
+import { SecretRegistry } from '../../src/secrets/secret-registry';
 import { Deadline } from '../../src/waiting/deadline';
 import { watchUntil } from '../../src/waiting/watch-until';
 
@@ -20,7 +21,7 @@ describe('waiting by watching the Kubernetes API', () => {
     server = await startK3sServer({ network: new VirtualNetwork(), timing: new LabTiming(0) });
     const file = join(mkdtempSync(join(tmpdir(), 'watch-until-')), 'kubeconfig');
     writeFileSync(file, server.kubeconfig());
-    cluster = ClusterClient.fromFile(file);
+    cluster = ClusterClient.fromFile(file, { secrets: new SecretRegistry() });
   });
   after(() => server.stop());
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigurationError } from '../../src/errors';
-import { assertCriterionMatchesSpec, parseWorkerSpec } from '../../src/spec/worker-spec';
+import { containerStatementProblems, statementProblems } from '../../src/spec/criterion-statements';
+import { parseWorkerSpec } from '../../src/spec/worker-spec';
 import { STORY_FIELDS, STORY_RAW_LXC } from '../support/story-spec';
 
 const story = STORY_FIELDS;
@@ -61,7 +62,49 @@ describe('worker specification', () => {
 
   it('checks a criterion\'s figures against the table', () => {
     const spec = parseWorkerSpec(story, rawLines);
-    assert.doesNotThrow(() => assertCriterionMatchesSpec(spec, { cores: 4, memory: '8GB', disk: '50GB', ip: '192.168.2.21' }));
-    assert.throws(() => assertCriterionMatchesSpec(spec, { cores: 2, memory: '8GB', disk: '50GB', ip: '192.168.2.21' }), /2 vCPU: differs from the specification table \(cores 4\)/);
+    assert.deepEqual(containerStatementProblems(spec, { cores: 4, memory: '8GB', disk: '50GB', ip: '192.168.2.21' }), []);
+    const [problem] = containerStatementProblems(spec, { cores: 2, memory: '8GB', disk: '50GB', ip: '192.168.2.21' });
+    assert.equal(`${problem.input}: ${problem.problem}`, '2 vCPU: in the step differs from the specification table (cores 4)');
+  });
+
+  it('reads every stated value of a feature\'s steps against the table: figures, control plane and node name', () => {
+    const spec = parseWorkerSpec(story, rawLines);
+    const steps = [
+      'I create an LXC container with 4 vCPU, 16GB RAM, 50GB disk at 192.168.2.21',
+      'the worker container is running and can reach the control plane (192.168.2.20:6444)',
+      '`kubectl get nodes` shows k3s-worker-02 as Ready',
+      'the pod reaches Running state',
+    ];
+    assert.deepEqual(statementProblems(spec, steps).map((problem) => problem.input), ['16GB RAM', 'control plane (192.168.2.20:6444)', 'step "`kubectl get nodes` shows k3s-worker-02 as Ready"']);
+  });
+
+  it('blames an address equal to the gateway on the address row, with a fix that is not the value already there', () => {
+    const problems = problemsOf({ ...story, address: '192.168.2.1/24' });
+    assert.deepEqual(problems, ['address "192.168.2.1/24": is the gateway\'s address (192.168.2.1)']);
+    const [fix] = fixesOf({ ...story, address: '192.168.2.1/24' });
+    assert.match(fix, /e\.g\. 192\.168\.2\.2\/24$/);
+  });
+
+  it('blames an address equal to the control plane on the address row, suggesting a free one', () => {
+    assert.deepEqual(problemsOf({ ...story, address: '192.168.2.20/24' }), ['address "192.168.2.20/24": is the control plane\'s address (192.168.2.20:6443)']);
+    assert.match(fixesOf({ ...story, address: '192.168.2.20/24' })[0], /e\.g\. 192\.168\.2\.21\/24$/);
+  });
+
+  it('reports a prefix such as /33 alone, not as a cascade into the gateway', () => {
+    assert.deepEqual(problemsOf({ ...story, address: '192.168.2.21/33' }), ['address "192.168.2.21/33": has prefix length /33, and IPv4 prefixes run from /1 to /32']);
+  });
+
+  it('says a control-plane port outside 1–65535 is out of range', () => {
+    assert.deepEqual(problemsOf({ ...story, 'control plane': '192.168.2.20:70000' }), ['control plane "192.168.2.20:70000": has port 70000, outside 1–65535']);
   });
 });
+
+function fixesOf(fields: Record<string, string>): string[] {
+  try {
+    parseWorkerSpec(fields, rawLines);
+  } catch (error) {
+    assert.ok(error instanceof ConfigurationError);
+    return error.problems.map((p) => p.fix);
+  }
+  return [];
+}

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningLab } from '../../lab';
 import { ROLES } from '../../lab/proxmox';
-import { untracked } from '../../src/cleanup/cleanup-ledger';
 import { ConfigurationError } from '../../src/errors';
 import { preflight } from '../../src/preflight/preflight';
+import { chooseInstall } from '../../src/provisioning/install-choice';
 import { workerPreflight } from '../../src/preflight/worker-preflight';
 import { parseWorkerSpec } from '../../src/spec/worker-spec';
-import { openTarget } from '../../support/open-target';
-import { discardEvidence } from '../../src/provisioning/evidence';
+import { openTarget } from './open-target';
 import { provisionContainer } from '../../src/provisioning/provision-container';
-import type { Target } from '../../src/provisioning/target';
-import { STORY_FIELDS, STORY_RAW_LXC, storySpec } from './story-spec';
+import type { Target } from '../../src/target/target';
+import { workContext } from './open-target';
+import { STORY_FIELDS, STORY_RAW_LXC, STORY_STATEMENTS, storySpec } from './story-spec';
 
 /**
  * Inputs an operator gets wrong, each with the input the error must name. Every one must be refused by preflight
@@ -24,6 +24,8 @@ export interface BadInput {
   fields?: Record<string, string>;
   /** Replaces the raw LXC lines. */
   rawLxc?: string[];
+  /** Replaces the feature's steps that state values (default: the story's). */
+  statements?: string[];
   /** Changes to the profile's variables (given the lab's, and a scratch folder for files). */
   env?: (labEnv: Record<string, string>, scratch: string) => Record<string, string | undefined>;
   /** State the lab is put in first (someone else's doing; not counted as the suite's writes). */
@@ -73,6 +75,13 @@ export const BAD_INPUTS: BadInput[] = [
     names: /K3S_TOKEN: was issued by another cluster/,
   },
   { name: 'kubeconfig missing', env: (_, scratch) => ({ KUBECONFIG: join(scratch, 'no-such-kubeconfig.yaml') }), names: /KUBECONFIG ".*no-such-kubeconfig\.yaml": cannot load KUBECONFIG/ },
+  { name: 'node token the server rejects', env: () => ({ K3S_TOKEN_FILE: undefined, K3S_TOKEN: 'garbage' }), names: /K3S_TOKEN: was rejected by the server at https:\/\/127\.0\.0\.1:\d+: 401 not authorized \(GET \/v1-k3s\/readyz, as an agent authenticates\)/ },
+  { name: 'node token with a CA hash of the wrong length', env: () => ({ K3S_TOKEN_FILE: undefined, K3S_TOKEN: 'K10abc123::server:secret' }), names: /K3S_TOKEN: is not a k3s join token: invalid token CA hash length/ },
+  { name: 'more memory than the node has free', fields: { memory: '9999999GB' }, statements: [], names: /memory "9999999GB": node pve has \d+ MiB memory free, the worker asks for 10239998976 MiB/ },
+  { name: 'a step stating other figures than the table', fields: { cores: '2' }, names: /4 vCPU: in the step differs from the specification table \(cores 2\)/ },
+  { name: 'address equal to the gateway', fields: { address: '192.168.2.1/24' }, statements: [], names: /address "192\.168\.2\.1\/24": is the gateway's address/ },
+  { name: 'an agent release newer than the server', env: () => ({ INSTALL_K3S_VERSION: 'v1.35.1+k3s1' }), names: /INSTALL_K3S_VERSION \(v1\.35\.1\+k3s1\): the agent would run v1\.35\.1\+k3s1, newer than the server's v1\.34\.3\+k3s1, which breaks the Kubernetes version-skew policy/ },
+  { name: 'an agent release four minors older than the server', env: () => ({ INSTALL_K3S_VERSION: 'v1.30.14+k3s1' }), names: /the agent would run v1\.30\.14\+k3s1, 4 minor versions older than the server's v1\.34\.3\+k3s1 \(at most 3\)/ },
   { name: 'K3S_URL of another server', env: () => ({ K3S_URL: 'https://192.168.2.99:6443' }), names: /K3S_URL "https:\/\/192\.168\.2\.99:6443\/": names another server/ },
   {
     name: 'API token without VM.Allocate',
@@ -95,20 +104,34 @@ export const BAD_INPUTS: BadInput[] = [
     names: /hostname "k3s-worker-01": has a node-password secret kube-system\/k3s-worker-01\.node-password\.k3s left by an earlier node/,
   },
   {
+    name: 'a Node an earlier container left at the worker\'s address',
+    // The container was destroyed by hand, its Node (NotReady now) was not deleted.
+    arrange: (lab) => {
+      lab.k3s.store.create('nodes', {
+        apiVersion: 'v1', kind: 'Node', metadata: { name: 'k3s-worker-01' },
+        status: {
+          addresses: [{ type: 'InternalIP', address: '192.168.2.21' }, { type: 'Hostname', address: 'k3s-worker-01' }],
+          conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }],
+        },
+      });
+    },
+    names: /hostname "k3s-worker-01": is still a node of this cluster \(Unknown, at 192\.168\.2\.21\) though CT 102 does not exist[\s\S]*kubectl delete node k3s-worker-01/,
+  },
+  {
     name: 'VMID held by another container',
-    arrange: (_, target) => provisionContainer(target, storySpec({ hostname: 'other-team-app' }), 'someone-else', discardEvidence, untracked),
+    arrange: (_, target) => provisionContainer(workContext(target, { runId: '0e0e0e' }), storySpec({ hostname: 'other-team-app' })),
     names: /vmid "102": is already used by "other-team-app"/,
   },
 ];
 
 /** Runs the suite's preflight on the story with one bad input, against a lab's variables; resolves if it passes. */
-export async function preflightWith(bad: Pick<BadInput, 'fields' | 'rawLxc' | 'env'>, labEnv: Record<string, string>): Promise<void> {
+export async function preflightWith(bad: Pick<BadInput, 'fields' | 'rawLxc' | 'env' | 'statements'>, labEnv: Record<string, string>): Promise<void> {
   const env = { ...labEnv, ...bad.env?.(labEnv, mkdtempSync(join(tmpdir(), 'bad-input-'))) };
   const { target } = await preflight({
     spec: () => parseWorkerSpec({ ...STORY_FIELDS, ...bad.fields }, bad.rawLxc ?? STORY_RAW_LXC),
     target: () => openTarget(env, 'lab'),
     worker: async (opened, spec) => {
-      const problems = await workerPreflight(opened, spec);
+      const problems = await workerPreflight(opened, spec, { statements: bad.statements ?? STORY_STATEMENTS, installChoice: () => chooseInstall(opened) });
       if (problems.length) throw new ConfigurationError(problems);
     },
   });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { startLab, type RunningLab } from '../../lab';
-import type { Target } from '../../src/provisioning/target';
-import { openTarget } from '../../support/open-target';
+import type { Target } from '../../src/target/target';
+import { openTarget } from './open-target';
 
 export { storySpec, STORY_FIELDS, STORY_RAW_LXC } from './story-spec';
 

@@ -16,3 +16,10 @@ export const STORY_RAW_LXC = [
 export function storySpec(changes: Record<string, string> = {}): WorkerSpec {
   return parseWorkerSpec({ ...STORY_FIELDS, ...changes }, STORY_RAW_LXC);
 }
+
+/** The steps of features/add-worker.feature that state values of their own. */
+export const STORY_STATEMENTS = [
+  'I create an LXC container with 4 vCPU, 8GB RAM, 50GB disk at 192.168.2.21',
+  'the worker container is running and can reach the control plane (192.168.2.20:6443)',
+  '`kubectl get nodes` shows k3s-worker-01 as Ready',
+];

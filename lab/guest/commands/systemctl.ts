@@ -1,13 +1,14 @@
 import { defineCommand, type Command } from 'just-bash';
 import { writeOutput, type GuestView } from '../guest-view';
 import { formatShort } from '../journal';
+import { whenKilled } from '../process-table';
 import { Systemd } from '../systemd';
 
 const WANTS = '/etc/systemd/system/multi-user.target.wants';
 
 /** systemctl with the verbs the suite and the k3s installer use, with systemd 249's output and exit codes. */
 export function systemctlCommand(view: GuestView): Command {
-  return defineCommand('systemctl', async (args) => {
+  return defineCommand('systemctl', async (args, ctx) => {
     const flags = args.filter((arg) => arg.startsWith('-'));
     const [verb, ...names] = args.filter((arg) => !arg.startsWith('-'));
     const quiet = flags.includes('--quiet') || flags.includes('-q');
@@ -38,7 +39,10 @@ export function systemctlCommand(view: GuestView): Command {
       case 'try-restart':
       case 'reload-or-restart': {
         for (const unit of units) {
-          const outcome = verb === 'start' ? await systemd.start(unit) : await systemd.restart(unit);
+          // A killed systemctl stops waiting; the job it queued goes on in systemd.
+          const job = verb === 'start' ? systemd.start(unit) : systemd.restart(unit);
+          const outcome = await Promise.race([job, whenKilled(ctx.signal ?? new AbortController().signal)]);
+          if (!('ok' in outcome)) return outcome;
           if (!outcome.ok) return writeOutput('', outcome.message ? `${outcome.message}\n` : '', outcome.exitCode);
         }
         return writeOutput('');

@@ -84,7 +84,7 @@ export interface RemoteResult {
   code: number | null;
 }
 
-export function run(client: Client, command: string, stdin?: string): Promise<RemoteResult> {
+export function run(client: Client, command: string, stdin?: string | Buffer): Promise<RemoteResult> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, stream) => {
       if (error) return reject(error);
@@ -118,3 +118,14 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 
 /** The node the fixture's guests start on. */
 export const TEST_HOST: GuestHost = { node: 'pve', kernel: new HostKernel() };
+
+/**
+ * Removes worker 102 and what the server remembers of its Node (kubectl delete node and its node-password secret),
+ * so the next test can rebuild k3s-worker-01.
+ */
+export async function destroyWorker(lab: Lab, k3s: { store: { remove(kind: string, namespace: string | undefined, name: string): unknown } }): Promise<void> {
+  await lab.runtime.stopAll();
+  await lab.runtime.destroy(102).catch(() => undefined);
+  try { k3s.store.remove('nodes', undefined, 'k3s-worker-01'); } catch { /* not registered */ }
+  try { k3s.store.remove('secrets', 'kube-system', 'k3s-worker-01.node-password.k3s'); } catch { /* not joined */ }
+}

@@ -31,9 +31,9 @@ describe('what the guest reads from its inputs', () => {
   });
 
   it('derives what k3s can do from the raw lxc lines (Proxmox forum: k3s in LXC)', () => {
-    assert.deepEqual(lxcPrerequisites(workerConfig()), { kmsg: true, memoryCgroup: true, procSysWritable: true, nesting: true, keyctl: true, fuse: true });
+    assert.deepEqual(lxcPrerequisites(workerConfig()), { kmsg: true, memoryCgroup: true, proc: 'rw', procSysWritable: true, capDropCleared: true, nesting: true, keyctl: true, fuse: true, configError: undefined });
     const bare = lxcPrerequisites(workerConfig({ rawLxc: [], features: {} }));
-    assert.deepEqual(bare, { kmsg: false, memoryCgroup: false, procSysWritable: false, nesting: false, keyctl: false, fuse: false });
+    assert.deepEqual(bare, { kmsg: false, memoryCgroup: false, proc: 'mixed', procSysWritable: false, capDropCleared: false, nesting: false, keyctl: false, fuse: false, configError: undefined });
   });
 });
 

@@ -3,7 +3,7 @@ import https from 'node:https';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Client } from 'ssh2';
 import { startK3sServer, type RunningK3sServer } from '../../../lab/k3s';
-import { bootWorker, eventually, K3S_LXC_LINES, newLab, run, sshTo, type Lab } from './guest-fixture';
+import { bootWorker, destroyWorker, eventually, K3S_LXC_LINES, newLab, run, sshTo, type Lab } from './guest-fixture';
 
 const install = (url: string, token: string) => `curl -sfL https://get.k3s.io | K3S_URL=${url} K3S_TOKEN=${token} sh -`;
 
@@ -112,21 +112,17 @@ describe('k3s agent joining the lab k3s server (k3s pkg/agent, lab/contracts/k3s
   });
   afterEach(async () => {
     k3s.faults.clear();
-    await lab.runtime.stopAll();
-    for (const vmid of [102]) await lab.runtime.destroy(vmid).catch(() => undefined);
-    // Each test rebuilds k3s-worker-01, so forget the old Node and its node-password secret (kubectl delete node).
-    try { k3s.store.remove('nodes', undefined, 'k3s-worker-01'); } catch { /* not registered */ }
-    try { k3s.store.remove('secrets', 'kube-system', 'k3s-worker-01.node-password.k3s'); } catch { /* not joined */ }
+    await destroyWorker(lab, k3s);
   });
   after(() => k3s.stop());
 
-  it('installs, reports active to systemd and registers a Node that becomes Ready', async () => {
+  it('installs the stable channel unpinned, reports active to systemd and registers a Node of that version that becomes Ready', async () => {
     const fingerprints = await bootWorker(lab);
     const ssh = await sshTo(lab, '192.168.2.21', { privateKey: lab.clientKey.private }, fingerprints);
     try {
       const result = await run(ssh, 'sh -s', `${install(k3s.url, k3s.token)}\n`);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /^\[INFO\] {2}Finding release for channel stable\n\[INFO\] {2}Using v1\.34\.3\+k3s1 as release\n/);
+      assert.match(result.stdout, /^\[INFO\] {2}Finding release for channel stable\n\[INFO\] {2}Using v1\.35\.1\+k3s1 as release\n/);
       assert.match(result.stdout, /\[INFO\] {2}systemd: Starting k3s-agent\n$/);
       assert.match(result.stderr, /Created symlink \/etc\/systemd\/system\/multi-user\.target\.wants\/k3s-agent\.service → \/etc\/systemd\/system\/k3s-agent\.service\./);
       assert.equal((await run(ssh, 'systemctl is-active k3s-agent')).stdout, 'active\n');
@@ -140,7 +136,8 @@ describe('k3s agent joining the lab k3s server (k3s pkg/agent, lab/contracts/k3s
       assert.equal(node.metadata.annotations['k3s.io/internal-ip'], '192.168.2.21');
       assert.equal(node.status.capacity.cpu, '4');
       assert.equal(node.status.capacity.memory, '4194304Ki');
-      assert.equal(node.status.nodeInfo.kubeletVersion, 'v1.34.3+k3s1');
+      // Whatever stable pointed at: one minor ahead of the v1.34.3+k3s1 server, as an unpinned install really gets.
+      assert.equal(node.status.nodeInfo.kubeletVersion, 'v1.35.1+k3s1');
       assert.equal(node.status.nodeInfo.osImage, 'Ubuntu 22.04.5 LTS');
       assert.deepEqual(node.status.addresses, [{ type: 'InternalIP', address: '192.168.2.21' }, { type: 'Hostname', address: 'k3s-worker-01' }]);
     } finally {

@@ -62,6 +62,16 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
   });
   after(() => server.stop());
 
+  it('admits a token to /v1-k3s/readyz only as it admits an agent\'s bootstrap: 403 without credentials, 401 with a wrong password, "ok" with the token\'s (pkg/server/handlers/router.go, auth.HasRole)', async () => {
+    const url = `${server.url}/v1-k3s/readyz`;
+    const none = await agentGet(network, url);
+    assert.deepEqual([none.status, JSON.parse(none.body).message], [403, 'forbidden']);
+    const wrong = await agentGet(network, url, { auth: 'node:not-the-password' });
+    assert.deepEqual([wrong.status, JSON.parse(wrong.body).message], [401, 'not authorized']);
+    const right = await agentGet(network, url, { auth: `node:${password()}` });
+    assert.deepEqual([right.status, right.body], [200, 'ok']);
+  });
+
   it('serves the CA bundle at /cacerts whose sha256 is the hash pinned by the K10 token', async () => {
     const response = await agentGet(network, `${server.url}/cacerts`);
     assert.equal(response.status, 200);

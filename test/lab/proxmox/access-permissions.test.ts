@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ROLES } from '../../../lab/proxmox';
-import { ALL_PRIVILEGES } from '../../../lab/proxmox/privileges';
+import { ALL_PRIVILEGES } from '../../../lab/proxmox/access/privileges';
 import { LIMITED_SECRET, LIMITED_TOKEN_ID, ROOT_PASSWORD, startTestNode, type TestNode } from './test-node';
 
 const TOP_LEVEL = ['/', '/access', '/access/groups', '/nodes', '/pool', '/sdn', '/storage', '/vms'];

@@ -47,6 +47,10 @@ describe('routes: nodes, cluster, storage (pve-manager API2/Nodes.pm, Cluster.pm
     assert.deepEqual(disks.map((d: { volid: string }) => d.volid), ['local-lvm:vm-102-disk-0']);
   });
 
+  it('answers GET /cluster/status for a node in no cluster with itself alone, nodeid 0 (Cluster.pm get_status)', async () => {
+    assert.deepEqual((await t.api('/cluster/status')).json.data, [{ type: 'node', id: 'node/pve', name: 'pve', ip: '192.168.2.10', local: 1, nodeid: 0, online: 1, level: '' }]);
+  });
+
   it('fails to resolve another node name, as a single node would', async () => {
     const r = await t.api('/nodes/pve2/lxc');
     assert.equal(r.status, 500);

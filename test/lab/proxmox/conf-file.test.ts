@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configDigest, parsePctConfig, renderPctConfig } from '../../../lab/proxmox/conf-file';
+import { configDigest, parsePctConfig, renderPctConfig } from '../../../lab/proxmox/guests/conf-file';
 
 const STORY_CONF = `#k3s worker
 arch: amd64

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigLocks, configLockFile } from '../../../lab/proxmox/config-lock';
+import { ConfigLocks, configLockFile } from '../../../lab/proxmox/guests/config-lock';
 import { FaultPlan } from '../../../lab/proxmox/faults';
 import { LabTiming } from '../../../lab/timing';
 

@@ -1,4 +1,5 @@
 import type { ContainerRuntime, CreateGuestRequest, ExecResult, LxcGuestConfig } from '../../../lab/contracts/container-runtime';
+import type { GuestHost } from '../../../lab/contracts/host-kernel';
 
 /** A ContainerRuntime that records what the node asked of it; lab/guest provides the real one. */
 export class FakeContainerRuntime implements ContainerRuntime {
@@ -6,6 +7,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
   readonly started: LxcGuestConfig[] = [];
   readonly execs: Array<{ vmid: number; command: string; stdin?: string }> = [];
   readonly running = new Set<number>();
+  /** The node (and its kernel) each CT was last started on. */
+  readonly hosts = new Map<number, GuestHost>();
   failCreate?: Error;
   private createGate?: Promise<void>;
 
@@ -36,8 +39,9 @@ export class FakeContainerRuntime implements ContainerRuntime {
     };
   }
 
-  async start(config: LxcGuestConfig) {
+  async start(config: LxcGuestConfig, host: GuestHost) {
     this.started.push(config);
+    this.hosts.set(config.vmid, host);
     this.running.add(config.vmid);
   }
 

@@ -1,9 +1,9 @@
 import { Client } from 'ssh2';
 import { openSshFingerprint } from '../../../lab/pki/ssh-keys';
-import type { TestNode } from './test-node';
+import type { RunningProxmoxNode } from '../../../lab/proxmox';
 
-/** A real ssh2 client logged in as root, pinning the host key by its SHA256 fingerprint. */
-export async function sshAsRoot(t: TestNode, privateKey = t.operatorKey.private): Promise<Client> {
+/** A real ssh2 client logged in as root on `t.node`, pinning the host key by its SHA256 fingerprint. */
+export async function sshAsRoot(t: { node: RunningProxmoxNode; operatorKey: { private: string } }, privateKey = t.operatorKey.private): Promise<Client> {
   const client = new Client();
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve()).once('error', reject);

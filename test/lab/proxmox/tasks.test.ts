@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../../../lab/proxmox/envelope';
+import { ApiError } from '../../../lab/proxmox/api/envelope';
 import { FaultPlan } from '../../../lab/proxmox/faults';
-import { formatUpid, TASK_APPEARS_AFTER_MS, TaskRegistry } from '../../../lab/proxmox/tasks';
+import { formatUpid, TASK_APPEARS_AFTER_MS, TaskRegistry } from '../../../lab/proxmox/node/tasks';
 import { LabTiming } from '../../../lab/timing';
 
 describe('tasks (PVE::Tools upid_encode, PVE::RESTEnvironment fork_worker)', () => {

@@ -1,4 +1,5 @@
 import { Agent, fetch as undiciFetch } from 'undici';
+import type { HostKernel } from '../../../lab/contracts/host-kernel';
 import { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { startProxmoxNode, type RunningProxmoxNode } from '../../../lab/proxmox';
 import { LabTiming } from '../../../lab/timing';
@@ -31,7 +32,7 @@ export interface ApiAnswer {
   json: any;
 }
 
-export async function startTestNode(): Promise<TestNode> {
+export async function startTestNode(options: { kernel?: HostKernel } = {}): Promise<TestNode> {
   const network = new VirtualNetwork();
   const runtime = new FakeContainerRuntime();
   const operatorKey = generateEd25519KeyPair('operator@test');
@@ -45,7 +46,25 @@ export async function startTestNode(): Promise<TestNode> {
     ],
     rootPassword: ROOT_PASSWORD,
     rootAuthorizedKeys: [operatorKey.public],
+    kernel: options.kernel,
   });
+  const { api, waitTask, close } = apiClient(node);
+  return {
+    node,
+    runtime,
+    network,
+    operatorKey,
+    api,
+    waitTask,
+    stop: async () => {
+      await node.stop();
+      await close();
+    },
+  };
+}
+
+/** fetch against a node's API, trusting its cluster's CA, and a wait for its tasks (on the node the UPID names). */
+export function apiClient(node: RunningProxmoxNode): { api: TestNode['api']; waitTask: TestNode['waitTask']; close(): Promise<void> } {
   const dispatcher = new Agent({ connect: { ca: node.caPem } });
   const api: TestNode['api'] = async (path, init = {}) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
@@ -66,26 +85,16 @@ export async function startTestNode(): Promise<TestNode> {
     return { status: res.status, statusText: res.statusText, contentType: res.headers.get('content-type'), text, json };
   };
   const waitTask = async (upid: string) => {
+    const taskNode = upid.split(':')[1];
     const deadline = Date.now() + 5000;
     for (;;) {
-      const r = await api(`/nodes/pve/tasks/${encodeURIComponent(upid)}/status`);
+      const r = await api(`/nodes/${taskNode}/tasks/${encodeURIComponent(upid)}/status`);
       if (r.json?.data?.status === 'stopped') return r.json.data;
       if (Date.now() > deadline) throw new Error(`task ${upid} still ${r.json?.data?.status} after 5000ms`);
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
-  return {
-    node,
-    runtime,
-    network,
-    operatorKey,
-    api,
-    waitTask,
-    stop: async () => {
-      await node.stop();
-      await dispatcher.close();
-    },
-  };
+  return { api, waitTask, close: () => dispatcher.close() };
 }
 
 /** The create call the story makes: CT 102 k3s-worker-01 on local-lvm. */

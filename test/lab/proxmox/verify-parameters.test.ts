@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../../../lab/proxmox/envelope';
-import { createParameters } from '../../../lab/proxmox/schema/lxc-options';
-import { verifyParameters } from '../../../lab/proxmox/schema/verify-parameters';
+import { ApiError } from '../../../lab/proxmox/api/envelope';
+import { createParameters } from '../../../lab/proxmox/api/schema/lxc-options';
+import { verifyParameters } from '../../../lab/proxmox/api/schema/verify-parameters';
 
 const base = { node: 'pve', vmid: '102', ostemplate: 'local:vztmpl/ubuntu-22.04-standard_22.04-1_amd64.tar.zst' };
 

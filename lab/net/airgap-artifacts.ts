@@ -1,0 +1,33 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { K3S_VERSION } from '../contracts/k3s-join';
+import { K3S_INSTALL_SCRIPT } from './k3s-install-script';
+import { releaseAssets } from './k3s-release-assets';
+
+/** The files of an air-gapped k3s install, as k3s's docs and k3s-ansible's `airgap_dir` name them. */
+export const AIRGAP_FILES = ['install.sh', 'k3s', 'k3s-airgap-images-amd64.tar.zst', 'sha256sum-amd64.txt'] as const;
+
+/**
+ * Writes an air-gap artifact set for `version` into `dir` (created if missing): install.sh, the k3s binary (mode
+ * 755), the airgap images archive and the release's sha256sum-amd64.txt, byte for byte what the lab's GitHub serves
+ * for that release. The sums file is the release's whole file: it also lists the .tar, .tar.gz and k3s-images.txt
+ * the set leaves out (check with `sha256sum --ignore-missing -c`). Returns the paths written.
+ */
+export function writeAirgapArtifacts(dir: string, version = K3S_VERSION): Record<(typeof AIRGAP_FILES)[number], string> {
+  mkdirSync(dir, { recursive: true });
+  const assets = releaseAssets(version);
+  const contents: Record<(typeof AIRGAP_FILES)[number], Buffer> = {
+    'install.sh': Buffer.from(K3S_INSTALL_SCRIPT),
+    k3s: assets.get('k3s')!,
+    'k3s-airgap-images-amd64.tar.zst': assets.get('k3s-airgap-images-amd64.tar.zst')!,
+    'sha256sum-amd64.txt': assets.get('sha256sum-amd64.txt')!,
+  };
+  const paths = {} as Record<(typeof AIRGAP_FILES)[number], string>;
+  for (const name of AIRGAP_FILES) {
+    const path = join(dir, name);
+    writeFileSync(path, contents[name]);
+    chmodSync(path, name === 'k3s' || name === 'install.sh' ? 0o755 : 0o644);
+    paths[name] = path;
+  }
+  return paths;
+}
