@@ -19,6 +19,7 @@ export interface AgentNode {
 
 export function apiPodHost(
   api: KubeApi, node: AgentNode, timing: LabTiming, registry: ImageRegistry, containerLogs: ContainerLogs, pulledImages: Set<string>, signal: AbortSignal,
+  registryReach?: (image: string) => string | undefined,
 ): PodHost {
   const { nodeName, hostIp } = node;
   let podCidr: string | undefined;
@@ -29,6 +30,7 @@ export function apiPodHost(
     timing,
     registry,
     pulledImages,
+    registryReach,
     containerLogs,
     kernelRelease: node.kernelRelease,
     cpus: node.cpus,

@@ -106,7 +106,7 @@ export function k3sAgentProgram(view: GuestView): ServiceProgram {
     const api = new KubeApi(view.network, { server, ...credentials });
     const osImage = osReleaseValue(view.template.osRelease, 'PRETTY_NAME') ?? 'Linux';
     const logger: AgentLogger = { info: (message) => log('info', message), klog: (severity, source, message) => journal(klogLine(severity, pid, source, message)) };
-    const kubelet = new Kubelet(view, api, nodeName, osImage, signal, logger, maxPods, version);
+    const kubelet = new Kubelet(view, api, nodeName, osImage, signal, logger, maxPods, version, environment);
     await kubelet.run(() => {
       log('info', 'k3s agent is up and running');
       notifyReady();

@@ -10,6 +10,7 @@ import { NODE_LEASE_NAMESPACE, NODE_STATUS_UPDATE_FREQUENCY_MS, nodeLease, NodeS
 import { nodeImages } from '../kubelet/node-images';
 import { PodWorkers } from '../kubelet/pod-workers';
 import { apiPodHost } from './api-pod-host';
+import { containerdPullFailure } from './image-pull-access';
 
 export interface AgentLogger {
   info(message: string): void;
@@ -48,6 +49,8 @@ export class Kubelet {
     private readonly maxPods = DEFAULT_MAX_PODS,
     /** The k3s release the agent runs (its kubeletVersion). */
     private readonly version = K3S_VERSION,
+    /** The agent's service environment, which containerd's pulls go out with (proxies). */
+    private readonly environment: Record<string, string> = {},
   ) {
     this.cniNeverReady = view.faults.takeKubeletNeverReady();
     this.stopsPostingAfterReady = view.faults.takeKubeletStopsPosting();
@@ -188,7 +191,8 @@ export class Kubelet {
     const ip = guestAddress(this.view.bootConfig())?.ip ?? '';
     const logs = new ContainerLogs();
     const facts = { nodeName: this.nodeName, hostIp: ip, kernelRelease: HOST_KERNEL.release, cpus: visibleCores(this.view.bootConfig()) };
-    const host = apiPodHost(this.api, facts, this.timing, this.view.node.registry, logs, this.view.images, podSignal);
+    const host = apiPodHost(this.api, facts, this.timing, this.view.node.registry, logs, this.view.images, podSignal,
+      (image) => containerdPullFailure(this.view, this.environment, image));
     // The API server reaches this kubelet at <node ip>:10250 for pod logs while it runs.
     const unregister = this.view.node.kubelets.register(this.nodeName, { address: ip, logs });
     this.signal.addEventListener('abort', unregister, { once: true });

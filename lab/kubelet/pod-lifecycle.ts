@@ -18,6 +18,8 @@ export interface PodHost {
   registry: ImageRegistry;
   /** Images already in the node's containerd store: `IfNotPresent` skips the pull for these. */
   pulledImages: Set<string>;
+  /** containerd's error when this node cannot reach the image's registry at all (no DNS, a proxy); else undefined. */
+  registryReach?(image: string): string | undefined;
   /** The next address of the node's pod CIDR. */
   allocatePodIp(): string | Promise<string>;
   /** The container logs this kubelet keeps, and what of the node shows in them (kernel, CPUs). */
@@ -165,7 +167,7 @@ async function pullImage(pod: KubeObject, container: Container, host: PodHost, s
   }
   await host.recordEvent(pod, { type: 'Normal', reason: 'Pulling', message: `Pulling image "${container.image}"`, fieldPath });
   await host.timing.wait(PULL_MS, signal);
-  const error = host.registry.pullError(container.image);
+  const error = host.registryReach?.(container.image) ?? host.registry.pullError(container.image);
   if (error !== undefined) {
     await host.recordEvent(pod, { type: 'Warning', reason: 'Failed', message: `Failed to pull image "${container.image}": ${error}`, fieldPath });
     await host.recordEvent(pod, { type: 'Warning', reason: 'Failed', message: 'Error: ErrImagePull', fieldPath });
