@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createGuestRuntime, k3sInternet } from './guest';
-import { startK3sServer } from './k3s';
+import { startK3sServer, type MasterSize, type ServerCaKind } from './k3s';
+import { createNodeEnvironment } from './kubelet/node-environment';
 import { writeAirgapArtifacts } from './net/airgap-artifacts';
 import { K3sChannels } from './net/k3s-releases';
 import { LAB_PROXY, type GuestInternetMode } from './net/outside-world';
@@ -17,6 +18,10 @@ export interface LabOptions {
   stateDir: string;
   /** 0 = as fast as possible (still asynchronous), 1 = the durations real systems take. */
   timingScale?: number;
+  /** The k3s server machine's size (default 4 CPUs, 8 GiB): a bigger master wins the scheduler's resource scores. */
+  k3sMaster?: MasterSize;
+  /** The k3s server CA served at /cacerts: its own (default) or a custom CA's intermediate and root bundle. */
+  k3sCa?: ServerCaKind;
   /** k3s release channels the lab's update.k3s.io serves, NAME -> VERSION, over the defaults (lab/net/k3s-releases.ts). */
   k3sChannels?: Record<string, string>;
   /** What the guests reach beyond the LAN: the internet (default), nothing, or only an HTTP proxy on the LAN. */
@@ -60,10 +65,12 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
   const operatorKey = generateEd25519KeyPair('operator@k3s-lab');
   const tokenSecret = randomUUID();
 
-  const k3s = await startK3sServer({ network, timing, serverIp: CONTROL_PLANE_IP, port: 6443 });
+  // The registries (and the kubelets' directory) every node of this lab shares, and no other lab.
+  const node = createNodeEnvironment();
+  const k3s = await startK3sServer({ network, timing, node, serverIp: CONTROL_PLANE_IP, port: 6443, master: options.k3sMaster, ca: options.k3sCa });
   const outside = k3sInternet(options.guestInternet ?? 'online', new K3sChannels(options.k3sChannels));
   if (outside.mode === 'proxy') network.attachHost(LAB_PROXY.host);
-  const guests = createGuestRuntime({ network, timing, outside });
+  const guests = createGuestRuntime({ network, timing, outside, node });
   const access = { apiTokens: [{ tokenId: API_TOKEN_ID, secret: tokenSecret }], rootAuthorizedKeys: [operatorKey.public] };
   const proxmoxNodes =
     specs.length === 1
@@ -71,7 +78,9 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
       : (await startProxmoxCluster({ network, timing, runtime: guests, ...access, name: CLUSTER_NAME, nodes: specs })).nodes;
   const proxmox = proxmoxNodes[0];
   // The story's node already runs the k3s server's container and a VM; its LAN has a router and a printer.
-  proxmox.addResidentContainer(K3S_MASTER_CT);
+  // CT 100 is the k3s server's machine, so its config says the size the server's Node reports (--k3s-master).
+  const master = options.k3sMaster;
+  proxmox.addResidentContainer(master ? { ...K3S_MASTER_CT, cores: master.cpus, memoryMiB: master.memoryMiB } : K3S_MASTER_CT);
   proxmox.addResidentVm(HOME_ASSISTANT_VM);
   for (const { ip, ...device } of LAN_DEVICES) network.addDevice(ip, device);
 

@@ -1,4 +1,5 @@
 import type { LabOptions } from '.';
+import type { MasterSize } from './k3s';
 import { parseChannelSetting } from './net/k3s-releases';
 import { GUEST_INTERNET_MODES, type GuestInternetMode } from './net/outside-world';
 import { parseNodeCapacities } from './proxmox';
@@ -27,6 +28,23 @@ export const LAB_SETTINGS: LabSetting[] = [
       const scale = Number(value);
       if (!(value.trim() !== '' && scale >= 0 && scale <= 1)) throw new Error(`"${value}" is not a timing scale from 0 to 1`);
       options.timingScale = scale;
+    },
+  },
+  {
+    flag: 'k3s-master',
+    env: 'LAB_K3S_MASTER',
+    help: 'the k3s server machine\'s size, cpus=N,memory=SIZE (e.g. cpus=16,memory=64GB; GB/GiB are GiB, MB/MiB MiB); default cpus=4,memory=8GB',
+    apply: ([value], options) => {
+      options.k3sMaster = parseMasterSize(value);
+    },
+  },
+  {
+    flag: 'k3s-ca',
+    env: 'LAB_K3S_CA',
+    help: 'the k3s server CA at /cacerts: self-signed (default, k3s\'s own) or bundle (a custom CA\'s intermediate and root, as after k3s certificate rotate-ca)',
+    apply: ([value], options) => {
+      if (value !== 'self-signed' && value !== 'bundle') throw new Error(`"${value}" is not self-signed or bundle`);
+      options.k3sCa = value;
     },
   },
   {
@@ -69,6 +87,20 @@ export const LAB_SETTINGS: LabSetting[] = [
     },
   },
 ];
+
+/** `cpus=16,memory=64GB` -> { cpus: 16, memoryMiB: 65536 }; unnamed parts keep the default size. */
+export function parseMasterSize(text: string): MasterSize {
+  const size = { cpus: 4, memoryMiB: 8192 };
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, value = ''] = part.split('=').map((p) => p.trim());
+    if (key === 'cpus' && /^[1-9]\d*$/.test(value)) size.cpus = Number(value);
+    else if (key === 'memory' && /^\d+(\.\d+)?\s*(G|GB|GiB|M|MB|MiB)$/i.test(value)) {
+      const amount = Number(/^[\d.]+/.exec(value)![0]);
+      size.memoryMiB = Math.round(/^[\d.]+\s*G/i.test(value) ? amount * 1024 : amount);
+    } else throw new Error(`"${part}" is not cpus=<count> or memory=<size>`);
+  }
+  return size;
+}
 
 /** The embedded lab's options, from its environment variables (LAB_TIMING, ...). */
 export function labOptionsFromEnv(env: Record<string, string | undefined>, stateDir: string): LabOptions {

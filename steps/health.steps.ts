@@ -2,6 +2,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { takeClusterSnapshot } from '../src/health/cluster-snapshot';
 import { kubeletVersions, nodeFindings, renderVersionSkew, schedulableWorkers, whyUnschedulable } from '../src/health/node-health';
+import { waitForSystemDaemonSets } from '../src/health/daemon-sets-rolled-out';
 import { InfrastructureError } from '../src/errors';
 import { isControlPlane } from '../src/kube/node-readiness';
 import { probeWorkers } from '../src/health/probe-pods';
@@ -27,6 +28,8 @@ Given('on the embedded lab, the story has added its worker', async function (thi
     await this.preflight();
     await ensureWorkerReady(await this.worker(), await this.context(), 'build');
   });
+  const context = await this.context();
+  await waitForSystemDaemonSets(context.target.cluster, context.waits);
 });
 
 Given('a snapshot of the cluster\'s nodes and kube-system pods', async function (this: StoryWorld) {

@@ -3,10 +3,12 @@
  * spoken over the virtual network to the server's address (K3S_URL, e.g. https://192.168.2.20:6443):
  *
  * 1. GET /cacerts, no auth, TLS not yet verified -> 200 text/plain: the server CA bundle (PEM). With a secure token
- *    `K10<sha256hex>::<user>:<password>` the agent compares sha256(body) with the hash and, on mismatch, logs
- *    `token CA hash does not match the Cluster CA certificate hash: <tokenHash> != <actual>` and retries every 2 s.
+ *    `K10<sha256hex>::<user>:<password>` the agent compares the hash with k3s's hashCA of the body (sha256 of the
+ *    bytes for one certificate; for a bundle, sha256 of its root's DER; pkg/clientaccess/token.go) and, on mismatch,
+ *    logs `token CA hash does not match the Cluster CA certificate hash: <tokenHash> != <actual>` and retries every 2 s.
  * 2. GET /v1-k3s/client-kubelet.crt over TLS verified against that CA, with
- *      Authorization: Basic base64("<user>:<password>")  (user from the token, `node` for a bare password token)
+ *      Authorization: Basic base64("node:<password>")  (an agent is always user `node`, whatever user the token
+ *      names: pkg/agent/config uses clientaccess.WithUser("node"); `server:<password>` is only in k3s:server)
  *      K3s-Node-Name: <hostname>
  *      K3s-Node-Password: <content of /etc/rancher/node/password, created by the agent on first start>
  *    -> 200 text/plain: a client certificate (CN=system:node:<hostname>, O=system:nodes) followed by its key (PEM);
@@ -34,9 +36,3 @@ export const NODE_PASSWORD_REJECTED =
 export function nodePasswordSecretName(nodeName: string): string {
   return `${nodeName}.node-password.k3s`;
 }
-
-/** Images the lab's registry can serve; pulling anything else fails as a missing image does. */
-export const AVAILABLE_IMAGES = [
-  'nginx:alpine', 'nginx:latest', 'nginx', 'docker.io/library/nginx:alpine', 'busybox', 'busybox:latest',
-  'registry.k8s.io/pause:3.10', 'rancher/mirrored-pause:3.6',
-];

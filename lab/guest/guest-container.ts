@@ -10,6 +10,7 @@ import { createGuestShell, type GuestShell } from './guest-shell';
 import { startGuestSshServer, type GuestSshServer } from './guest-ssh-server';
 import { guestAddress, memoryUsedMiB, type GuestView } from './guest-view';
 import type { GuestFaultPlan } from './guest-faults';
+import type { NodeEnvironment } from '../kubelet/node-environment';
 import { generateHostKeys, type GeneratedHostKey } from './host-keys';
 import { Journal } from './journal';
 import { k3sAgentProgram } from './k3s-agent';
@@ -59,6 +60,7 @@ export class GuestContainer {
     private keys: GeneratedHostKey[],
     private readonly net: { network: VirtualNetwork; outside: OutsideWorld; timing: LabTiming },
     private readonly faults: GuestFaultPlan,
+    private readonly node: NodeEnvironment,
   ) {}
 
   private get network(): VirtualNetwork {
@@ -97,6 +99,7 @@ export class GuestContainer {
     const view: GuestView = {
       host: this.host!,
       vmid: this.vmid, template: this.template, fs: this.fs, journal: this.journal, network: this.network, outside: this.net.outside, timing: this.timing, faults: this.faults, images: this.images,
+      node: this.node,
       bootConfig: () => config,
       get systemd() {
         return boot.systemd;

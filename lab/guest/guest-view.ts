@@ -1,6 +1,7 @@
 import type { IFileSystem } from 'just-bash';
 import type { LxcGuestConfig } from '../contracts/container-runtime';
 import type { GuestHost } from '../contracts/host-kernel';
+import type { NodeEnvironment } from '../kubelet/node-environment';
 import type { OutsideWorld } from '../net/outside-world';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
@@ -23,12 +24,14 @@ export interface GuestView {
   /** The internet beyond the LAN, as this lab's guests reach it (online, offline or through a proxy). */
   readonly outside: OutsideWorld;
   readonly timing: LabTiming;
-  /** Images in containerd's store that no pull has to fetch (imported from /var/lib/rancher/k3s/agent/images). */
+  /** containerd's image store: imported from /var/lib/rancher/k3s/agent/images or pulled by the kubelet's pods; no pull needed. */
   readonly images: Set<string>;
   /** Lab faults armed for all guests (GuestRuntime.faults). */
   readonly faults: GuestFaultPlan;
   /** The Proxmox node it runs on, whose kernel (sysctls) every container there shares. */
   readonly host: GuestHost;
+  /** What the agent's kubelet reaches besides the API server (the lab's image registries, the kubelet directory). */
+  readonly node: NodeEnvironment;
   /** The configuration the container booted with (LXC reads it at start only). */
   bootConfig(): LxcGuestConfig;
 }

@@ -5,6 +5,7 @@ import { k3sSites } from '../net/k3s-sites';
 import { OutsideWorld } from '../net/outside-world';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
+import { createNodeEnvironment, type NodeEnvironment } from '../kubelet/node-environment';
 import { GuestContainer } from './guest-container';
 import { GuestFaultPlan, type GuestFaults } from './guest-faults';
 import { generateHostKeys } from './host-keys';
@@ -32,8 +33,9 @@ export function k3sInternet(mode: OutsideWorld['mode'] = 'online', channels = ne
 }
 
 /** The LXC guests behind the emulated Proxmox node: root filesystems, SSH servers, systemd and the k3s agent. */
-export function createGuestRuntime(options: { network: VirtualNetwork; timing: LabTiming; outside?: OutsideWorld }): GuestRuntime {
+export function createGuestRuntime(options: { network: VirtualNetwork; timing: LabTiming; outside?: OutsideWorld; node?: NodeEnvironment }): GuestRuntime {
   const outside = options.outside ?? k3sInternet();
+  const node = options.node ?? createNodeEnvironment();
   const containers = new Map<number, GuestContainer>();
   const faults = new GuestFaultPlan();
   const container = (vmid: number) => {
@@ -51,7 +53,7 @@ export function createGuestRuntime(options: { network: VirtualNetwork; timing: L
       if (!template) throw new Error(`volume '${ostemplate}' does not exist`);
       const keys = generateHostKeys(config.hostname);
       const fs = await layDownRootFilesystem(template, config, keys, sshPublicKeys);
-      containers.set(config.vmid, new GuestContainer(config.vmid, template, fs, keys, { network: options.network, outside, timing: options.timing }, faults));
+      containers.set(config.vmid, new GuestContainer(config.vmid, template, fs, keys, { network: options.network, outside, timing: options.timing }, faults, node));
       const hostKeys: GuestHostKey[] = keys.map(({ type, fingerprint, publicKey }) => ({ type, fingerprint, publicKey }));
       return { hostKeys, architecture: 'amd64' };
     },

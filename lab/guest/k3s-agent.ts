@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { NODE_PASSWORD_REJECTED } from '../contracts/k3s-join';
 import { binaryRelease } from '../net/k3s-release-assets';
 import { k3sRelease } from '../net/k3s-releases';
+import { caBundleHash } from '../pki/certificates';
 import { abortableDelay } from './abortable-delay';
 import { guestAddress, type GuestView } from './guest-view';
 import { importAgentImages } from './image-import';
@@ -24,13 +25,16 @@ interface JoinToken {
   password: string;
 }
 
-/** K10<sha256 of the CA bundle>::<user>:<password> (secure) or a bare password (no CA pinning). */
+/**
+ * K10<sha256 of the CA bundle>::<user>:<password> (secure) or a bare password (no CA pinning). The agent always
+ * authenticates as `node`, whatever user the token names (pkg/agent/config: clientaccess.WithUser("node")).
+ */
 export function parseJoinToken(token: string): JoinToken {
   const secure = /^K10([0-9a-f]{64})::(.*)$/.exec(token);
   if (!secure) return { username: 'node', password: token };
   const credentials = secure[2];
   const at = credentials.indexOf(':');
-  return at < 0 ? { caHash: secure[1], username: 'node', password: credentials } : { caHash: secure[1], username: credentials.slice(0, at), password: credentials.slice(at + 1) };
+  return { caHash: secure[1], username: 'node', password: at < 0 ? credentials : credentials.slice(at + 1) };
 }
 
 /**
@@ -102,7 +106,7 @@ export function k3sAgentProgram(view: GuestView): ServiceProgram {
     const api = new KubeApi(view.network, { server, ...credentials });
     const osImage = osReleaseValue(view.template.osRelease, 'PRETTY_NAME') ?? 'Linux';
     const logger: AgentLogger = { info: (message) => log('info', message), klog: (severity, source, message) => journal(klogLine(severity, pid, source, message)) };
-    const kubelet = new Kubelet(view, api, nodeName, osImage, signal, logger, maxPods, version);
+    const kubelet = new Kubelet(view, api, nodeName, osImage, signal, logger, maxPods, version, environment);
     await kubelet.run(() => {
       log('info', 'k3s agent is up and running');
       notifyReady();
@@ -166,7 +170,8 @@ async function retrieveAgentConfig(
     if (!signal.aborted) log('error', `failed to get CA certs: Get "${server}/cacerts": ${(error as Error).message}`);
     return undefined;
   }
-  const actual = createHash('sha256').update(ca).digest('hex');
+  // k3s's hashCA: the bytes for one certificate, the root's DER for a bundle (pkg/clientaccess/token.go).
+  const actual = caBundleHash(ca);
   if (token.caHash && token.caHash !== actual) {
     log('error', `token CA hash does not match the Cluster CA certificate hash: ${token.caHash} != ${actual}`);
     return undefined;

@@ -1,34 +1,45 @@
-import { AVAILABLE_IMAGES } from '../contracts/k3s-join';
 import { fullImageName } from './container-images';
 
-/**
- * The public registries (Docker Hub, registry.k8s.io) as every node's containerd reaches them. They sit outside any
- * one lab server, so the outage switch is process-wide: whichever kubelet pulls (the server's own, or a guest
- * worker's) reads the same state. Each server arms it under its own token, so stopping one server cannot end
- * another's outage.
- */
-const outages = new Set<object>();
-
-export const registryOutage = {
-  begin(owner: object): void {
-    outages.add(owner);
-  },
-  end(owner: object): void {
-    outages.delete(owner);
-  },
-  get active(): boolean {
-    return outages.size > 0;
-  },
-};
+/** Images the lab's registries hold by default; pulling anything else fails as a missing image does. */
+export const PUBLISHED_IMAGES = [
+  'nginx:alpine', 'nginx:latest', 'nginx', 'docker.io/library/nginx:alpine', 'busybox', 'busybox:latest',
+  'registry.k8s.io/pause:3.10',
+  // What k3s v1.34 pulls from docker.io for its add-ons (k3s-io/k3s scripts/airgap/image-list.txt).
+  'rancher/klipper-helm:v0.9.12-build20251215', 'rancher/klipper-lb:v0.4.13', 'rancher/local-path-provisioner:v0.0.32',
+  'rancher/mirrored-coredns-coredns:1.13.1', 'rancher/mirrored-library-busybox:1.37.0', 'rancher/mirrored-library-traefik:3.5.1',
+  'rancher/mirrored-metrics-server:v0.8.0', 'rancher/mirrored-pause:3.6',
+];
 
 /**
- * containerd's error for pulling `image` right now, as the kubelet reports it (event "Failed to pull image ...",
- * waiting message of ErrImagePull), or undefined when the pull succeeds.
+ * The public registries (Docker Hub, registry.k8s.io) as every node of one lab reaches them: one per lab, handed to
+ * the k3s server's kubelet and to every guest's, so an outage is seen by whichever kubelet pulls.
  */
-export function imagePullError(image: string): string | undefined {
-  if (outages.size > 0) return registryUnreachableError(image);
-  const wanted = fullImageName(image);
-  return AVAILABLE_IMAGES.some((known) => fullImageName(known) === wanted) ? undefined : imageNotFoundError(image);
+export class ImageRegistry {
+  private reachable = true;
+  private readonly images: Set<string>;
+
+  /** `images`: what the registries hold; pulling anything else fails as a missing image does. */
+  constructor(images: readonly string[] = PUBLISHED_IMAGES) {
+    this.images = new Set(images.map(fullImageName));
+  }
+
+  /** Lab fault: from now on no node resolves the registries' hosts (DNS fails), until set back. */
+  setReachable(reachable: boolean): void {
+    this.reachable = reachable;
+  }
+
+  get isReachable(): boolean {
+    return this.reachable;
+  }
+
+  /**
+   * containerd's error for pulling `image` right now, as the kubelet reports it (event "Failed to pull image ...",
+   * waiting message of ErrImagePull), or undefined when the pull succeeds.
+   */
+  pullError(image: string): string | undefined {
+    if (!this.reachable) return registryUnreachableError(image);
+    return this.images.has(fullImageName(image)) ? undefined : imageNotFoundError(image);
+  }
 }
 
 /**

@@ -78,6 +78,19 @@ describe('an air-gapped worker (INSTALL_K3S_SKIP_DOWNLOAD=true, images in /var/l
     assert.match(containerdPullFailure(view, {}, 'nginx:alpine')!, /lookup registry-1\.docker\.io: Try again$/);
   });
 
+  it('starts ServiceLB\'s pod from the imported klipper-lb without a pull, and an image it lacks fails as containerd fails offline (lookup ...: Try again)', async () => {
+    const svclb = await eventually('svclb pod Running on the worker', () => k3s.store.list('pods', 'kube-system')
+      .find((pod) => pod.spec?.nodeName === 'k3s-worker-01' && pod.metadata.name.startsWith('svclb-traefik-') && pod.status?.phase === 'Running'));
+    const events = k3s.store.list('events', 'kube-system').filter((e: any) => e.involvedObject.uid === svclb.metadata.uid).map((e: any) => `${e.reason}: ${e.message}`);
+    assert.ok(events.includes('Pulled: Container image "rancher/klipper-lb:v0.4.13" already present on machine'), events.join('\n'));
+    k3s.store.create('pods', { metadata: { name: 'web', namespace: 'default' }, spec: { nodeName: 'k3s-worker-01', containers: [{ name: 'nginx', image: 'nginx:alpine' }] } });
+    const waiting = await eventually('pod web ErrImagePull', () => {
+      const state = (k3s.store.get('pods', 'default', 'web') as any)?.status?.containerStatuses?.[0]?.state?.waiting;
+      return state?.reason === 'ErrImagePull' ? state : undefined;
+    });
+    assert.match(waiting.message, /Head "https:\/\/registry-1\.docker\.io\/v2\/library\/nginx\/manifests\/alpine": dial tcp: lookup registry-1\.docker\.io: Try again$/);
+  });
+
   it('logs an archive it cannot read and goes on (k3s preloadImages: "Error encountered while importing")', async () => {
     await lab.runtime.exec(102, 'echo junk > /var/lib/rancher/k3s/agent/images/broken.tar.zst && systemctl restart k3s-agent');
     const journal = (await lab.runtime.exec(102, 'journalctl -u k3s-agent --no-pager')).stdout;

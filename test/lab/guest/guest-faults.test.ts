@@ -145,14 +145,19 @@ describe('guest faults (GuestRuntime.faults)', () => {
   });
 
   describe('kubeletStopsPosting', () => {
-    it('posts Ready once, then goes silent until the controller marks the Node Unknown "Kubelet stopped posting node status."; SSH keeps working', async () => {
+    it('posts Ready once, then renews no Lease and posts no status until the controller marks the Node Unknown "Kubelet stopped posting node status."; SSH keeps working', async () => {
       fingerprints = await bootWorker(lab);
       lab.runtime.faults.kubeletStopsPosting();
       assert.equal((await lab.runtime.exec(102, install(k3s))).exitCode, 0);
-      await nodeWhen(k3s, (node) => ready(node)?.status === 'True', 'Ready');
+      const readyNode = await nodeWhen(k3s, (node) => ready(node)?.status === 'True', 'Ready');
+      const lease = k3s.store.get('leases', 'kube-node-lease', NODE)!;
+      assert.deepEqual(lease.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Node', name: NODE, uid: readyNode.metadata.uid }]);
       const unknown = await nodeWhen(k3s, (node) => ready(node)?.status === 'Unknown', 'Unknown');
       assert.equal(ready(unknown).reason, 'NodeStatusUnknown');
       assert.equal(ready(unknown).message, 'Kubelet stopped posting node status.');
+      // The controller judged by the Lease: its last renewal is older than the grace period (2 s at scale 0).
+      const lastRenewal = Date.parse(k3s.store.get('leases', 'kube-node-lease', NODE)!.spec.renewTime);
+      assert.ok(Date.now() - lastRenewal >= 1_900, `Lease renewed ${Date.now() - lastRenewal} ms ago`);
 
       const ssh = await connect();
       try {

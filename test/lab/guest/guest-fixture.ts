@@ -6,6 +6,7 @@ import { createGuestRuntime, type GuestRuntime } from '../../../lab/guest';
 import { generateParsableKeyPair } from '../../../lab/guest/host-keys';
 import { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { LabTiming } from '../../../lab/timing';
+import { createNodeEnvironment, type NodeEnvironment } from '../../../lab/kubelet/node-environment';
 
 export const UBUNTU_2204 = 'local:vztmpl/ubuntu-22.04-standard_22.04-1_amd64.tar.zst';
 
@@ -37,6 +38,8 @@ export function workerConfig(overrides: Partial<LxcGuestConfig> = {}): LxcGuestC
 export interface Lab {
   network: VirtualNetwork;
   timing: LabTiming;
+  /** The registries and kubelet directory the guests share with a k3s server started with `node: lab.node`. */
+  node: NodeEnvironment;
   runtime: GuestRuntime;
   clientKey: { private: string; public: string };
 }
@@ -44,7 +47,8 @@ export interface Lab {
 export function newLab(): Lab {
   const network = new VirtualNetwork();
   const timing = new LabTiming(0);
-  return { network, timing, runtime: createGuestRuntime({ network, timing }), clientKey: generateParsableKeyPair(() => utils.generateKeyPairSync('ed25519', { comment: 'suite@ci' })) };
+  const node = createNodeEnvironment();
+  return { network, timing, node, runtime: createGuestRuntime({ network, timing, node }), clientKey: generateParsableKeyPair(() => utils.generateKeyPairSync('ed25519', { comment: 'suite@ci' })) };
 }
 
 /** Creates and boots a worker; returns the host key fingerprints vzcreate reported. */

@@ -10,7 +10,8 @@ import { workerConfig } from './guest-fixture';
 describe('what the guest reads from its inputs', () => {
   it('splits a secure k3s token into CA hash, user and password (k3s pkg/clientaccess/token.go)', () => {
     const hash = 'a'.repeat(64);
-    assert.deepEqual(parseJoinToken(`K10${hash}::server:pw`), { caHash: hash, username: 'server', password: 'pw' });
+    // The agent authenticates as `node` whatever the token names (pkg/agent/config: clientaccess.WithUser("node")).
+    assert.deepEqual(parseJoinToken(`K10${hash}::server:pw`), { caHash: hash, username: 'node', password: 'pw' });
     assert.deepEqual(parseJoinToken('bare-password'), { username: 'node', password: 'bare-password' });
   });
 

@@ -39,6 +39,21 @@ function watchNode(k3s: RunningK3sServer, name: string, accept: (node: any) => b
   });
 }
 
+/** GET with the server's admin identity (its kubeconfig), the body as text. */
+function adminGet(k3s: RunningK3sServer, path: string): Promise<{ status: number; body: string }> {
+  const field = (key: string) => Buffer.from(new RegExp(`${key}: (\\S+)`).exec(k3s.kubeconfig())![1], 'base64').toString();
+  return new Promise((resolve, reject) => {
+    https.get({
+      host: '127.0.0.1', port: k3s.loopbackPort, path, ca: field('certificate-authority-data'), cert: field('client-certificate-data'),
+      key: field('client-key-data'), checkServerIdentity: () => undefined,
+    }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
 const ready = (node: any) => node?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
 
 /** Runs a command over SSH and closes the channel once `until` holds, as the suite's deadline does. */
@@ -93,9 +108,12 @@ describe('k3s agent joining the lab k3s server (k3s pkg/agent, lab/contracts/k3s
   let k3s: RunningK3sServer;
   before(async () => {
     lab = newLab();
-    k3s = await startK3sServer({ network: lab.network, timing: lab.timing });
+    k3s = await startK3sServer({ network: lab.network, timing: lab.timing, node: lab.node });
   });
-  afterEach(() => destroyWorker(lab, k3s));
+  afterEach(async () => {
+    k3s.faults.clear();
+    await destroyWorker(lab, k3s);
+  });
   after(() => k3s.stop());
 
   it('installs the stable channel unpinned, reports active to systemd and registers a Node of that version that becomes Ready', async () => {
@@ -196,6 +214,29 @@ describe('k3s agent joining the lab k3s server (k3s pkg/agent, lab/contracts/k3s
     assert.equal(waiting, 'ImagePullBackOff');
   });
 
+  it('runs ServiceLB\'s pod on the joined node, klipper-lb pulled from the lab\'s registry, and serves its log (DaemonSet svclb-traefik)', async () => {
+    await bootWorker(lab);
+    assert.equal((await lab.runtime.exec(102, install(k3s.url, k3s.token))).exitCode, 0);
+    await watchNode(k3s, 'k3s-worker-01', ready);
+    const svclb = await eventually('svclb pod Running on the worker', () => k3s.store.list('pods', 'kube-system')
+      .find((pod) => pod.spec?.nodeName === 'k3s-worker-01' && pod.metadata.name.startsWith('svclb-traefik-') && pod.status?.phase === 'Running'));
+    const events = k3s.store.list('events', 'kube-system').filter((e: any) => e.involvedObject.uid === svclb.metadata.uid).map((e: any) => `${e.reason}: ${e.message}`);
+    assert.ok(events.includes('Pulling: Pulling image "rancher/klipper-lb:v0.4.13"'), events.join('\n'));
+    const log = await adminGet(k3s, `/api/v1/namespaces/kube-system/pods/${svclb.metadata.name}/log?container=lb-tcp-443`);
+    assert.equal(log.status, 200);
+    assert.match(log.body, /^\+ trap exit TERM INT\n[\s\S]*--dport 30443 -j ACCEPT\n/);
+  });
+
+  it('leaves ServiceLB\'s pod on a new worker in ImagePullBackOff while the registry is unreachable (an offline worker)', async () => {
+    k3s.faults.registryUnreachable();
+    await bootWorker(lab);
+    assert.equal((await lab.runtime.exec(102, install(k3s.url, k3s.token))).exitCode, 0);
+    await watchNode(k3s, 'k3s-worker-01', ready);
+    const waiting = await eventually('svclb pod in ImagePullBackOff', () => k3s.store.list('pods', 'kube-system')
+      .find((pod) => pod.spec?.nodeName === 'k3s-worker-01' && pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'));
+    assert.match(waiting.status.containerStatuses[0].state.waiting.message, /^Back-off pulling image "rancher\/klipper-lb:v0\.4\.13": ErrImagePull: .*lookup registry-1\.docker\.io: Try again$/);
+  });
+
   it('stops heartbeats when the container stops', async () => {
     await bootWorker(lab);
     assert.equal((await lab.runtime.exec(102, install(k3s.url, k3s.token))).exitCode, 0);
@@ -207,5 +248,25 @@ describe('k3s agent joining the lab k3s server (k3s pkg/agent, lab/contracts/k3s
     await new Promise((resolve) => setTimeout(resolve, lab.timing.period(10_000) * 3));
     assert.equal(heartbeat(), before);
     assert.ok(k3s.writes().slice(writesAfterStop).every((write: any) => !JSON.stringify(write).includes('k3s-worker-01/status')));
+  });
+});
+
+describe('an agent joining a server whose /cacerts is a custom CA bundle (--k3s-ca bundle)', () => {
+  let lab: Lab;
+  let k3s: RunningK3sServer;
+  before(async () => {
+    lab = newLab();
+    k3s = await startK3sServer({ network: lab.network, timing: lab.timing, node: lab.node, ca: 'bundle' });
+  });
+  after(async () => {
+    await lab.runtime.stopAll();
+    await k3s.stop();
+  });
+
+  it('accepts the token, whose hash is the root\'s DER, checking it as k3s\'s hashCA does, and becomes Ready', async () => {
+    await bootWorker(lab);
+    assert.equal((await lab.runtime.exec(102, install(k3s.url, k3s.token))).exitCode, 0);
+    await watchNode(k3s, 'k3s-worker-01', ready);
+    assert.doesNotMatch((await lab.runtime.exec(102, 'journalctl -u k3s-agent')).stdout, /token CA hash does not match/);
   });
 });

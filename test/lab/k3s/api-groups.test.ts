@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { RunningK3sServer } from '../../../lab/k3s';
-import { scheduleError } from '../../../lab/k3s/cron-schedule';
+import { scheduleError } from '../../../lab/k3s/resources/cron-schedule';
 import { request, useTestServer, watchUntil, type Credentials } from './lab-client';
 
 const cronJob = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -16,19 +16,30 @@ describe('API groups rbac.authorization.k8s.io/v1 and batch/v1, dry runs and fie
 
   it('lists the groups in /apis with their preferred version, and each group-version\'s resources', async () => {
     const groups = (await request(server, admin, 'GET', '/apis')).json().groups as Array<{ name: string; preferredVersion: { groupVersion: string } }>;
-    assert.deepEqual(groups.map((g) => [g.name, g.preferredVersion.groupVersion]), [['rbac.authorization.k8s.io', 'rbac.authorization.k8s.io/v1'], ['batch', 'batch/v1']]);
+    // In the order a real kube-apiserver lists them (its group priorities).
+    assert.deepEqual(groups.map((g) => [g.name, g.preferredVersion.groupVersion]), [
+      ['apps', 'apps/v1'], ['authorization.k8s.io', 'authorization.k8s.io/v1'], ['batch', 'batch/v1'], ['policy', 'policy/v1'],
+      ['rbac.authorization.k8s.io', 'rbac.authorization.k8s.io/v1'], ['coordination.k8s.io', 'coordination.k8s.io/v1'],
+    ]);
     assert.equal((await request(server, admin, 'GET', '/apis/batch')).json().kind, 'APIGroup');
     const batch = (await request(server, admin, 'GET', '/apis/batch/v1')).json();
     assert.equal(batch.groupVersion, 'batch/v1');
     assert.deepEqual(batch.resources.find((r: { name: string }) => r.name === 'cronjobs').shortNames, ['cj']);
-    const core = (await request(server, admin, 'GET', '/api/v1')).json().resources.map((r: { name: string }) => r.name);
+    const coreList = (await request(server, admin, 'GET', '/api/v1')).json().resources;
+    // Subresources of another group say so, which is how kubectl drain finds the Eviction API.
+    assert.deepEqual(coreList.find((r: { name: string }) => r.name === 'pods/eviction'), {
+      name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'],
+    });
+    const core = coreList.map((r: { name: string }) => r.name);
     assert.ok(core.includes('serviceaccounts') && core.includes('persistentvolumeclaims'));
-    assert.equal((await request(server, admin, 'GET', '/apis/apps/v1')).status, 404, 'a group the lab does not serve');
+    assert.equal((await request(server, admin, 'GET', '/apis/networking.k8s.io/v1')).status, 404, 'a group the lab does not serve');
   });
 
   it('indexes an OpenAPI v3 document per group-version, whose operations carry the group\'s kind and fieldValidation', async () => {
     const index = (await request(server, admin, 'GET', '/openapi/v3')).json().paths as Record<string, { serverRelativeURL: string }>;
-    assert.deepEqual(Object.keys(index), ['api/v1', 'apis/rbac.authorization.k8s.io/v1', 'apis/batch/v1']);
+    assert.deepEqual(Object.keys(index), [
+      'api/v1', 'apis/apps/v1', 'apis/authorization.k8s.io/v1', 'apis/batch/v1', 'apis/policy/v1', 'apis/rbac.authorization.k8s.io/v1', 'apis/coordination.k8s.io/v1',
+    ]);
     const document = (await request(server, admin, 'GET', index['apis/batch/v1'].serverRelativeURL)).json();
     const patch = document.paths['/apis/batch/v1/namespaces/{namespace}/cronjobs/{name}'].patch;
     assert.equal(patch.operationId, 'patchBatchV1NamespacedCronJob');

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { imagePullError, runPod, type PodEvent, type PodHost, type RunningK3sServer } from '../../../lab/k3s';
-import { registryOutage } from '../../../lab/registry/image-registry';
-import type { KubeObject } from '../../../lab/k3s/kube-object';
+import type { RunningK3sServer } from '../../../lab/k3s';
+import { runPod, type PodEvent, type PodHost } from '../../../lab/kubelet/pod-lifecycle';
+import { ImageRegistry } from '../../../lab/registry/image-registry';
+import { ContainerLogs } from '../../../lab/kubelet/container-logs';
+import type { KubeObject } from '../../../lab/contracts/kube-object';
 import { LabTiming } from '../../../lab/timing';
 import { nginxPod, request, useTestServer, watchUntil, type Credentials } from './lab-client';
 
@@ -23,15 +25,15 @@ describe('faults.registryUnreachable: image pulls fail as containerd\'s do when 
   afterEach(() => server.faults.clear());
 
   it('is inert until armed', () => {
-    assert.equal(imagePullError('nginx:alpine'), undefined);
-    assert.match(imagePullError('ngnix:alpine')!, /^rpc error: code = NotFound desc = /);
+    assert.equal(server.registry.pullError('nginx:alpine'), undefined);
+    assert.match(server.registry.pullError('ngnix:alpine')!, /^rpc error: code = NotFound desc = /);
   });
 
   it('names the registry host and manifest URL containerd asks for', () => {
     server.faults.registryUnreachable();
-    assert.equal(imagePullError('busybox'), UNREACHABLE_BUSYBOX);
-    assert.match(imagePullError('registry.k8s.io/pause:3.10')!, /Head "https:\/\/registry\.k8s\.io\/v2\/pause\/manifests\/3\.10": dial tcp: lookup registry\.k8s\.io: Try again$/);
-    assert.match(imagePullError('nginx@sha256:abc')!, /Head "https:\/\/registry-1\.docker\.io\/v2\/library\/nginx\/manifests\/sha256:abc"/);
+    assert.equal(server.registry.pullError('busybox'), UNREACHABLE_BUSYBOX);
+    assert.match(server.registry.pullError('registry.k8s.io/pause:3.10')!, /Head "https:\/\/registry\.k8s\.io\/v2\/pause\/manifests\/3\.10": dial tcp: lookup registry\.k8s\.io: Try again$/);
+    assert.match(server.registry.pullError('nginx@sha256:abc')!, /Head "https:\/\/registry-1\.docker\.io\/v2\/library\/nginx\/manifests\/sha256:abc"/);
   });
 
   it('leaves the server\'s pod in ErrImagePull, then ImagePullBackOff, with the kubelet\'s Failed and BackOff events', async () => {
@@ -71,20 +73,21 @@ describe('faults.registryUnreachable: image pulls fail as containerd\'s do when 
     const from = server.store.resourceVersion;
     // The server's kube-system images are in its containerd store, as on a real node.
     await request(server, admin, 'POST', '/api/v1/namespaces/default/pods', {
-      body: nginxPod('cached', { containers: [{ name: 'dns', image: 'rancher/mirrored-coredns-coredns:1.12.3' }] }),
+      body: nginxPod('cached', { containers: [{ name: 'dns', image: 'rancher/mirrored-coredns-coredns:1.13.1' }] }),
     });
     await watchUntil(server, admin, `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${from}`,
       (e) => e.object.metadata.name === 'cached' && e.object.status?.phase === 'Running');
-    assert.ok((await eventLines(server, admin, 'cached')).includes('Normal Pulled: Container image "rancher/mirrored-coredns-coredns:1.12.3" already present on machine'));
+    assert.ok((await eventLines(server, admin, 'cached')).includes('Normal Pulled: Container image "rancher/mirrored-coredns-coredns:1.13.1" already present on machine'));
   });
 
-  it('applies to any node\'s kubelet running the shared pod lifecycle, not only the server\'s', async () => {
+  it('applies to any node\'s kubelet running the shared pod lifecycle (lab/kubelet) with the lab\'s registry, not only the server\'s', async () => {
     server.faults.registryUnreachable();
     const events: PodEvent[] = [];
     const controller = new AbortController();
     const backOff = new Promise<void>((resolve) => {
       const host: PodHost = {
-        nodeName: 'k3s-worker-01', hostIp: '192.168.2.21', timing: new LabTiming(0), pulledImages: new Set(),
+        nodeName: 'k3s-worker-01', hostIp: '192.168.2.21', timing: new LabTiming(0), registry: server.registry, pulledImages: new Set(),
+        containerLogs: new ContainerLogs(), kernelRelease: '6.8.12-9-pve', cpus: 2,
         allocatePodIp: () => '10.42.1.2',
         patchPodStatus: async () => undefined,
         recordEvent: async (_pod, event) => {
@@ -102,12 +105,10 @@ describe('faults.registryUnreachable: image pulls fail as containerd\'s do when 
       && e.message.endsWith('dial tcp: lookup registry-1.docker.io: Try again')), JSON.stringify(events));
   });
 
-  it('keeps an outage begun by one server when another ends its own', () => {
-    const [first, second] = [{}, {}];
-    registryOutage.begin(first);
-    registryOutage.end(second);
-    assert.equal(registryOutage.active, true);
-    registryOutage.end(first);
-    assert.equal(registryOutage.active, false);
+  it('belongs to one lab: another lab\'s registry still serves while this one is unreachable', () => {
+    server.faults.registryUnreachable();
+    const other = new ImageRegistry();
+    assert.equal(other.pullError('nginx:alpine'), undefined);
+    assert.match(server.registry.pullError('nginx:alpine')!, /Try again$/);
   });
 });

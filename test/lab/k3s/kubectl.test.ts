@@ -53,12 +53,31 @@ describe('the real kubectl v1.34 against the emulated k3s server', { skip: kubec
     assert.deepEqual(worker.slice(5), ['192.168.2.21', '<none>', 'Ubuntu 22.04.5 LTS', '6.8.12-9-pve', 'containerd://2.1.5-k3s1']);
   });
 
-  it('get pods -A -o wide: the seeded kube-system pods in name order, with IP and NODE', async () => {
-    const [header, ...rows] = lines(await ok('get', 'pods', '-A', '-o', 'wide')).map(columns);
+  it('get lease -n kube-node-lease: NAME HOLDER AGE, one Lease per node held by its kubelet (coordination.k8s.io/v1)', async () => {
+    const [header, ...rows] = lines(await ok('get', 'lease', '-n', 'kube-node-lease')).map(columns);
+    assert.deepEqual(header, ['NAME', 'HOLDER', 'AGE']);
+    assert.deepEqual(rows.map((row) => row.slice(0, 2)), [['k3s-master', 'k3s-master']]);
+  });
+
+  it('describe node: a Lease section with HolderIdentity, AcquireTime <unset> and a RenewTime seconds old', async () => {
+    const text = await ok('describe', 'node', 'k3s-master');
+    const section = /Lease:\n  HolderIdentity:  (\S+)\n  AcquireTime:     (\S+)\n  RenewTime:       (.+)\n/.exec(text);
+    assert.ok(section, text);
+    assert.deepEqual([section[1], section[2]], ['k3s-master', '<unset>']);
+    assert.ok(Date.now() - Date.parse(section[3]) < 60_000, `RenewTime ${section[3]}`);
+  });
+
+  it('get pods -A -o wide: k3s\'s kube-system pods in name order, with IP and NODE, and the svclb pod of the joined agent', async () => {
+    const [header, ...all] = lines(await ok('get', 'pods', '-A', '-o', 'wide')).map(columns);
     assert.deepEqual(header, ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
+    const names = all.map((row) => row[1]);
+    assert.deepEqual(names, [...names].sort());
+    // The agent here runs no kubelet: ServiceLB's pod is placed on it and stays Pending.
+    const onAgent = all.filter((row) => row[7] === 'k3s-worker-01');
+    assert.deepEqual(onAgent.map((row) => [row[1].replace(/-[a-z0-9]{8}-[a-z0-9]{5}$/, ''), row[2], row[3]]), [['svclb-traefik', '0/2', 'Pending']]);
+    const rows = all.filter((row) => row[7] === 'k3s-master');
     assert.equal(rows.length, 7);
-    assert.ok(rows.every((row) => row[0] === 'kube-system' && row[7] === 'k3s-master' && row[8] === '<none>' && row[9] === '<none>'));
-    const names = rows.map((row) => row[1]);
+    assert.ok(rows.every((row) => row[0] === 'kube-system' && row[8] === '<none>' && row[9] === '<none>'));
     assert.deepEqual(names, [...names].sort());
     const coredns = rows.find((row) => row[1].startsWith('coredns-'))!;
     assert.deepEqual([coredns[2], coredns[3], coredns[4]], ['1/1', 'Running', '0']);

@@ -4,8 +4,8 @@ import { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { LabTiming } from '../../../lab/timing';
 import { startK3sServer, type RunningK3sServer } from '../../../lab/k3s';
 import { CONTAINERD_VERSION, K3S_VERSION } from '../../../lab/contracts/k3s-join';
-import { kubeTime } from '../../../lab/k3s/kube-object';
-import { healthyNodeConditions } from '../../../lab/k3s/server-node';
+import { kubeTime } from '../../../lab/contracts/kube-object';
+import { healthyNodeConditions } from '../../../lab/k3s/server/server-node';
 
 /**
  * A server for the enclosing describe: started before its tests (handed to `started`, with the admin identity) and
@@ -154,7 +154,8 @@ export async function joinAgentNode(server: RunningK3sServer, network: VirtualNe
     key: body.match(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n/)![0],
   };
   const since = kubeTime();
-  const capacity = { cpu: '2', memory: '2048Mi', pods: '110' };
+  // The story's worker: 4 vCPU, 8 GB.
+  const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
   const created = await request(server, kubelet, 'POST', '/api/v1/nodes', {
     body: {
       apiVersion: 'v1', kind: 'Node',

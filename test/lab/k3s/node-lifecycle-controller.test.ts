@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NodeLifecycleController, readinessTaints } from '../../../lab/k3s/node-lifecycle-controller';
-import { ObjectStore, type StoreEvent } from '../../../lab/k3s/object-store';
-import { healthyNodeConditions } from '../../../lab/k3s/server-node';
+import { NodeLifecycleController, readinessTaints } from '../../../lab/k3s/controllers/node-lifecycle-controller';
+import { ObjectStore, type StoreEvent } from '../../../lab/k3s/apiserver/object-store';
+import { healthyNodeConditions } from '../../../lab/k3s/server/server-node';
 import { LabTiming } from '../../../lab/timing';
 
 function waitForNode(store: ObjectStore, accept: (node: any) => boolean, deadlineMs: number): Promise<any> {

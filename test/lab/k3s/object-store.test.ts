@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ObjectStore, type StoreEvent } from '../../../lab/k3s/object-store';
-import { ApiError } from '../../../lab/k3s/status-errors';
+import { ObjectStore, type StoreEvent } from '../../../lab/k3s/apiserver/object-store';
+import { ApiError } from '../../../lab/k3s/apiserver/status-errors';
 
 const configMap = (name: string, data: Record<string, string> = {}) => ({ metadata: { name, namespace: 'default' }, data });
 

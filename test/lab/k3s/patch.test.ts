@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyPatch } from '../../../lab/k3s/patch';
-import { ApiError } from '../../../lab/k3s/status-errors';
+import { applyPatch } from '../../../lab/k3s/apiserver/patch';
+import { ApiError } from '../../../lab/k3s/apiserver/status-errors';
 
 const node = () => ({
   metadata: { name: 'n', labels: { a: '1', b: '2' } },

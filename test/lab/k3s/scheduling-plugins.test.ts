@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { filterNode, nodeUsage, scoreNode, tolerates, unschedulableMessage } from '../../../lab/k3s/scheduling-plugins';
-import { healthyNodeConditions } from '../../../lab/k3s/server-node';
-import { parseQuantity } from '../../../lab/k3s/quantities';
+import {
+  clusterImages, filterNode, imageLocalityScore, nodeUsage, resourceScores, SCORE_WEIGHTS, scoreNode, tolerates, totalScores, unschedulableMessage,
+} from '../../../lab/k3s/controllers/scheduling-plugins';
+import { healthyNodeConditions } from '../../../lab/k3s/server/server-node';
+import { parseQuantity } from '../../../lab/k3s/apiserver/quantities';
 
 const node = (name: string, cpu: string, memory: string, extra: Record<string, any> = {}) => ({
   metadata: { name, labels: { 'kubernetes.io/hostname': name, ...extra.labels } },
@@ -53,7 +55,8 @@ describe('scheduling plugins (kube-scheduler default profile)', () => {
     const busy = node('busy', '4', '8Gi');
     const idle = node('idle', '2', '2Gi');
     const systemPods = Array.from({ length: 5 }, () => ({ ...pod({ nodeName: 'busy' }), status: { phase: 'Running' } }));
-    assert.ok(scoreNode(pod(), idle, nodeUsage(idle, [])) > scoreNode(pod(), busy, nodeUsage(busy, systemPods)));
+    const total = (node: any, pods: any[]) => totalScores([scoreNode(pod(), node, nodeUsage(node, pods))])[0];
+    assert.ok(total(idle, []) > total(busy, systemPods));
   });
 
   it('writes FailedScheduling as kube-scheduler 1.34 does: sorted histogram, DRA note, preemption verdicts', () => {
@@ -64,5 +67,40 @@ describe('scheduling plugins (kube-scheduler default profile)', () => {
       + 'no new claims to deallocate, preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.');
     assert.equal(unschedulableMessage(3, Array.from({ length: 3 }, () => ({ reasons: ["node(s) didn't match Pod's node affinity/selector"], resolvable: false }))),
       "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.");
+  });
+});
+
+describe('scores of the default profile (NodeResourcesFit, BalancedAllocation, ImageLocality, TaintToleration)', () => {
+  const images = (nodes: any[]) => clusterImages(nodes);
+  const withImages = (base: any, list: Array<{ names: string[]; sizeBytes: number }>) => ({ ...base, status: { ...base.status, images: list } });
+
+  it('weighs TaintToleration 3, NodeResourcesFit 1, BalancedAllocation 1, ImageLocality 1 (default_plugins.go getDefaultPlugins)', () => {
+    assert.deepEqual(SCORE_WEIGHTS, { TaintToleration: 3, NodeResourcesFit: 1, NodeResourcesBalancedAllocation: 1, ImageLocality: 1 });
+  });
+
+  it('LeastAllocated and BalancedAllocation count the incoming pod with the 100m / 200Mi non-zero defaults', () => {
+    const idle = node('w', '4', '8Gi');
+    // 100m of 4000m and 200Mi of 8Gi: free 97.5 % and 97.5 %, fractions 0.025 and 0.0244.
+    assert.deepEqual(resourceScores(pod(), idle, nodeUsage(idle, [])), { NodeResourcesFit: 97, NodeResourcesBalancedAllocation: 99 });
+  });
+
+  it('gives ImageLocality nothing below 23 MB, and matches image names literally: nginx:alpine is not docker.io/library/nginx:alpine (the plugin\'s TODO)', () => {
+    const big = { names: ['docker.io/library/app@sha256:1', 'docker.io/library/app:v1'], sizeBytes: 523 * 1024 * 1024 };
+    const small = { names: ['docker.io/library/nginx:alpine'], sizeBytes: 20 * 1024 * 1024 };
+    const holder = withImages(node('a', '4', '8Gi'), [big, small]);
+    const other = node('b', '4', '8Gi');
+    const cluster = images([holder, other]);
+    const wants = (image: string) => pod({ containers: [{ name: 'c', image }] });
+    // 523 MB on one of two nodes: 261.5 MB scaled into [23 MB, 1000 MB] -> 24.
+    assert.equal(imageLocalityScore(wants('docker.io/library/app:v1'), cluster), 24);
+    assert.equal(imageLocalityScore(wants('app:v1'), cluster), 0);
+    assert.equal(imageLocalityScore(wants('docker.io/library/nginx:alpine'), cluster), 0);
+  });
+
+  it('prefers nodes with fewer untolerated PreferNoSchedule taints (TaintToleration, reverse-normalized)', () => {
+    const plain = node('a', '4', '8Gi');
+    const soft = node('b', '4', '8Gi', { taints: [{ key: 'maintenance', effect: 'PreferNoSchedule' }] });
+    const [a, b] = totalScores([scoreNode(pod(), plain, nodeUsage(plain, [])), scoreNode(pod(), soft, nodeUsage(soft, []))]);
+    assert.equal(a - b, 300);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fieldSelector, labelSelector } from '../../../lab/k3s/selectors';
-import { ApiError } from '../../../lab/k3s/status-errors';
+import { fieldSelector, labelSelector } from '../../../lab/k3s/apiserver/selectors';
+import { ApiError } from '../../../lab/k3s/apiserver/status-errors';
 
 const pod = (labels: Record<string, string>, nodeName = '', phase = 'Running') =>
   ({ metadata: { name: 'p', namespace: 'default', labels }, spec: { nodeName }, status: { phase } });

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes, scryptSync } from 'node:crypto';
+import { createHash, randomBytes, scryptSync, X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { nodePasswordSecretName } from '../../../lab/contracts/k3s-join';
-import type { RunningK3sServer } from '../../../lab/k3s';
-import { healthyNodeConditions } from '../../../lab/k3s/server-node';
-import type { VirtualNetwork } from '../../../lab/net/virtual-network';
+import { startK3sServer, type RunningK3sServer } from '../../../lab/k3s';
+import { caBundleHash } from '../../../lab/pki/certificates';
+import { ObjectStore } from '../../../lab/k3s/apiserver/object-store';
+import { NodePasswordController } from '../../../lab/k3s/server/node-password-controller';
+import { LabTiming } from '../../../lab/timing';
+import { healthyNodeConditions } from '../../../lab/k3s/server/server-node';
+import { VirtualNetwork } from '../../../lab/net/virtual-network';
 import { adminCredentials, nginxPod, request, startTestServer, watchUntil, type Credentials } from './lab-client';
 
 /** GET on the server's virtual address, as an agent does over the lab network. */
@@ -33,7 +37,8 @@ function k3sHash(password: string): string {
 }
 
 function workerNode(name: string, ready: boolean) {
-  const capacity = { cpu: '2', memory: '2048Mi', pods: '110' };
+  // The story's worker: 4 vCPU, 8 GB.
+  const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
   const conditions = healthyNodeConditions();
   if (!ready) Object.assign(conditions[3], { status: 'False', reason: 'KubeletNotReady', message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized' });
   return {
@@ -83,6 +88,41 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
     assert.deepEqual(JSON.parse(response.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'not authorized', reason: 'Unauthorized', code: 401 });
   });
 
+  describe('GET /v1-k3s/readyz, read-only behind the role check of an agent\'s bootstrap (pkg/server/handlers/router.go, auth.HasRole k3s:agent)', () => {
+    const readyz = (auth?: string) => agentGet(network, `${server.url}/v1-k3s/readyz`, { ca: server.caBundlePem, ...(auth ? { auth } : {}) });
+    const status = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+
+    it('answers 200 "ok" to node:<password>, the user every agent authenticates as (clientaccess.WithUser("node"))', async () => {
+      const response = await readyz(`node:${password()}`);
+      assert.deepEqual([response.status, response.body], [200, 'ok']);
+    });
+
+    it('answers 403 "forbidden" without credentials', async () => {
+      const response = await readyz();
+      assert.equal(response.status, 403);
+      assert.deepEqual(JSON.parse(response.body), status(403, 'Forbidden', 'forbidden'));
+    });
+
+    it('answers 401 "not authorized" to a wrong password (basic auth error: not authorized)', async () => {
+      const response = await readyz('node:not-the-password');
+      assert.equal(response.status, 401);
+      assert.deepEqual(JSON.parse(response.body), status(401, 'Unauthorized', 'not authorized'));
+    });
+
+    it('answers 403 "forbidden" to server:<password>: the server user is in k3s:server, not k3s:agent', async () => {
+      const response = await readyz(`server:${password()}`);
+      assert.equal(response.status, 403);
+      assert.deepEqual(JSON.parse(response.body), status(403, 'Forbidden', 'forbidden'));
+    });
+
+    it('serves the other read-only routes of that router the same way: server-ca.crt, client-ca.crt, apiservers', async () => {
+      const get = (path: string) => agentGet(network, `${server.url}${path}`, { ca: server.caBundlePem, auth: `node:${password()}` });
+      assert.equal((await get('/v1-k3s/server-ca.crt')).body, server.caBundlePem);
+      assert.match((await get('/v1-k3s/client-ca.crt')).body, /^-----BEGIN CERTIFICATE-----/);
+      assert.deepEqual(JSON.parse((await get('/v1-k3s/apiservers')).body), ['192.168.2.20:6443']);
+    });
+  });
+
   it('issues a kubelet client certificate for a bare-password token and records the node password secret', async () => {
     const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
       ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'p1' },
@@ -99,7 +139,7 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
 
   it('rejects the same hostname with another node password: 403 Status "unable to verify password ... hash does not match" (k3s pkg/nodepassword)', async () => {
     const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
-      ca: server.caBundlePem, auth: `server:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'other' },
+      ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'other' },
     });
     assert.equal(response.status, 403);
     assert.equal(response.contentType, 'application/json');
@@ -117,7 +157,7 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
     });
     assert.equal(created.status, 201, created.body);
     const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
-      ca: server.caBundlePem, auth: `server:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-02', 'K3s-Node-Password': 'the-new-machine' },
+      ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-02', 'K3s-Node-Password': 'the-new-machine' },
     });
     assert.equal(response.status, 403);
     assert.equal(JSON.parse(response.body).message, 'unable to verify password for node k3s-worker-02: hash does not match');
@@ -191,14 +231,83 @@ describe('agent join over the k3s supervisor protocol (lab/contracts/k3s-join.ts
     assert.equal((await request(server, admin, 'GET', '/api/v1/namespaces/default/pods/web')).status, 404);
   });
 
-  it('forgets the node password when the Node is deleted, so the hostname can join again (k3s node controller)', async () => {
+  it('gives the node-password secret an ownerReference to its Node, and rejects a new machine under that hostname while the Node exists (pkg/nodepassword controller.go onChangeNode)', async () => {
+    const node = server.store.get('nodes', undefined, 'k3s-worker-01')!;
+    const { match } = await watchUntil(server, admin, `/api/v1/namespaces/kube-system/secrets?watch=true&fieldSelector=metadata.name%3D${nodePasswordSecretName('k3s-worker-01')}`,
+      (e) => (e.object.metadata.ownerReferences ?? []).length > 0);
+    assert.deepEqual(match.object.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Node', name: 'k3s-worker-01', uid: node.metadata.uid }]);
+    const rebuilt = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
+      ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'a-new-container' },
+    });
+    assert.equal(rebuilt.status, 403);
+    assert.equal(JSON.parse(rebuilt.body).message, 'unable to verify password for node k3s-worker-01: hash does not match');
+  });
+
+  it('forgets the node password when the Node is deleted (garbage collector, through the ownerReference), so the hostname can join again', async () => {
     const from = server.store.resourceVersion;
     await request(server, admin, 'DELETE', '/api/v1/nodes/k3s-worker-01');
     await watchUntil(server, admin, `/api/v1/namespaces/kube-system/secrets?watch=true&resourceVersion=${from}`,
       (e) => e.type === 'DELETED' && e.object.metadata.name === nodePasswordSecretName('k3s-worker-01'));
     const rejoin = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
-      ca: server.caBundlePem, auth: `server:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'new' },
+      ca: server.caBundlePem, auth: `node:${password()}`, headers: { 'K3s-Node-Name': 'k3s-worker-01', 'K3s-Node-Password': 'new' },
     });
     assert.equal(rejoin.status, 200);
+  });
+});
+
+describe('orphaned node-password secrets (pkg/nodepassword controller.go sync, MinOrphanSecretAge 10 minutes)', () => {
+  it('deletes a node-password secret whose machine never registered a Node once it is 10 minutes old (scaled, never under 30 s), and keeps younger ones and those of existing Nodes', () => {
+    const store = new ObjectStore();
+    const secret = (node: string) => ({ metadata: { name: nodePasswordSecretName(node), namespace: 'kube-system' }, type: 'k3s.cattle.io/node-password', data: { hash: '' } });
+    store.create('secrets', secret('never-joined'));
+    store.create('secrets', secret('k3s-worker-01'));
+    store.create('nodes', { metadata: { name: 'k3s-worker-01' } });
+    let later = 0;
+    const controller = new NodePasswordController(store, new LabTiming(0), () => Date.now() + later);
+    try {
+      later = 29_000;
+      controller.collectOrphans();
+      assert.ok(store.get('secrets', 'kube-system', nodePasswordSecretName('never-joined')), 'younger than the (floored) age: kept');
+      later = 31_000;
+      controller.collectOrphans();
+      assert.equal(store.get('secrets', 'kube-system', nodePasswordSecretName('never-joined')), undefined);
+      assert.ok(store.get('secrets', 'kube-system', nodePasswordSecretName('k3s-worker-01')), 'its Node exists: kept');
+    } finally {
+      controller.stop();
+    }
+  });
+});
+
+describe('a custom CA bundle at /cacerts (--k3s-ca bundle, as after k3s certificate rotate-ca with a custom CA)', () => {
+  let server: RunningK3sServer;
+  let network: VirtualNetwork;
+  before(async () => {
+    network = new VirtualNetwork();
+    server = await startK3sServer({ network, timing: new LabTiming(0), ca: 'bundle' });
+  });
+  after(() => server.stop());
+
+  it('serves the server CA (an intermediate) followed by its root, and pins the root\'s DER in the token (clientaccess hashCA)', async () => {
+    const response = await agentGet(network, `${server.url}/cacerts`);
+    const pems = response.body.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!;
+    assert.equal(pems.length, 2);
+    const [intermediate, root] = pems.map((pem) => new X509Certificate(pem));
+    assert.ok(intermediate.checkIssued(root) && root.checkIssued(root), 'intermediate signed by a self-signed root');
+    const [, hash] = /^K10([0-9a-f]{64})::server:/.exec(server.token)!;
+    assert.equal(hash, createHash('sha256').update(root.raw).digest('hex'));
+    assert.notEqual(hash, createHash('sha256').update(response.body).digest('hex'), 'not the hash of the bundle\'s bytes');
+  });
+
+  it('keeps the one-certificate rule for a single CA: the sha256 of the file\'s bytes', () => {
+    const single = `${server.caBundlePem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)![1]}\n`;
+    assert.equal(caBundleHash(single), createHash('sha256').update(single).digest('hex'));
+  });
+
+  it('issues a kubelet certificate over TLS verified against the bundle', async () => {
+    const password = server.token.split(':').pop()!;
+    const response = await agentGet(network, `${server.url}/v1-k3s/client-kubelet.crt`, {
+      ca: server.caBundlePem, auth: `node:${password}`, headers: { 'K3s-Node-Name': 'k3s-worker-09', 'K3s-Node-Password': 'pw' },
+    });
+    assert.equal(response.status, 200, response.body);
   });
 });
