@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { IFileSystem } from 'just-bash';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createGuestRuntime, k3sInternet } from './guest';
+import { createGuestRuntime, curlCommand, k3sInternet } from './guest';
 import { startK3sServer, type MasterSize, type ServerCaKind } from './k3s';
 import { createNodeEnvironment } from './kubelet/node-environment';
 import { writeAirgapArtifacts } from './net/airgap-artifacts';
@@ -68,10 +69,18 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
   // The registries (and the kubelets' directory) every node of this lab shares, and no other lab.
   const node = createNodeEnvironment();
   const k3s = await startK3sServer({ network, timing, node, serverIp: CONTROL_PLANE_IP, port: 6443, master: options.k3sMaster, ca: options.k3sCa });
-  const outside = k3sInternet(options.guestInternet ?? 'online', new K3sChannels(options.k3sChannels));
+  const channels = new K3sChannels(options.k3sChannels);
+  const outside = k3sInternet(options.guestInternet ?? 'online', channels);
+  // The Proxmox nodes reach the internet whatever the guests' mode (a proxy-only or air-gapped VLAN is the workers'),
+  // with Debian 12's curl 7.88.
+  const hostInternet = k3sInternet('online', channels);
   if (outside.mode === 'proxy') network.attachHost(LAB_PROXY.host);
   const guests = createGuestRuntime({ network, timing, outside, node });
-  const access = { apiTokens: [{ tokenId: API_TOKEN_ID, secret: tokenSecret }], rootAuthorizedKeys: [operatorKey.public] };
+  const access = {
+    apiTokens: [{ tokenId: API_TOKEN_ID, secret: tokenSecret }],
+    rootAuthorizedKeys: [operatorKey.public],
+    extraHostCommands: (fs: IFileSystem) => [curlCommand({ template: { curlMajor: 7 }, fs, timing, network, outside: hostInternet })],
+  };
   const proxmoxNodes =
     specs.length === 1
       ? [await startProxmoxNode({ network, timing, runtime: guests, ...access, nodeName: specs[0].name, hostIp: specs[0].hostIp, capacity: specs[0].capacity })]

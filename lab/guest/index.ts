@@ -28,6 +28,8 @@ export type GuestRuntime = ContainerRuntime & {
 export type { GuestFaults } from './guest-faults';
 
 /** The internet as k3s's installer finds it: get.k3s.io, the channel server and GitHub's release downloads. */
+export { curlCommand, type CurlHost } from './commands/curl';
+
 export function k3sInternet(mode: OutsideWorld['mode'] = 'online', channels = new K3sChannels()): OutsideWorld {
   return new OutsideWorld(mode, k3sSites(channels, K3S_INSTALL_SCRIPT));
 }

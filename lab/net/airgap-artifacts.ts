@@ -2,10 +2,16 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { K3S_VERSION } from '../contracts/k3s-join';
 import { K3S_INSTALL_SCRIPT } from './k3s-install-script';
-import { releaseAssets } from './k3s-release-assets';
+import { imageArchive, releaseAssets } from './k3s-release-assets';
 
 /** The files of an air-gapped k3s install, as k3s's docs and k3s-ansible's `airgap_dir` name them. */
 export const AIRGAP_FILES = ['install.sh', 'k3s', 'k3s-airgap-images-amd64.tar.zst', 'sha256sum-amd64.txt'] as const;
+
+/**
+ * Besides k3s's own images, an air-gapped worker needs every image its pods run: the story's test pod is nginx:alpine,
+ * which an operator adds as `docker save nginx:alpine -o nginx-alpine.tar` (k3s imports any archive in agent/images).
+ */
+export const STORY_IMAGE_ARCHIVE = 'nginx-alpine.tar';
 
 /**
  * Writes an air-gap artifact set for `version` into `dir` (created if missing): install.sh, the k3s binary (mode
@@ -22,6 +28,7 @@ export function writeAirgapArtifacts(dir: string, version = K3S_VERSION): Record
     'k3s-airgap-images-amd64.tar.zst': assets.get('k3s-airgap-images-amd64.tar.zst')!,
     'sha256sum-amd64.txt': assets.get('sha256sum-amd64.txt')!,
   };
+  writeFileSync(join(dir, STORY_IMAGE_ARCHIVE), imageArchive(['docker.io/library/nginx:alpine'], 'tar'));
   const paths = {} as Record<(typeof AIRGAP_FILES)[number], string>;
   for (const name of AIRGAP_FILES) {
     const path = join(dir, name);

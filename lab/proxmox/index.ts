@@ -1,3 +1,4 @@
+import type { Command, IFileSystem } from 'just-bash';
 import type { ContainerRuntime } from '../contracts/container-runtime';
 import type { HostKernel } from '../contracts/host-kernel';
 import type { VirtualNetwork } from '../net/virtual-network';
@@ -23,6 +24,8 @@ export type { ResidentVmSpec } from './guests/qemu-vms';
 export { defaultCapacity, parseNodeCapacities, withRequest, type NodeCapacity, type NodeCapacityRequest } from './cluster/node-capacity';
 
 interface AccessOptions {
+  /** Commands the root shells get from the rest of the lab (curl: the guests' lab owns it). */
+  extraHostCommands?: (fs: IFileSystem) => Command[];
   apiTokens: ApiTokenGrant[];
   /** Enables POST /access/ticket for root@pam. */
   rootPassword?: string;
@@ -132,7 +135,7 @@ export async function startProxmoxCluster(options: ProxmoxClusterOptions): Promi
 /** An `onboot` guest starts about half a minute after the node has booted. */
 const ONBOOT_DELAY_MS = 30_000;
 
-type StartOptions = AccessOptions & { network: VirtualNetwork; timing: LabTiming; runtime: ContainerRuntime };
+type StartOptions = AccessOptions & { network: VirtualNetwork; timing: LabTiming; runtime: ContainerRuntime; extraHostCommands?: (fs: IFileSystem) => Command[] };
 
 async function startMembers(members: ClusterMembers, specs: ProxmoxClusterOptions['nodes'], options: StartOptions) {
   let writes = 0;
@@ -148,6 +151,7 @@ async function startMembers(members: ClusterMembers, specs: ProxmoxClusterOption
     ca,
     rootAuthorizedKeys: options.rootAuthorizedKeys,
     countWrite: () => void (writes += 1),
+    extraHostCommands: options.extraHostCommands,
     proxyTarget: (name: string) => {
       const target = started.find((node) => node.ctx.nodeName === name);
       return target && { port: target.apiPort, caPem: ca.certPem };

@@ -1,3 +1,4 @@
+import type { Command, IFileSystem } from 'just-bash';
 import type { HostKernel } from '../contracts/host-kernel';
 import type { VirtualNetwork } from '../net/virtual-network';
 import type { LabTiming } from '../timing';
@@ -49,4 +50,6 @@ export interface NodeContext {
   guests(): VmlistEntry[];
   /** Counts a mutating call (API write or host command that changes state), cluster-wide. */
   countWrite(): void;
+  /** Commands the lab adds to the root shell from outside this folder (curl, which the guests' lab owns). */
+  extraHostCommands(fs: IFileSystem): Command[];
 }

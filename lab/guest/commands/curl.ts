@@ -1,6 +1,10 @@
 import { defineCommand, type Command } from 'just-bash';
 import { curlProxyFor, proxyEndpoint } from '../../net/proxy-environment';
-import { writeOutput, type GuestView } from '../guest-view';
+import type { IFileSystem } from 'just-bash';
+import type { OutsideWorld } from '../../net/outside-world';
+import type { VirtualNetwork } from '../../net/virtual-network';
+import type { LabTiming } from '../../timing';
+import { writeOutput } from '../guest-view';
 import { OutboundError, outboundRequest, type OutboundFailure, type OutboundResponse } from '../outbound-http';
 import { processEnvironment } from '../process-environment';
 import { parseCurlArgs, type CurlOptions } from './curl-options';
@@ -23,7 +27,19 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * --cacert, -k, -H, -d, -u), reaching the LAN's addresses and the lab's outside world, honouring http_proxy,
  * HTTPS_PROXY, NO_PROXY as curl 7.81 reads them, and failing with curl's own exit codes and messages.
  */
-export function curlCommand(view: GuestView): Command {
+/**
+ * What curl needs of the machine it runs on: its curl's major version (messages differ from 8 on), its filesystem,
+ * and how it reaches the LAN and the world. A guest is one; so is a Proxmox node's root shell (Debian 12's curl 7.88).
+ */
+export interface CurlHost {
+  template: { curlMajor: number };
+  fs: IFileSystem;
+  timing: LabTiming;
+  network: VirtualNetwork;
+  outside: OutsideWorld;
+}
+
+export function curlCommand(view: CurlHost): Command {
   return defineCommand('curl', async (args, ctx) => {
     const options = parseCurlArgs(args);
     if ('error' in options) return writeOutput('', `curl: ${options.error}\ncurl: try 'curl --help' or 'curl --manual' for more information\n`, 2);
@@ -45,7 +61,7 @@ export function curlCommand(view: GuestView): Command {
   });
 }
 
-async function perform(view: GuestView, options: CurlOptions, env: Record<string, string>, ctx: CommandContext, started: number): Promise<Transfer> {
+async function perform(view: CurlHost, options: CurlOptions, env: Record<string, string>, ctx: CommandContext, started: number): Promise<Transfer> {
   const curl7 = view.template.curlMajor < 8;
   let url = options.url!;
   let redirects = 0;
@@ -103,7 +119,7 @@ async function perform(view: GuestView, options: CurlOptions, env: Record<string
   }
 }
 
-function requestHeaders(options: CurlOptions, view: GuestView): Record<string, string> {
+function requestHeaders(options: CurlOptions, view: CurlHost): Record<string, string> {
   const headers: Record<string, string> = { 'User-Agent': options.userAgent ?? (view.template.curlMajor >= 8 ? 'curl/8.5.0' : 'curl/7.81.0'), Accept: '*/*', ...options.headers };
   if (options.user) headers.Authorization = `Basic ${Buffer.from(options.user).toString('base64')}`;
   if (options.data !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/x-www-form-urlencoded';
@@ -160,7 +176,7 @@ function retryable(transfer: Transfer): boolean {
   return [408, 429, 500, 502, 503, 504].includes(status);
 }
 
-async function finish(view: GuestView, options: CurlOptions, transfer: Transfer, ctx: CommandContext, stderr: string) {
+async function finish(view: CurlHost, options: CurlOptions, transfer: Transfer, ctx: CommandContext, stderr: string) {
   let code = transfer.code;
   let message = transfer.message;
   let stdout: Buffer = Buffer.alloc(0);

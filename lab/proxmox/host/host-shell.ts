@@ -47,6 +47,7 @@ export class HostShell implements ConfFileSync {
         text('pveversion', `pve-manager/${PVE_VERSION.version}/${PVE_VERSION.repoid} (running kernel: ${HOST_KERNEL.release})\n`),
         text('hostname', `${ctx.nodeName}\n`),
         text('whoami', 'root\n'),
+        ...ctx.extraHostCommands(this.fs),
       ],
     });
   }

@@ -1,3 +1,4 @@
+import type { Command, IFileSystem } from 'just-bash';
 import type { ContainerRuntime } from '../../contracts/container-runtime';
 import { HostKernel } from '../../contracts/host-kernel';
 import type { VirtualNetwork } from '../../net/virtual-network';
@@ -42,6 +43,7 @@ export interface ClusterShared {
   countWrite(): void;
   /** Another member's API, for pveproxy to forward a call to. */
   proxyTarget(node: string): ProxyTarget | undefined;
+  extraHostCommands?: (fs: IFileSystem) => Command[];
 }
 
 export interface NodeSpec {
@@ -97,6 +99,7 @@ export async function startNode(spec: NodeSpec, shared: ClusterShared): Promise<
       ...qemu.vmids().map((vmid) => ({ vmid, node: spec.name, type: 'qemu' as const })),
     ],
     countWrite: shared.countWrite,
+    extraHostCommands: (fs) => shared.extraHostCommands?.(fs) ?? [],
   };
   shared.members.join(ctx);
 

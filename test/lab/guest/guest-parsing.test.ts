@@ -20,6 +20,11 @@ describe('what the guest reads from its inputs', () => {
     for (const command of ['cat /etc/os-release', 'nproc', 'sh -c "echo hi"', 'df -h /', 'curl -sfL https://get.k3s.io | sh -', 'cat < /etc/hosts']) assert.equal(readsStdin(command), false, command);
   });
 
+  it('gives stdin to every command of a list, as bash does: `mkdir -p d && cat > d/f && chmod 755 d/f` reads it', () => {
+    assert.equal(readsStdin('mkdir -p /usr/local/bin && cat > /usr/local/bin/k3s && chmod 755 /usr/local/bin/k3s && sha256sum /usr/local/bin/k3s'), true);
+    assert.equal(readsStdin('mkdir -p /tmp/x && echo done'), false);
+  });
+
   it('reads the k3s unit and its environment file as systemd does (systemd.exec EnvironmentFile)', () => {
     const unit = parseUnitFile('[Unit]\nDescription=Lightweight Kubernetes\n[Service]\nType=notify\nRestart=always\nRestartSec=5s\nEnvironmentFile=-/etc/systemd/system/k3s-agent.service.env\nExecStart=/usr/local/bin/k3s \\\n    agent \\\n\n');
     assert.deepEqual(unit.execStart, ['/usr/local/bin/k3s', 'agent']);
