@@ -24,8 +24,8 @@ Feature: Add a second worker node
       lxc.apparmor.profile: unconfined
       lxc.cgroup2.devices.allow: a
       lxc.cap.drop:
-      lxc.mount.auto: "proc:rw sys:rw"
-      lxc.mount.entry: /dev/kmsg dev/kmsg none defaults,bind,create=file
+      lxc.mount.entry: /dev/kmsg dev/kmsg none bind,rw,optional,create=file
+      lxc.mount.auto: proc:rw sys:rw
       """
     And every input is checked before anything is created
 

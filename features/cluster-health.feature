@@ -28,8 +28,8 @@ Feature: Nightly cluster health
       lxc.apparmor.profile: unconfined
       lxc.cgroup2.devices.allow: a
       lxc.cap.drop:
-      lxc.mount.auto: "proc:rw sys:rw"
-      lxc.mount.entry: /dev/kmsg dev/kmsg none defaults,bind,create=file
+      lxc.mount.entry: /dev/kmsg dev/kmsg none bind,rw,optional,create=file
+      lxc.mount.auto: proc:rw sys:rw
       """
     And on the embedded lab, the story has added its worker
     And a snapshot of the cluster's nodes and kube-system pods

@@ -25,8 +25,8 @@ Feature: When the new container misbehaves over SSH, the operator is told why
       lxc.apparmor.profile: unconfined
       lxc.cgroup2.devices.allow: a
       lxc.cap.drop:
-      lxc.mount.auto: "proc:rw sys:rw"
-      lxc.mount.entry: /dev/kmsg dev/kmsg none defaults,bind,create=file
+      lxc.mount.entry: /dev/kmsg dev/kmsg none bind,rw,optional,create=file
+      lxc.mount.auto: proc:rw sys:rw
       """
 
   @fault:guest-ssh-late

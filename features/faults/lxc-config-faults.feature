@@ -27,7 +27,7 @@ Feature: When the container lacks the k3s LXC settings, the kubelet fails and th
       lxc.apparmor.profile: unconfined
       lxc.cgroup2.devices.allow: a
       lxc.cap.drop:
-      lxc.mount.auto: "proc:rw sys:rw"
+      lxc.mount.auto: proc:rw sys:rw
       """
     And the suite waits at most 3s for "install"
     When the operator adds the worker
@@ -42,8 +42,8 @@ Feature: When the container lacks the k3s LXC settings, the kubelet fails and th
       """
       lxc.apparmor.profile: unconfined
       lxc.cap.drop:
-      lxc.mount.auto: "proc:rw sys:rw"
-      lxc.mount.entry: /dev/kmsg dev/kmsg none defaults,bind,create=file
+      lxc.mount.entry: /dev/kmsg dev/kmsg none bind,rw,optional,create=file
+      lxc.mount.auto: proc:rw sys:rw
       """
     And the suite waits at most 3s for "install"
     When the operator adds the worker

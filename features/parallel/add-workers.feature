@@ -24,8 +24,8 @@ Feature: Grow the cluster by several workers at once
       lxc.apparmor.profile: unconfined
       lxc.cgroup2.devices.allow: a
       lxc.cap.drop:
-      lxc.mount.auto: "proc:rw sys:rw"
-      lxc.mount.entry: /dev/kmsg dev/kmsg none defaults,bind,create=file
+      lxc.mount.entry: /dev/kmsg dev/kmsg none bind,rw,optional,create=file
+      lxc.mount.auto: proc:rw sys:rw
       """
     When the operator adds the worker alongside the others
     Then the worker is added

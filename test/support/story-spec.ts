@@ -8,8 +8,8 @@ export const STORY_FIELDS: Record<string, string> = {
 };
 
 export const STORY_RAW_LXC = [
-  'lxc.apparmor.profile: unconfined', 'lxc.cgroup2.devices.allow: a', 'lxc.cap.drop:', 'lxc.mount.auto: "proc:rw sys:rw"',
-  'lxc.mount.entry: /dev/kmsg dev/kmsg none defaults,bind,create=file',
+  'lxc.apparmor.profile: unconfined', 'lxc.cgroup2.devices.allow: a', 'lxc.cap.drop:',
+  'lxc.mount.entry: /dev/kmsg dev/kmsg none bind,rw,optional,create=file', 'lxc.mount.auto: proc:rw sys:rw',
 ];
 
 /** The story's worker, with some fields changed. */
