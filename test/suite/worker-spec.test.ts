@@ -28,7 +28,8 @@ describe('worker specification', () => {
     assert.deepEqual(spec.features, { nesting: '1', keyctl: '1', fuse: '1' });
     assert.deepEqual(spec.controlPlane, { host: '192.168.2.20', port: 6443 });
     assert.deepEqual(spec.rawLxc[2], ['lxc.cap.drop', '']);
-    assert.deepEqual(spec.rawLxc[3], ['lxc.mount.auto', '"proc:rw sys:rw"']);
+    assert.deepEqual(spec.rawLxc[3], ['lxc.mount.entry', '/dev/kmsg dev/kmsg none bind,rw,optional,create=file']);
+    assert.deepEqual(spec.rawLxc[4], ['lxc.mount.auto', 'proc:rw sys:rw']);
   });
 
   it('refuses "8 GiB" and names the accepted form', () => {

@@ -15,7 +15,7 @@ describe('the story\'s node hosts CT 100 k3s-master, the k3s server\'s container
     assert.match(config.net0, /^name=eth0,bridge=vmbr0,gw=192\.168\.2\.1,hwaddr=BC:24:11(:[0-9A-F]{2}){3},ip=192\.168\.2\.20\/24,type=veth$/);
     assert.equal(config.features, 'fuse=1,keyctl=1,nesting=1');
     assert.equal(config.rootfs, 'local-lvm:vm-100-disk-0,size=50G');
-    assert.deepEqual(config.lxc.map(([key]: [string]) => key), ['lxc.apparmor.profile', 'lxc.cgroup2.devices.allow', 'lxc.cap.drop', 'lxc.mount.auto', 'lxc.mount.entry']);
+    assert.deepEqual(config.lxc.map(([key]: [string]) => key), ['lxc.apparmor.profile', 'lxc.cgroup2.devices.allow', 'lxc.cap.drop', 'lxc.mount.entry', 'lxc.mount.auto']);
     const interfaces = (await api('/nodes/pve/lxc/100/interfaces')).json.data;
     assert.equal(interfaces.find((i: { name: string }) => i.name === 'eth0').inet, '192.168.2.20/24');
   });
