@@ -1,4 +1,5 @@
-import type { V1Node } from '@kubernetes/client-node';
+import type { V1Lease, V1Node } from '@kubernetes/client-node';
+import { SKEW_POLICY, skewViolation } from '../k3s/version-skew';
 import { describeReadiness, isControlPlane, nodeReadiness } from '../kube/node-readiness';
 
 /** One thing wrong with one node, in the operator's words. */
@@ -12,17 +13,24 @@ export interface NodeFinding {
 const PRESSURES = ['MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
 /**
- * From one list of nodes: each node must be Ready, have posted status within `maxHeartbeatAgeMs` (the node lifecycle
- * controller's 40 s grace plus a margin), and report no memory, disk or PID pressure. Every unhealthy node is named.
+ * Each node must be Ready, its kubelet must have renewed its Lease in kube-node-lease within `graceMs`, and it must
+ * report no memory, disk or PID pressure. Liveness is the Lease, as the node lifecycle controller judges it: a kubelet
+ * renews it every 10 s but posts node status only when something changed or every 5 minutes
+ * (nodeStatusReportFrequency), so a healthy node's status heartbeat may be minutes old. Every unhealthy node is named,
+ * with both ages.
  */
-export function nodeFindings(nodes: V1Node[], maxHeartbeatAgeMs: number, now = Date.now()): NodeFinding[] {
+export function nodeFindings(nodes: V1Node[], leases: V1Lease[], graceMs: number, now = Date.now()): NodeFinding[] {
   const findings: NodeFinding[] = [];
+  const renewed = new Map(leases.map((lease) => [lease.metadata?.name, lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : undefined]));
+  const age = (at: number | undefined) => (at === undefined ? 'never' : `${Math.round((now - at) / 1000)}s ago`);
   for (const node of nodes) {
     const name = node.metadata?.name ?? '?';
     const readiness = nodeReadiness(node);
-    if (!readiness.ready) findings.push({ node: name, kind: 'readiness', problem: describeReadiness(node, now) });
-    else if (readiness.lastHeartbeat && now - readiness.lastHeartbeat.getTime() > maxHeartbeatAgeMs) {
-      findings.push({ node: name, kind: 'readiness', problem: `${name} last posted status ${Math.round((now - readiness.lastHeartbeat.getTime()) / 1000)}s ago (more than ${maxHeartbeatAgeMs / 1000}s)` });
+    const renewedAt = renewed.get(name);
+    const ages = `Lease renewed ${age(renewedAt)}, status posted ${age(readiness.lastHeartbeat?.getTime())}`;
+    if (!readiness.ready) findings.push({ node: name, kind: 'readiness', problem: `${describeReadiness(node, now)}; ${ages}` });
+    else if (renewedAt === undefined || now - renewedAt > graceMs) {
+      findings.push({ node: name, kind: 'readiness', problem: `${name}'s kubelet has not renewed its Lease within ${graceMs / 1000}s: ${ages}` });
     }
     for (const condition of node.status?.conditions ?? []) {
       if (PRESSURES.includes(condition.type) && condition.status !== 'False') {
@@ -41,6 +49,14 @@ export function kubeletVersions(nodes: V1Node[]): Map<string, string[]> {
     versions.set(version, [...(versions.get(version) ?? []), node.metadata?.name ?? '?']);
   }
   return versions;
+}
+
+/** Kubelets outside the version-skew policy against the API server's version, each named with the policy's words. */
+export function skewFindings(versions: Map<string, string[]>, serverVersion: string): string[] {
+  return [...versions].flatMap(([version, names]) => {
+    const violation = skewViolation(version, serverVersion);
+    return violation ? [`${names.join(', ')} ${names.length === 1 ? 'runs' : 'run'} kubelet ${version}, ${violation}, which breaks ${SKEW_POLICY}`] : [];
+  });
 }
 
 /** "v1.34.3+k3s1: k3s-master, k3s-worker-01" per line, most nodes first: the skew report. */

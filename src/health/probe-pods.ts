@@ -3,12 +3,13 @@ import { ResourceTracker } from '../cleanup/cleanup-ledger';
 import { podMarkLabels, RUN_LABEL } from '../cleanup/run-mark';
 import { InfrastructureError } from '../errors';
 import { ClusterClient } from '../kube/cluster-client';
+import { TEST_POD_NAMESPACE } from '../kube/namespaces';
 import { deletePodAndWait, type PodRef } from '../kube/pod-deletion';
 import { fatalWaiting, unschedulableMessage, waitingState } from '../kube/pod-state';
 import type { Waits } from '../waiting/waits';
 import { watchUntil } from '../waiting/watch-until';
 
-const NAMESPACE = 'default';
+const NAMESPACE = TEST_POD_NAMESPACE;
 const PROBE_LABEL = 'k3s-acceptance/probe';
 
 /** The probe pod for one worker: pinned by its hostname label, so the scheduler still decides it fits. */

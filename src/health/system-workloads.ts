@@ -12,10 +12,14 @@ export function systemPodFindings(pods: V1Pod[]): string[] {
     const statuses = pod.status?.containerStatuses ?? [];
     const notReady = statuses.filter((status) => !status.ready);
     if (phase === 'Running' && statuses.length > 0 && notReady.length === 0) continue;
-    const waiting = notReady.map((status) => status.state?.waiting?.reason ?? status.state?.terminated?.reason).find(Boolean);
+    const failing = notReady.find((status) => status.state?.waiting?.reason ?? status.state?.terminated?.reason);
+    const waiting = failing?.state?.waiting?.reason ?? failing?.state?.terminated?.reason;
     const restarts = statuses.reduce((sum, status) => sum + (status.restartCount ?? 0), 0);
+    const owner = pod.metadata?.ownerReferences?.[0];
+    const image = failing?.image ?? pod.spec?.containers?.[0]?.image;
     findings.push(
-      `kube-system/${pod.metadata?.name} on ${pod.spec?.nodeName ?? 'no node'}: ${phase}${waiting ? ` (${waiting})` : ''}, ${statuses.length - notReady.length}/${statuses.length} ready${restarts ? `, ${restarts} restarts` : ''}`,
+      `kube-system/${pod.metadata?.name}${owner ? ` (${owner.kind} ${owner.name})` : ''} on ${pod.spec?.nodeName ?? 'no node'}: ${phase}${waiting ? ` (${waiting})` : ''}, ` +
+        `${statuses.length - notReady.length}/${statuses.length} ready${restarts ? `, ${restarts} restarts` : ''}${image ? `, image ${image}` : ''}`,
     );
   }
   return findings;

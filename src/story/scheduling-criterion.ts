@@ -19,10 +19,13 @@ export async function requirePlacedOnWorker(ctx: WorkContext, pod: TestPodRef, w
   return scheduled;
 }
 
-/** AC3's second Then: Running; the pod's events go to the report either way. */
+/** AC3's second Then: Running; the pod's events go to the report either way, and once it runs, its log (nginx's start). */
 export async function requireRunning(ctx: WorkContext, pod: TestPodRef): Promise<V1Pod> {
   try {
-    return await waitForRunning(ctx.target.cluster, pod, ctx.waits);
+    const running = await waitForRunning(ctx.target.cluster, pod, ctx.waits);
+    const log = await ctx.target.cluster.core.readNamespacedPodLog({ name: pod.name, namespace: pod.namespace }).catch((error: Error) => `(no log: ${error.message})`);
+    ctx.evidence.attach(`kubectl logs ${pod.name}`, log);
+    return running;
   } finally {
     ctx.evidence.attach(`events of pod ${pod.name}`, await podEvents(ctx.target.cluster, pod));
   }

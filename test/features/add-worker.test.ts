@@ -71,3 +71,14 @@ describe('the story on the embedded lab', () => {
     });
   }
 });
+
+describe('the story\'s scheduling criterion against a bigger master (the scheduler\'s scores)', () => {
+  it('with a 16-core, 64 GiB master the free pod lands there, and AC3 fails saying why, not by timing out', RUN_TIMEOUT, async (t) => {
+    const run = await runCucumber(['features/add-worker.feature'], { LAB_K3S_MASTER: 'cpus=16,memory=64GB' }, t.signal);
+    assert.notEqual(run.exitCode, 0);
+    assert.match(run.output, /3 scenarios \(2 passed, 1 failed\)/);
+    assert.match(run.output, /SchedulingFailure: pod acceptance-nginx-[0-9a-f]+ was scheduled to the control-plane node k3s-master, not the worker k3s-worker-01\. k3s servers carry no NoSchedule taint by default/);
+    assert.match(run.output, /less loaded \(k3s-master has 16 CPUs and [^,]+ memory allocatable, k3s-worker-01 4 CPUs/);
+    assert.doesNotMatch(run.output, /not reached after/);
+  });
+});
