@@ -75,8 +75,10 @@ export class StoryWorld extends World<StoryParameters> {
     return { featureUri: this.featureUri, spec: () => this.spec, background: this.background, statements: this.statements };
   }
 
+  /** The target; a read-only scenario first has the nightly's Kubernetes rights checked (once per target). */
   async target(): Promise<Target> {
     const target = await this.run.target();
+    if (this.mode === 'verify') await this.run.requireAccess('nightly');
     // Throttling the suite waited out shows in the scenario that met it.
     target.cluster.onRetry = (message) => this.evidence.note(message);
     return target;

@@ -18,7 +18,27 @@ export async function deletePodAndWait(cluster: ClusterClient, ref: PodRef, dead
     if (isNotFound(error)) return;
     throw new InfrastructureError('kubernetes', `could not delete pod ${ref.namespace}/${ref.name}: ${kubernetesErrorMessage(error)}`);
   }
-  // Read once, then watch from that version: the DELETED event cannot slip between the two.
+  await waitUntilPodGone(cluster, ref, deadline);
+}
+
+/**
+ * Evicts a pod as `kubectl drain` does (policy/v1 Eviction): the API server deletes it only if its
+ * PodDisruptionBudget allows a disruption, and answers 429 otherwise (pkg/registry/core/pod/storage/eviction.go),
+ * which the transport retries for a while, as drain retries; a budget that still does not allow it is reported
+ * with the server's words. Then waits until the pod is gone.
+ */
+export async function evictPodAndWait(cluster: ClusterClient, ref: PodRef, deadline: Deadline): Promise<void> {
+  try {
+    await cluster.core.createNamespacedPodEviction({ name: ref.name, namespace: ref.namespace, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: ref } });
+  } catch (error) {
+    if (isNotFound(error)) return;
+    const budget = (error as { code?: number }).code === 429 ? ' Its PodDisruptionBudget allows no disruption now: look at `kubectl get pdb -A`, or scale the workload so a replica can go.' : '';
+    throw new InfrastructureError('kubernetes', `could not evict pod ${ref.namespace}/${ref.name}: ${kubernetesErrorMessage(error)}.${budget}`);
+  }
+  await waitUntilPodGone(cluster, ref, deadline);
+}
+
+async function waitUntilPodGone(cluster: ClusterClient, ref: PodRef, deadline: Deadline): Promise<void> {  // Read once, then watch from that version: the DELETED event cannot slip between the two.
   let remaining = await unlessNotFound(cluster.core.readNamespacedPod({ name: ref.name, namespace: ref.namespace }));
   if (!remaining) return;
   // A kubelet that is gone never confirms a graceful deletion; as `kubectl delete --force --grace-period=0` does,

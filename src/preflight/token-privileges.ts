@@ -34,7 +34,7 @@ export async function checkTokenPrivileges(target: Target, spec: WorkerSpec, nod
   const [tree, version] = await Promise.all([target.proxmox.permissions(), target.proxmox.version()]);
   const required = requiredPrivileges(spec, parseInt(version.release, 10), node);
   const missing = required.filter((need) => !need.privileges.some((privilege) => privilegesOn(tree, need.path).has(privilege)));
-  return missing.length ? [missingPrivilegesProblem(target.config.proxmox.tokenId, missing)] : [];
+  return missing.length ? [missingPrivilegesProblem(target.build.proxmox.tokenId, missing)] : [];
 }
 
 /**

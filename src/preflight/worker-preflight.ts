@@ -16,6 +16,8 @@ import type { NodeAccess } from '../target/node-access';
 import { statementProblems } from '../spec/criterion-statements';
 import type { WorkerSpec } from '../spec/worker-spec';
 import type { Target } from '../target/target';
+import { accessNeeds } from '../kube/access-needs';
+import { missingAccess } from './kubernetes-access';
 import { checkTokenPrivileges } from './token-privileges';
 
 /** What the preflight knows besides the table: the feature's steps that state values, and which run is asking. */
@@ -31,7 +33,7 @@ export interface WorkerPreflightContext {
 
 /**
  * What can be known about this worker before anything is created, all checked and reported together: the steps
- * agree with the table, the API token's privileges, the template and storage it needs, room on the node, a VMID
+ * agree with the table, the API token's privileges, the Kubernetes credentials' rights, the template and storage it needs, room on the node, a VMID
  * that is free (or this worker's, and not being built by another run), a hostname the cluster will accept, a join
  * token the server accepts and a K3S_URL that belong to this cluster. Only reads.
  */
@@ -42,7 +44,7 @@ export async function workerPreflight(target: Target, spec: WorkerSpec, context:
   const choice = await context.installChoice?.().catch((error: unknown) => (error instanceof ConfigurationError ? error : Promise.reject(error)));
   const installProblems = choice instanceof ConfigurationError ? choice.problems : [];
   const installVersion = choice instanceof ConfigurationError ? undefined : choice?.version;
-  const privileges = await checkTokenPrivileges(target, spec, placement.node);
+  const [privileges, access] = await Promise.all([checkTokenPrivileges(target, spec, placement.node), missingAccess(target, accessNeeds('story', spec.hostname))]);
   // The Proxmox reads below need some of those privileges: without them Proxmox would answer a 403 (or leave the
   // storage out of its list), which says less than the missing privileges already found.
   const proxmoxReadable = privileges.length === 0;
@@ -53,10 +55,11 @@ export async function workerPreflight(target: Target, spec: WorkerSpec, context:
     proxmoxReadable ? checkBridge(node, spec) : [],
     proxmoxReadable ? checkVmid(target, spec, context.run) : [],
     proxmoxReadable ? checkCapacity(node, spec) : [],
-    proxmoxReadable ? checkHostnameInCluster(target, spec, installVersion) : [],
+    // Without the right to read its node and node-password secret, the API server would answer a bare 403.
+    proxmoxReadable && access.length === 0 ? checkHostnameInCluster(target, spec, installVersion) : [],
     proxmoxReadable ? checkRootShell(node) : [],
   ]);
-  return [...statements, ...installProblems, ...privileges, ...unfitCluster(placement), ...checks.flat()];
+  return [...statements, ...installProblems, ...privileges, ...access, ...unfitCluster(placement), ...checks.flat()];
 }
 
 async function checkK3sUrl(target: Target, spec: WorkerSpec): Promise<InputProblem[]> {
@@ -74,7 +77,7 @@ const TOKEN_FIX = 'copy it again from /var/lib/rancher/k3s/server/node-token on 
  * input problem found in seconds, not an installer that hangs until its deadline.
  */
 async function checkNodeToken(target: Target): Promise<InputProblem[]> {
-  const token = parseNodeToken(target.config.k3s.token);
+  const token = parseNodeToken(target.build.k3sToken);
   const server = target.cluster.server;
   if ('problem' in token) {
     return [{ input: 'K3S_TOKEN', problem: `is not a k3s join token: ${token.problem}`, fix: TOKEN_FIX }];

@@ -25,7 +25,7 @@ export interface NodePlacement {
 export async function placeWorker(target: Target, spec: WorkerSpec): Promise<NodePlacement> {
   const existing = await target.proxmox.locate(spec.vmid);
   if (existing) return { node: existing.node, why: `VMID ${spec.vmid} is already on node ${existing.node}`, considered: [] };
-  const chosen = target.config.proxmox.node;
+  const chosen = target.build.proxmox.node;
   if (chosen) return { node: chosen, why: 'PROXMOX_VE_NODE names it', considered: [] };
   const nodes = (await target.proxmox.nodes()).sort((a, b) => a.node.localeCompare(b.node));
   const verdicts = await Promise.all(nodes.map(async (entry) => ({ entry, lacks: await whatNodeLacks(target, entry, spec) })));

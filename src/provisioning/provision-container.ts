@@ -58,7 +58,7 @@ export async function provisionContainer(ctx: WorkContext, spec: WorkerSpec): Pr
     evidence.note(`CT ${spec.vmid} (${spec.hostname}) already exists on node ${node.name} (${existing.status}); reusing it`);
   } else {
     evidence.note(`building CT ${spec.vmid} on node ${node.name}: ${placement.why}${placement.considered.length > 1 ? `\n${placement.considered.join('\n')}` : ''}`);
-    const parameters = lxcCreateParameters(spec, publicKeyOf(target.config.worker.privateKey), ctx.run.owner);
+    const parameters = lxcCreateParameters(spec, publicKeyOf(target.build.workerKey), ctx.run.owner);
     // On record before the request: a crash while Proxmox creates it must still leave a trace to clean up.
     ctx.tracker.intend({ kind: 'container', vmid: spec.vmid, hostname: spec.hostname });
     const created = await runTask(
@@ -164,7 +164,7 @@ async function connectWhenReady(target: Target, jumpHost: SshSession, container:
           host: container.ip,
           port: 22,
           username: 'root',
-          privateKey: target.config.worker.privateKey,
+          privateKey: target.build.workerKey,
           hostKeyFingerprint: container.hostKeyFingerprint,
           hostKeyAlgorithm: 'ssh-ed25519',
           system: 'guest',

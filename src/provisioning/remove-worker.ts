@@ -1,13 +1,14 @@
 import { ResourceTracker, TrackedResource } from '../cleanup/cleanup-ledger';
 import { NODE_PASSWORD_NAMESPACE, nodePasswordSecretName } from '../k3s/node-password';
 import { unlessNotFound } from '../kube/cluster-client';
-import { deletePodAndWait } from '../kube/pod-deletion';
+import { evictPodAndWait } from '../kube/pod-deletion';
 import { destroyContainer } from '../proxmox/destroy-container';
 import type { WorkContext } from './work-context';
 
 /**
- * Removes a worker the k3s way, so the same hostname can join again: cordon it, drain it (its pods are deleted;
- * DaemonSet pods would come back and are left, as `kubectl drain --ignore-daemonsets` does), stop and destroy the
+ * Removes a worker the k3s way, so the same hostname can join again: cordon it, drain it (its pods are evicted through
+ * the Eviction API, so PodDisruptionBudgets hold; DaemonSet pods would come back and are left, as
+ * `kubectl drain --ignore-daemonsets` does), stop and destroy the
  * container with its disks, and only then delete the Node and its node-password secret, which the agent would
  * otherwise recreate while it lives (systemd restarts it). Both are checked to stay gone.
  */
@@ -22,9 +23,9 @@ export async function removeWorkerTheK3sWay(ctx: WorkContext, worker: { vmid: nu
     const drained = pods.filter((pod) => !pod.metadata?.ownerReferences?.some((owner) => owner.kind === 'DaemonSet'));
     for (const pod of drained) {
       const ref = { namespace: pod.metadata!.namespace!, name: pod.metadata!.name! };
-      await deletePodAndWait(target.cluster, ref, waits.deadline('pod', `pod ${ref.namespace}/${ref.name} drained`));
+      await evictPodAndWait(target.cluster, ref, waits.deadline('pod', `pod ${ref.namespace}/${ref.name} drained`));
     }
-    evidence.note(`cordoned and drained ${worker.hostname} (${drained.length} pod(s))`);
+    evidence.note(`cordoned and drained ${worker.hostname} (${drained.length} pod(s) evicted)`);
   }
   const host = await target.nodeOf(worker.vmid);
   const status = await host?.proxmox.containerStatus(worker.vmid);

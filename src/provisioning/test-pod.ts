@@ -6,6 +6,7 @@ import { describeReadiness, nodeReadiness } from '../kube/node-readiness';
 import type { PodRef } from '../kube/pod-deletion';
 import { fatalWaiting, unschedulableMessage, waitingState } from '../kube/pod-state';
 import { ClusterClient, kubernetesErrorMessage, unlessNotFound } from '../kube/cluster-client';
+import { TEST_POD_NAMESPACE } from '../kube/namespaces';
 import { renderColumns } from '../kube/text-columns';
 import type { Waits } from '../waiting/waits';
 import { Verdict, watchUntil } from '../waiting/watch-until';
@@ -14,7 +15,7 @@ export type TestPodRef = PodRef;
 
 /** A plain nginx pod with no node selector, affinity or toleration: where it lands is the scheduler's free choice. */
 export async function deployTestPod(cluster: ClusterClient, runId: string, tracker: ResourceTracker, image = 'nginx:alpine'): Promise<TestPodRef> {
-  const ref = { namespace: 'default', name: `acceptance-nginx-${runId}` };
+  const ref = { namespace: TEST_POD_NAMESPACE, name: `acceptance-nginx-${runId}` };
   tracker.intend({ kind: 'pod', ...ref });
   try {
     await cluster.core.createNamespacedPod({

@@ -4,13 +4,13 @@ import type { Target } from '../target/target';
 /** What a sign-off reader needs to know about where the story ran, as the report's Environment section shows it. */
 export async function describeRunEnvironment(target: Target, suiteVersion: string): Promise<Record<string, string>> {
   const [proxmoxVersion, kubernetesVersion, nodes] = await Promise.all([
-    target.proxmox.version().then((version) => version.version, () => 'unknown'),
+    target.canBuild ? target.proxmox.version().then((version) => `${version.version} (node ${target.proxmox.node})`, () => 'unknown') : Promise.resolve('not used (no PROXMOX_VE_* variables: this run only reads the cluster)'),
     target.cluster.kubeconfig.makeApiClient(k8s.VersionApi).getCode().then((info) => info.gitVersion, () => 'unknown'),
     target.cluster.core.listNode().then((list) => list.items.map((node) => node.metadata?.name ?? '').sort(), () => []),
   ]);
   return {
-    Target: target.kind === 'lab' ? 'embedded lab (default profile)' : `real (${target.config.proxmox.endpoint.host})`,
-    'Proxmox VE': `${proxmoxVersion} (node ${target.proxmox.node})`,
+    Target: target.kind === 'lab' ? 'embedded lab (default profile)' : `real (${target.config.build?.proxmox.endpoint.host ?? target.cluster.server})`,
+    'Proxmox VE': proxmoxVersion,
     k3s: kubernetesVersion,
     Nodes: nodes.join(', '),
     'Suite version': suiteVersion,

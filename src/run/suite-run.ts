@@ -7,6 +7,8 @@ import { settleAfterFailure } from '../cleanup/failure-policy';
 import { isRunLive, liveRunCreating } from '../cleanup/run-liveness';
 import type { RunOwner } from '../cleanup/run-mark';
 import { ConfigurationError } from '../errors';
+import { accessNeeds, type AccessProfile } from '../kube/access-needs';
+import { missingAccess } from '../preflight/kubernetes-access';
 import { preflight } from '../preflight/preflight';
 import { workerPreflight } from '../preflight/worker-preflight';
 import { Progress, progressMode } from '../progress/progress';
@@ -18,6 +20,7 @@ import { chooseInstall } from '../provisioning/install-choice';
 import { placeWorker, type NodePlacement } from '../provisioning/node-placement';
 import { WorkerBuild } from '../story/worker-build';
 import type { Target } from '../target/target';
+import type { TargetPurpose } from '../target/target-config';
 import { timeoutsFromEnv } from '../waiting/suite-timeouts';
 import { Waits } from '../waiting/waits';
 import { Refusal, TargetSession } from './target-session';
@@ -94,12 +97,30 @@ export class SuiteRun implements AsyncDisposable, RunIdentity {
     return this.session?.startedAt ?? this.startedAt;
   }
 
-  async target(): Promise<Target> {
-    return (await this.currentSession().open()).target;
+  /** The current target, connected on first use; `build` also needs what building a worker needs (Proxmox, token). */
+  async target(purpose: TargetPurpose = 'read'): Promise<Target> {
+    return (await this.currentSession().open(purpose)).target;
   }
 
   async ledger(): Promise<CleanupLedger> {
     return (await this.currentSession().open()).ledger;
+  }
+
+  /**
+   * The Kubernetes rights `profile` uses (src/kube/access-needs.ts), asked once per target session: each refused
+   * one is an input problem with the rule that grants it, before the scenario changes anything.
+   */
+  async requireAccess(profile: AccessProfile, worker?: string): Promise<void> {
+    const session = this.currentSession();
+    const key = JSON.stringify([profile, worker]);
+    let check = session.accessChecks.get(key);
+    if (!check) {
+      check = this.target(profile === 'nightly' ? 'read' : 'build').then((target) => missingAccess(target, accessNeeds(profile, worker)));
+      session.accessChecks.set(key, check);
+      check.catch(() => session.accessChecks.delete(key));
+    }
+    const problems = await check;
+    if (problems.length) throw new ConfigurationError(problems);
   }
 
   /** What tasks are handed, with this scenario's evidence. */
@@ -163,7 +184,7 @@ export class SuiteRun implements AsyncDisposable, RunIdentity {
     const session = this.currentSession();
     await preflight({
       spec: story.spec,
-      target: () => this.target(),
+      target: () => this.target('build'),
       worker: async (target, spec) => {
         const installChoice = () => (session.installChoice ??= chooseInstall(target));
         const placement = () => this.placement(session, target, spec);

@@ -1,12 +1,12 @@
 import { CleanupLedger, newLedgerRun } from '../cleanup/cleanup-ledger';
 import { forgetDeadLabRuns, sweepLeftovers } from '../cleanup/sweep-leftovers';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError, type InputProblem } from '../errors';
 import { discardEvidence } from '../report/evidence';
 import type { InstallChoice } from '../provisioning/install-choice';
 import type { NodePlacement } from '../provisioning/node-placement';
 import type { WorkerBuild } from '../story/worker-build';
 import { connectTarget } from '../target/connect-target';
-import { loadTargetConfig } from '../target/target-config';
+import { readTargetConfig, type TargetConfig, type TargetPurpose } from '../target/target-config';
 import type { RunServices, Target } from '../target/target';
 import type { TargetOpening, TargetRequest } from './target-source';
 
@@ -31,7 +31,10 @@ export class TargetSession implements AsyncDisposable {
   installChoice?: Promise<InstallChoice>;
   /** Where each worker (by VMID) is built, decided once. */
   readonly placements = new Map<number, Promise<NodePlacement>>();
+  /** The Kubernetes rights each profile was found to lack (src/preflight/kubernetes-access.ts), asked once. */
+  readonly accessChecks = new Map<string, Promise<InputProblem[]>>();
   private swept: string[] = [];
+  private configuration?: Promise<ReturnType<typeof readTargetConfig>>;
   private opened?: Promise<{ target: Target; ledger: CleanupLedger }>;
 
   constructor(
@@ -42,23 +45,34 @@ export class TargetSession implements AsyncDisposable {
     private readonly ledger: { dir: string; runId: string },
   ) {}
 
-  /** Connects on first use; every unusable variable and unreachable endpoint is reported together. */
-  open(): Promise<{ target: Target; ledger: CleanupLedger }> {
-    this.opened ??= (async () => {
-      const { env } = await this.opening;
-      const config = loadTargetConfig(env, this.services.secrets);
-      const { target, problems } = await connectTarget(config, this.kind, this.services);
-      if (!target) throw new ConfigurationError(problems);
-      // A crashed run's ledger is swept on the same clusters only: the Proxmox cluster (whichever node was chosen or
-      // answered; a standalone node by its endpoint) and the Kubernetes API server.
-      const pveCluster = (await target.proxmox.clusterStatus().catch(() => undefined))?.cluster;
-      const proxmoxId = pveCluster ? `pve-cluster ${pveCluster}` : config.proxmox.endpoint.origin;
-      const targetId = `${this.kind === 'lab' ? LAB_TARGET_PREFIX : ''}${proxmoxId} ${target.cluster.server}`;
-      forgetDeadLabRuns(this.ledger.dir, (id) => id.startsWith(LAB_TARGET_PREFIX));
-      this.swept = await sweepLeftovers(target, this.ledger.dir, targetId, discardEvidence);
-      return { target, ledger: new CleanupLedger(this.ledger.dir, newLedgerRun(this.ledger.runId, targetId)) };
-    })();
+  /**
+   * Connects on first use; every unusable variable and unreachable endpoint is reported together. For purpose 'build'
+   * the variables a build needs and the environment left unset are among them.
+   */
+  async open(purpose: TargetPurpose = 'read'): Promise<{ target: Target; ledger: CleanupLedger }> {
+    const { config, problems, missingForBuild } = await (this.configuration ??= this.opening.then(({ env }) => readTargetConfig(env, this.services.secrets)));
+    const refused = [...problems, ...(purpose === 'build' ? missingForBuild : [])];
+    if (refused.length || !config) throw new ConfigurationError(refused);
+    this.opened ??= this.connect(config);
     return this.opened;
+  }
+
+  private async connect(config: TargetConfig): Promise<{ target: Target; ledger: CleanupLedger }> {
+    const { target, problems } = await connectTarget(config, this.kind, this.services);
+    if (!target) throw new ConfigurationError(problems);
+    // A crashed run's ledger is swept on the same clusters only: the Proxmox cluster (whichever node was chosen or
+    // answered; a standalone node by its endpoint) and the Kubernetes API server. A run without Proxmox credentials
+    // is its own target: it sweeps what earlier such runs left (their pods), never a container it could not reach.
+    const proxmoxId = target.canBuild ? await this.proxmoxIdentity(target) : undefined;
+    const targetId = `${this.kind === 'lab' ? LAB_TARGET_PREFIX : ''}${proxmoxId ? `${proxmoxId} ` : ''}${target.cluster.server}`;
+    forgetDeadLabRuns(this.ledger.dir, (id) => id.startsWith(LAB_TARGET_PREFIX));
+    this.swept = await sweepLeftovers(target, this.ledger.dir, targetId, discardEvidence);
+    return { target, ledger: new CleanupLedger(this.ledger.dir, newLedgerRun(this.ledger.runId, targetId)) };
+  }
+
+  private async proxmoxIdentity(target: Target): Promise<string> {
+    const pveCluster = (await target.proxmox.clusterStatus().catch(() => undefined))?.cluster;
+    return pveCluster ? `pve-cluster ${pveCluster}` : target.build.proxmox.endpoint.origin;
   }
 
   /** The target if it was opened, without opening it. */

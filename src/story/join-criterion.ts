@@ -24,7 +24,7 @@ export async function joinAgent(build: WorkerBuild, ctx: WorkContext): Promise<v
   await build.ensureControlPlaneReachable(ctx);
   const guest = await build.guestSession(ctx);
   const choice = await ctx.installChoice();
-  const install: AgentInstall = { serverUrl: build.serverUrl, token: target.config.k3s.token, version: choice.version, proxy: workerProxy(build, target), airgap: choice.airgap };
+  const install: AgentInstall = { serverUrl: build.serverUrl, token: target.build.k3sToken, version: choice.version, proxy: workerProxy(build, target), airgap: choice.airgap };
   const [agent, node] = await Promise.all([inspectInstalledAgent(guest), unlessNotFound(target.cluster.core.readNode({ name: build.spec.hostname }))]);
   const verdict = judgeExistingAgent(agent, node, install, build.spec.ip);
   if (verdict.kind === 'joined') {

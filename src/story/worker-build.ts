@@ -40,7 +40,7 @@ export class WorkerBuild implements AsyncDisposable {
   }
 
   async ensureControlPlaneReachable(ctx: WorkContext): Promise<void> {
-    await checkControlPlaneReachable(await this.guestSession(ctx), this.spec.controlPlane, ctx.target.config.k3s.token, ctx.evidence);
+    await checkControlPlaneReachable(await this.guestSession(ctx), this.spec.controlPlane, ctx.target.build.k3sToken, ctx.evidence);
   }
 
   /** A new connection next time (after one was lost mid-command). */

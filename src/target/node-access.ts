@@ -2,7 +2,7 @@ import { ConfigurationError } from '../errors';
 import type { ProxmoxNodeClient } from '../proxmox/proxmox-node-client';
 import { SshSession } from '../ssh/ssh-session';
 import type { RunServices } from './target';
-import { sshNodeVariable, type TargetConfig } from './target-config';
+import { sshNodeVariable, type ProxmoxConfig } from './target-config';
 
 /** One node of the Proxmox cluster: its API, and its root shell, checked to be that node before any command. */
 export interface NodeAccess {
@@ -23,7 +23,7 @@ export class ClusterNodes {
   constructor(
     private readonly home: ProxmoxNodeClient,
     private readonly defaultHost: SshSession,
-    private readonly config: TargetConfig,
+    private readonly config: ProxmoxConfig,
     private readonly services: RunServices,
   ) {}
 
@@ -53,19 +53,19 @@ export class ClusterNodes {
 
   /** Whether the run can reach `name`'s root shell (its own variables, or the default SSH is that node). */
   async canReach(name: string): Promise<boolean> {
-    return Boolean(this.config.proxmox.ssh.nodes[name]) || (await this.defaultHostName()) === name;
+    return Boolean(this.config.ssh.nodes[name]) || (await this.defaultHostName()) === name;
   }
 
   private async openHost(name: string): Promise<SshSession> {
-    const own = this.config.proxmox.ssh.nodes[name];
+    const own = this.config.ssh.nodes[name];
     const session = own
       ? await SshSession.open(
           {
             label: `Proxmox host ${name}`,
             host: own.host,
             port: own.port,
-            username: this.config.proxmox.ssh.username,
-            privateKey: this.config.proxmox.ssh.privateKey,
+            username: this.config.ssh.username,
+            privateKey: this.config.ssh.privateKey,
             hostKeyFingerprint: own.hostKeyFingerprint,
             system: 'proxmox-host',
           },
@@ -77,7 +77,7 @@ export class ClusterNodes {
     if (own) session.close();
     const variable = sshNodeVariable(name);
     throw new ConfigurationError([{
-      input: own ? `${variable}_ADDRESS "${own.host}:${own.port}"` : `PROXMOX_VE_SSH_ADDRESS "${this.config.proxmox.ssh.host}:${this.config.proxmox.ssh.port}"`,
+      input: own ? `${variable}_ADDRESS "${own.host}:${own.port}"` : `PROXMOX_VE_SSH_ADDRESS "${this.config.ssh.host}:${this.config.ssh.port}"`,
       problem: `reaches the Proxmox host "${answered}", not node ${name}, where the run works; no root command was run there`,
       fix: own
         ? `point ${variable}_ADDRESS, _PORT and _HOST_KEY_FINGERPRINT at node ${name}'s own SSH`

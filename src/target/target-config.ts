@@ -5,32 +5,47 @@ import { parseK3sVersion } from '../k3s/version-skew';
 import type { SecretRegistry } from '../secrets/secret-registry';
 
 /**
- * Where the suite points: a Proxmox VE node (API + root SSH) and a k3s cluster (join token + kubeconfig). Read from
- * environment variables named as their ecosystems name them (the Proxmox Terraform provider's PROXMOX_VE_*,
- * k3s's K3S_*, kubectl's KUBECONFIG), so an operator's existing shell setup works unchanged.
+ * A Proxmox VE node or cluster (API + root SSH). Read, like the rest of the target, from environment variables named
+ * as their ecosystems name them (the Proxmox Terraform provider's PROXMOX_VE_*, k3s's K3S_*, kubectl's KUBECONFIG),
+ * so an operator's existing shell setup works unchanged.
+ */
+export interface ProxmoxConfig {
+  endpoint: URL;
+  tokenId: string;
+  tokenSecret: string;
+  /** Node name; undefined = the only (or first online) node the API lists. */
+  node?: string;
+  /** Pinned SHA-256 certificate fingerprint ('AA:BB:..'), or a CA bundle, or neither (system trust store). */
+  tlsFingerprint?: string;
+  caPem?: string;
+  ssh: {
+    host: string;
+    port: number;
+    username: string;
+    privateKey: string;
+    hostKeyFingerprint: string;
+    /** Per node: its own SSH (PROXMOX_VE_SSH_NODE_<NAME>_ADDRESS, _PORT, _HOST_KEY_FINGERPRINT). */
+    nodes: Record<string, { host: string; port: number; hostKeyFingerprint: string }>;
+  };
+}
+
+/** What building a worker needs beyond the cluster's API: the Proxmox API and root SSH, the worker's key, the token. */
+export interface BuildInputs {
+  proxmox: ProxmoxConfig;
+  workerKey: string;
+  k3sToken: string;
+}
+
+/**
+ * Where the suite points. The Kubernetes part is always needed; the build part only by runs that build a worker, so
+ * the read-only nightly runs with none of the Proxmox credentials, root SSH or the server token.
  */
 export interface TargetConfig {
-  proxmox: {
-    endpoint: URL;
-    tokenId: string;
-    tokenSecret: string;
-    /** Node name; undefined = the only (or first online) node the API lists. */
-    node?: string;
-    /** Pinned SHA-256 certificate fingerprint ('AA:BB:..'), or a CA bundle, or neither (system trust store). */
-    tlsFingerprint?: string;
-    caPem?: string;
-    ssh: {
-      host: string;
-      port: number;
-      username: string;
-      privateKey: string;
-      hostKeyFingerprint: string;
-      /** Per node: its own SSH (PROXMOX_VE_SSH_NODE_<NAME>_ADDRESS, _PORT, _HOST_KEY_FINGERPRINT). */
-      nodes: Record<string, { host: string; port: number; hostKeyFingerprint: string }>;
-    };
-  };
-  worker: { privateKey: string };
-  k3s: { url?: URL; token: string; install: InstallSource; proxy: WorkerProxy };
+  /** undefined when the environment names none of it (PROXMOX_VE_*, K3S_TOKEN): the run can only read the cluster. */
+  build?: BuildInputs;
+  /** Why `build` is undefined: each variable a build needs, as the problem a build-mode preflight reports. */
+  missingForBuild: InputProblem[];
+  k3s: { url?: URL; install: InstallSource; proxy: WorkerProxy };
   /** undefined: running in the cluster, with the pod's ServiceAccount (KUBERNETES_SERVICE_HOST set, no KUBECONFIG). */
   kubeconfigPath?: string;
   keepOnFailure: boolean;
@@ -61,56 +76,76 @@ export const TARGET_VARIABLES: Record<string, string> = {
   WORKER_HTTP_PROXY: 'optional: http://PROXY:PORT the worker reaches the internet through (HTTP_PROXY for the installer and the agent)',
   WORKER_HTTPS_PROXY: 'optional: the same for https (HTTPS_PROXY; default WORKER_HTTP_PROXY)',
   WORKER_NO_PROXY: 'optional: what bypasses the proxy (NO_PROXY; default loopback, the worker\'s subnet, the control plane, 10.42.0.0/16, 10.43.0.0/16, .svc, .cluster.local)',
-  KUBECONFIG: 'kubeconfig with rights to read nodes, events and to create/delete pods in default (in a pod: leave unset to use its ServiceAccount)',
+  KUBECONFIG: 'kubeconfig whose user has the rights of the run\'s profile (README, "Kubernetes permissions"; in a pod: leave unset to use its ServiceAccount)',
   SUITE_KEEP_ON_FAILURE: 'optional: 1 keeps a half-built worker for inspection and prints how to remove it',
   SUITE_REINSTALL: 'optional: 1 reinstalls a joined worker whose agent differs from what the run would install (version, server or token) instead of refusing',
 };
 
 type Env = Record<string, string | undefined>;
 
-/** Reads the profile's variables; every secret read is registered with `secrets` at once. */
-export function loadTargetConfig(env: Env, secrets: SecretRegistry): TargetConfig {
+/** The variables that say a run may build: with any of them set, all that a build needs must be right. */
+const BUILD_VARIABLES = [
+  'PROXMOX_VE_ENDPOINT', 'PROXMOX_VE_API_TOKEN', 'PROXMOX_VE_SSH_PRIVATE_KEY', 'PROXMOX_VE_SSH_PRIVATE_KEY_FILE',
+  'PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT', 'K3S_TOKEN', 'K3S_TOKEN_FILE',
+];
+
+/** Who reads the configuration: a run that builds needs the Proxmox and token variables; one that only reads, not. */
+export type TargetPurpose = 'read' | 'build';
+
+/**
+ * Reads the profile's variables; every secret read is registered with `secrets` at once. Throws one
+ * ConfigurationError with every problem; for purpose 'build' that includes each unset variable a build needs.
+ */
+export function loadTargetConfig(env: Env, secrets: SecretRegistry, purpose: TargetPurpose = 'build'): TargetConfig {
+  const { config, problems, missingForBuild } = readTargetConfig(env, secrets);
+  const all = purpose === 'build' ? [...problems, ...missingForBuild] : problems;
+  if (all.length || !config) throw new ConfigurationError(all);
+  return config;
+}
+
+/** The configuration and its problems, without throwing; `missingForBuild` is what only a build would be refused for. */
+export function readTargetConfig(env: Env, secrets: SecretRegistry): { config?: TargetConfig; problems: InputProblem[]; missingForBuild: InputProblem[] } {
   const problems: InputProblem[] = [];
-  const problem = (input: string, text: string, fix: string) => problems.push({ input, problem: text, fix });
-  const required = (name: string): string => {
-    const value = env[name]?.trim();
-    if (!value) problem(name, 'is not set', `set it: ${TARGET_VARIABLES[name]}`);
-    return value ?? '';
-  };
-  const fileOrValue = (valueName: string, fileName: string): string => {
-    const direct = env[valueName]?.trim();
-    const path = env[fileName]?.trim();
-    if (direct && path) problem(`${valueName} and ${fileName}`, 'are both set', 'set only one of them');
-    if (direct) return direct;
-    if (!path) {
-      problem(valueName, 'is not set', `set it or ${fileName}: ${TARGET_VARIABLES[valueName]}`);
-      return '';
-    }
-    return readVariableFile(fileName, path)?.trim() ?? '';
-  };
-  const readVariableFile = (name: string, path: string): string | undefined => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (error) {
-      problem(`${name} "${path}"`, `cannot be read (${(error as NodeJS.ErrnoException).code})`, 'point it at a readable file');
-      return undefined;
-    }
-  };
-  const httpsUrl = (name: string, text: string, example: string): URL | undefined => {
-    try {
-      const url = new URL(text);
-      if (url.protocol === 'https:') return url;
-      problem(`${name} "${text}"`, 'is not https', `write it like ${example}`);
-    } catch {
-      problem(`${name} "${text}"`, 'is not a URL', `write it like ${example}`);
-    }
-    return undefined;
-  };
+  const sink = (list: InputProblem[]): Problem => (input, text, fix) => list.push({ input, problem: text, fix });
+  const problem = sink(problems);
+  const buildProblems: InputProblem[] = [];
+  const buildAsked = BUILD_VARIABLES.some((name) => env[name]?.trim());
+  const build = readBuildInputs(env, secrets, sink(buildProblems));
+  // Partly set build variables are a mistake to report; none set is a run that only reads.
+  if (buildAsked) problems.push(...buildProblems);
+  const missingForBuild = buildAsked ? [] : buildProblems;
 
-  const endpointText = required('PROXMOX_VE_ENDPOINT');
-  const endpoint = endpointText ? httpsUrl('PROXMOX_VE_ENDPOINT', endpointText, 'https://pve.example:8006/') : undefined;
+  // Same rule as k3s install.sh: "Only https:// URLs are supported for K3S_URL".
+  const k3sUrlText = env.K3S_URL?.trim();
+  const k3sUrl = k3sUrlText ? httpsUrl(problem, 'K3S_URL', k3sUrlText, 'https://SERVER:6443') : undefined;
+  const install = installSource(env, problem);
+  const proxy = workerProxy(env, problem);
 
-  const token = required('PROXMOX_VE_API_TOKEN');
+  // In a pod (the nightly CronJob) the ServiceAccount is the credential, as client-go's in-cluster config does it.
+  const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST?.trim()) && !env.KUBECONFIG?.trim();
+  const kubeconfigPath = inCluster ? undefined : required(env, problem, 'KUBECONFIG');
+
+  if (problems.length) return { problems, missingForBuild };
+  return {
+    problems,
+    missingForBuild,
+    config: {
+      build: buildProblems.length ? undefined : build,
+      missingForBuild,
+      k3s: { url: k3sUrl, install, proxy },
+      kubeconfigPath,
+      keepOnFailure: isSet(env.SUITE_KEEP_ON_FAILURE),
+      reinstall: isSet(env.SUITE_REINSTALL),
+    },
+  };
+}
+
+/** The Proxmox API and root SSH, the worker's key and the k3s token; each problem goes to `problem`. */
+function readBuildInputs(env: Env, secrets: SecretRegistry, problem: Problem): BuildInputs {
+  const endpointText = required(env, problem, 'PROXMOX_VE_ENDPOINT');
+  const endpoint = endpointText ? httpsUrl(problem, 'PROXMOX_VE_ENDPOINT', endpointText, 'https://pve.example:8006/') : undefined;
+
+  const token = required(env, problem, 'PROXMOX_VE_API_TOKEN');
   secrets.register(token);
   const tokenMatch = /^([^@!=\s]+@[^@!=\s]+![A-Za-z][A-Za-z0-9._-]*)=([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(token);
   if (token && !tokenMatch) {
@@ -123,48 +158,37 @@ export function loadTargetConfig(env: Env, secrets: SecretRegistry): TargetConfi
     problem('PROXMOX_VE_TLS_FINGERPRINT', 'is not a SHA-256 fingerprint (32 colon-separated hex pairs)', 'copy it from `openssl x509 -noout -fingerprint -sha256 -in /etc/pve/local/pve-ssl.pem`');
   }
   const caFile = env.PROXMOX_VE_CA_FILE?.trim();
-  const caPem = caFile ? readVariableFile('PROXMOX_VE_CA_FILE', caFile) : undefined;
+  const caPem = caFile ? readVariableFile(problem, 'PROXMOX_VE_CA_FILE', caFile) : undefined;
 
   const sshPortText = env.PROXMOX_VE_SSH_PORT?.trim() || '22';
   const sshPort = Number(sshPortText);
   if (!(/^\d+$/.test(sshPortText) && sshPort >= 1 && sshPort <= 65535)) problem(`PROXMOX_VE_SSH_PORT "${sshPortText}"`, 'is not a port number', 'write e.g. 22');
-  const sshKey = fileOrValue('PROXMOX_VE_SSH_PRIVATE_KEY', 'PROXMOX_VE_SSH_PRIVATE_KEY_FILE');
+  const sshKey = fileOrValue(env, problem, 'PROXMOX_VE_SSH_PRIVATE_KEY', 'PROXMOX_VE_SSH_PRIVATE_KEY_FILE');
   secrets.register(sshKey);
-  const hostKeyFingerprint = required('PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT');
+  const hostKeyFingerprint = required(env, problem, 'PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT');
   if (hostKeyFingerprint && !/^SHA256:[A-Za-z0-9+/]{43}$/.test(hostKeyFingerprint)) {
     problem('PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT', 'is not an OpenSSH SHA256 fingerprint', 'copy it from `ssh-keyscan -t ed25519 HOST | ssh-keygen -lf -`, e.g. SHA256:abc…');
   }
 
   const workerKeyFile = env.WORKER_SSH_PRIVATE_KEY_FILE?.trim();
-  const workerKey = workerKeyFile ? readVariableFile('WORKER_SSH_PRIVATE_KEY_FILE', workerKeyFile) : sshKey;
+  const workerKey = workerKeyFile ? readVariableFile(problem, 'WORKER_SSH_PRIVATE_KEY_FILE', workerKeyFile) : sshKey;
   secrets.register(workerKey);
 
-  // Same rule as k3s install.sh: "Only https:// URLs are supported for K3S_URL".
-  const k3sUrlText = env.K3S_URL?.trim();
-  const k3sUrl = k3sUrlText ? httpsUrl('K3S_URL', k3sUrlText, 'https://SERVER:6443') : undefined;
-  const k3sToken = fileOrValue('K3S_TOKEN', 'K3S_TOKEN_FILE');
+  const k3sToken = fileOrValue(env, problem, 'K3S_TOKEN', 'K3S_TOKEN_FILE');
   secrets.register(k3sToken);
   // A secure token's password part may be printed on its own by tools; mask it separately.
   secrets.register(/::[^:]+:(.+)$/.exec(k3sToken)?.[1]);
 
-  const install = installSource(env, problem);
-  const proxy = workerProxy(env, problem);
-
-  // In a pod (the nightly CronJob) the ServiceAccount is the credential, as client-go's in-cluster config does it.
-  const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST?.trim()) && !env.KUBECONFIG?.trim();
-  const kubeconfigPath = inCluster ? undefined : required('KUBECONFIG');
-
-  if (problems.length) throw new ConfigurationError(problems);
   return {
     proxmox: {
       endpoint: endpoint!,
-      tokenId: tokenMatch![1],
-      tokenSecret: tokenMatch![2],
+      tokenId: tokenMatch?.[1] ?? '',
+      tokenSecret: tokenMatch?.[2] ?? '',
       node: env.PROXMOX_VE_NODE?.trim() || undefined,
       tlsFingerprint,
       caPem,
       ssh: {
-        host: env.PROXMOX_VE_SSH_ADDRESS?.trim() || endpoint!.hostname,
+        host: env.PROXMOX_VE_SSH_ADDRESS?.trim() || endpoint?.hostname || '',
         port: sshPort,
         username: env.PROXMOX_VE_SSH_USERNAME?.trim() || 'root',
         privateKey: sshKey,
@@ -172,12 +196,47 @@ export function loadTargetConfig(env: Env, secrets: SecretRegistry): TargetConfi
         nodes: sshNodes(env, problem),
       },
     },
-    worker: { privateKey: workerKey! },
-    k3s: { url: k3sUrl, token: k3sToken, install, proxy },
-    kubeconfigPath,
-    keepOnFailure: isSet(env.SUITE_KEEP_ON_FAILURE),
-    reinstall: isSet(env.SUITE_REINSTALL),
+    workerKey: workerKey ?? '',
+    k3sToken,
   };
+}
+
+function required(env: Env, problem: Problem, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) problem(name, 'is not set', `set it: ${TARGET_VARIABLES[name]}`);
+  return value ?? '';
+}
+
+function fileOrValue(env: Env, problem: Problem, valueName: string, fileName: string): string {
+  const direct = env[valueName]?.trim();
+  const path = env[fileName]?.trim();
+  if (direct && path) problem(`${valueName} and ${fileName}`, 'are both set', 'set only one of them');
+  if (direct) return direct;
+  if (!path) {
+    problem(valueName, 'is not set', `set it or ${fileName}: ${TARGET_VARIABLES[valueName]}`);
+    return '';
+  }
+  return readVariableFile(problem, fileName, path)?.trim() ?? '';
+}
+
+function readVariableFile(problem: Problem, name: string, path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    problem(`${name} "${path}"`, `cannot be read (${(error as NodeJS.ErrnoException).code})`, 'point it at a readable file');
+    return undefined;
+  }
+}
+
+function httpsUrl(problem: Problem, name: string, text: string, example: string): URL | undefined {
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'https:') return url;
+    problem(`${name} "${text}"`, 'is not https', `write it like ${example}`);
+  } catch {
+    problem(`${name} "${text}"`, 'is not a URL', `write it like ${example}`);
+  }
+  return undefined;
 }
 
 function isSet(value: string | undefined): boolean {

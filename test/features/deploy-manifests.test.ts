@@ -12,17 +12,36 @@ const NAMESPACE_FILE = join(projectRoot, 'deploy/namespace.yaml');
 const MANIFEST_FILE = join(projectRoot, 'deploy/nightly-cronjob.yaml');
 const MANIFEST = readFileSync(MANIFEST_FILE, 'utf8');
 
+const REHEARSAL_FILE = join(projectRoot, 'deploy/rehearsal-cronjob.yaml');
+
 /** Every object of deploy/nightly-cronjob.yaml, as kubectl names it in its output. */
 const OBJECTS = [
   'serviceaccount/k3s-acceptance',
   'clusterrole.rbac.authorization.k8s.io/k3s-acceptance-nightly-read',
   'clusterrolebinding.rbac.authorization.k8s.io/k3s-acceptance-nightly-read',
-  'role.rbac.authorization.k8s.io/k3s-acceptance-probes',
-  'rolebinding.rbac.authorization.k8s.io/k3s-acceptance-probes',
-  'role.rbac.authorization.k8s.io/k3s-acceptance-node-passwords',
-  'rolebinding.rbac.authorization.k8s.io/k3s-acceptance-node-passwords',
+  'role.rbac.authorization.k8s.io/k3s-acceptance-nightly-leases',
+  'rolebinding.rbac.authorization.k8s.io/k3s-acceptance-nightly-leases',
+  'role.rbac.authorization.k8s.io/k3s-acceptance-nightly-system-pods',
+  'rolebinding.rbac.authorization.k8s.io/k3s-acceptance-nightly-system-pods',
+  'role.rbac.authorization.k8s.io/k3s-acceptance-nightly-pods',
+  'rolebinding.rbac.authorization.k8s.io/k3s-acceptance-nightly-pods',
   'persistentvolumeclaim/k3s-acceptance-results',
   'cronjob.batch/k3s-acceptance-nightly',
+];
+
+/** Every object of deploy/rehearsal-cronjob.yaml. */
+const REHEARSAL_OBJECTS = [
+  'serviceaccount/k3s-acceptance-rehearsal',
+  'clusterrole.rbac.authorization.k8s.io/k3s-acceptance-rehearsal',
+  'clusterrolebinding.rbac.authorization.k8s.io/k3s-acceptance-rehearsal',
+  'role.rbac.authorization.k8s.io/k3s-acceptance-rehearsal-leases',
+  'rolebinding.rbac.authorization.k8s.io/k3s-acceptance-rehearsal-leases',
+  'role.rbac.authorization.k8s.io/k3s-acceptance-rehearsal-system',
+  'rolebinding.rbac.authorization.k8s.io/k3s-acceptance-rehearsal-system',
+  'role.rbac.authorization.k8s.io/k3s-acceptance-rehearsal-pods',
+  'rolebinding.rbac.authorization.k8s.io/k3s-acceptance-rehearsal-pods',
+  'persistentvolumeclaim/k3s-acceptance-rehearsal-results',
+  'cronjob.batch/k3s-acceptance-rehearsal',
 ];
 
 /** The manifest with one mistake in it; the replaced text must be there, so a changed manifest fails loudly. */
@@ -64,11 +83,13 @@ describe('deploy/ checked with `kubectl apply --dry-run=server` against the lab 
     assert.equal(server.store.get('namespaces', undefined, 'k3s-acceptance'), undefined, 'the dry run stored no namespace');
   });
 
-  it('once deploy/namespace.yaml is applied, every object of the manifest passes the server dry run, and none is stored', async () => {
+  it('once deploy/namespace.yaml is applied, every object of both manifests passes the server dry run, and none is stored', async () => {
     assert.equal(await kubectl.ok('apply', '-f', NAMESPACE_FILE), 'namespace/k3s-acceptance created\n');
     const writesBefore = server.writeCount();
     const output = await kubectl.ok('apply', '--dry-run=server', '-f', MANIFEST_FILE);
     assert.deepEqual(output.trimEnd().split('\n'), OBJECTS.map((object) => `${object} created (server dry run)`));
+    const rehearsal = await kubectl.ok('apply', '--dry-run=server', '-f', REHEARSAL_FILE);
+    assert.deepEqual(rehearsal.trimEnd().split('\n'), REHEARSAL_OBJECTS.map((object) => `${object} created (server dry run)`));
     for (const resource of ['serviceaccounts', 'clusterroles', 'clusterrolebindings', 'roles', 'rolebindings', 'persistentvolumeclaims', 'cronjobs']) {
       assert.deepEqual(stored(resource), [], `no ${resource} of the manifest were stored`);
     }
@@ -97,11 +118,11 @@ describe('deploy/ checked with `kubectl apply --dry-run=server` against the lab 
   it('a ClusterRoleBinding that refers to a Role, and a rule without API groups, are invalid RBAC', async () => {
     const result = await dryRun(
       withMistake('  kind: ClusterRole\n  name: k3s-acceptance-nightly-read', '  kind: Role\n  name: k3s-acceptance-nightly-read')
-        .replace('  - apiGroups: [""]\n    resources: ["pods"]', '  - resources: ["pods"]'),
+        .replace('  - apiGroups: [""]\n    resources: ["pods"]\n    verbs: ["list"]', '  - resources: ["pods"]\n    verbs: ["list"]'),
     );
     assert.equal(result.code, 1);
     assert.match(result.stderr, /ClusterRoleBinding\.rbac\.authorization\.k8s\.io "k3s-acceptance-nightly-read" is invalid: roleRef\.kind: Unsupported value: "Role": supported values: "ClusterRole"/);
-    assert.match(result.stderr, /Role\.rbac\.authorization\.k8s\.io "k3s-acceptance-probes" is invalid: rules\[0\]\.apiGroups: Required value: resource rules must supply at least one api group/);
+    assert.match(result.stderr, /Role\.rbac\.authorization\.k8s\.io "k3s-acceptance-nightly-system-pods" is invalid: rules\[0\]\.apiGroups: Required value: resource rules must supply at least one api group/);
   });
 
   it('once applied, a dry run of the same manifest is unchanged, and a misspelt field in a change is refused as an invalid patch', async () => {

@@ -17,6 +17,6 @@ describe('the nightly regression (npx cucumber-js --profile nightly)', () => {
     assert.match(run.output, /7 scenarios \(7 passed\)/);
     const messages = readFileSync(join(run.reportsDir, 'cucumber-messages.ndjson'), 'utf8');
     assert.match(messages, /rehearsal worker k3s-rehearsal: CT 101 at 192\.168\.2\.23; skipped 192\.168\.2\.22 \(a host that answers ping on the LAN\)/);
-    assert.match(messages, /cordoned and drained k3s-rehearsal \(1 pod\(s\)\)/);
+    assert.match(messages, /cordoned and drained k3s-rehearsal \(1 pod\(s\) evicted\)/);
   });
 });

@@ -40,6 +40,19 @@ describe('the real profile, pointed at a standalone lab', () => {
     for (const secret of secrets) assert.ok(!run.output.includes(secret), 'a secret appears on the console');
   });
 
+  it('runs the read-only nightly with KUBECONFIG alone; a build without the Proxmox variables and the token is refused naming each', { timeout: 5 * 60_000 }, async (t) => {
+    const kubeconfigOnly = { ...Object.fromEntries(Object.keys(lab.env).map((name) => [name, ''])), KUBECONFIG: lab.env.KUBECONFIG };
+    const nightly = await runCucumber(['--profile', 'nightly', '--profile', 'real'], kubeconfigOnly, t.signal);
+    assert.equal(nightly.exitCode, 0, nightly.output);
+    assert.match(nightly.output, /6 scenarios \(6 passed\)/);
+    const build = await runCucumber(['--profile', 'real', 'features/add-worker.feature'], kubeconfigOnly, t.signal);
+    assert.equal(build.exitCode, 1, build.output);
+    assert.match(build.output, /5 input problems; nothing was created/);
+    for (const name of ['PROXMOX_VE_ENDPOINT', 'PROXMOX_VE_API_TOKEN', 'PROXMOX_VE_SSH_PRIVATE_KEY', 'PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT', 'K3S_TOKEN']) {
+      assert.match(build.output, new RegExp(`- ${name}: is not set`));
+    }
+  });
+
   it('reports every missing variable at once, before anything is created', { timeout: 5 * 60_000 }, async (t) => {
     const run = await runCucumber(['--profile', 'real', 'features/add-worker.feature'], { PROXMOX_VE_ENDPOINT: '', PROXMOX_VE_API_TOKEN: '', K3S_TOKEN_FILE: '', KUBECONFIG: '', PROXMOX_VE_SSH_PRIVATE_KEY_FILE: '', PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT: '' }, t.signal);
     assert.notEqual(run.exitCode, 0);

@@ -30,10 +30,11 @@ describe('the privileges the run needs, against the lab\'s PVE 8 checks', () => 
     const tokenId = `root@pam!${name}`;
     const tokenSecret = '0e1d2c3b-4a59-4687-8776-655443322110';
     env.lab.proxmox.addApiToken({ tokenId, secret: tokenSecret, privileges: acl });
-    const { proxmox } = env.target.config;
+    const { build } = env.target;
+    const { proxmox } = build;
     const client = new ProxmoxNodeClient({ endpoint: proxmox.endpoint, tokenId, tokenSecret, fingerprint: proxmox.tlsFingerprint, caPem: proxmox.caPem }, env.target.proxmox.node);
-    const config = { ...env.target.config, proxmox: { ...proxmox, tokenId, tokenSecret } };
-    return new Target(config, client, env.target.proxmoxHost, env.target.cluster, 'lab', env.target.services);
+    const config = { ...env.target.config, build: { ...build, proxmox: { ...proxmox, tokenId, tokenSecret } } };
+    return new Target(config, { api: client, host: env.target.proxmoxHost }, env.target.cluster, 'lab', env.target.services);
   }
 
   it('are enough: a token holding just them passes the check, then creates, starts, stops and destroys the worker', async () => {

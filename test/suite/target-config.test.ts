@@ -22,9 +22,9 @@ const valid = {
 describe('target configuration from the environment', () => {
   it('reads the Terraform-provider and k3s variable names', () => {
     const config = loadTargetConfig(valid, new SecretRegistry());
-    assert.equal(config.proxmox.tokenId, 'root@pam!ci');
-    assert.equal(config.proxmox.ssh.host, '127.0.0.1');
-    assert.equal(config.proxmox.ssh.port, 22);
+    assert.equal(config.build!.proxmox.tokenId, 'root@pam!ci');
+    assert.equal(config.build!.proxmox.ssh.host, '127.0.0.1');
+    assert.equal(config.build!.proxmox.ssh.port, 22);
     assert.equal(config.keepOnFailure, false);
     assert.equal(config.reinstall, false);
     assert.equal(loadTargetConfig({ ...valid, SUITE_REINSTALL: '1' }, new SecretRegistry()).reinstall, true);
@@ -37,7 +37,7 @@ describe('target configuration from the environment', () => {
     } catch (error) {
       assert.ok(error instanceof ConfigurationError);
       const inputs = error.problems.map((p) => p.input.split(' ')[0]);
-      assert.deepEqual(inputs, ['PROXMOX_VE_ENDPOINT', 'PROXMOX_VE_API_TOKEN', 'PROXMOX_VE_SSH_PRIVATE_KEY', 'PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT', 'K3S_URL', 'K3S_TOKEN', 'KUBECONFIG']);
+      assert.deepEqual(inputs, ['PROXMOX_VE_ENDPOINT', 'PROXMOX_VE_API_TOKEN', 'PROXMOX_VE_SSH_PRIVATE_KEY', 'PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT', 'K3S_TOKEN', 'K3S_URL', 'KUBECONFIG']);
       assert.match(error.message, /nothing was created/);
     }
   });
@@ -47,5 +47,20 @@ describe('target configuration from the environment', () => {
     loadTargetConfig(valid, secrets);
     const masked = secrets.mask(`token 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 and ${valid.K3S_TOKEN} and s3cretpassword`);
     assert.equal(masked, 'token *** and *** and ***');
+  });
+
+  it('without any Proxmox or token variable, reads a cluster-only target, and a build is refused naming what it needs', () => {
+    const readOnly = { KUBECONFIG: '/tmp/kubeconfig', K3S_URL: 'https://192.168.2.20:6443' };
+    const config = loadTargetConfig(readOnly, new SecretRegistry(), 'read');
+    assert.equal(config.build, undefined);
+    assert.deepEqual(config.missingForBuild.map((p) => p.input), ['PROXMOX_VE_ENDPOINT', 'PROXMOX_VE_API_TOKEN', 'PROXMOX_VE_SSH_PRIVATE_KEY', 'PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT', 'K3S_TOKEN']);
+    assert.throws(() => loadTargetConfig(readOnly, new SecretRegistry(), 'build'), (error: ConfigurationError) => error.problems.length === 5 && /PROXMOX_VE_ENDPOINT: is not set/.test(error.message));
+  });
+
+  it('a Proxmox variable set alone is a mistake even for a read: the others it needs are named', () => {
+    assert.throws(
+      () => loadTargetConfig({ KUBECONFIG: '/tmp/kubeconfig', PROXMOX_VE_ENDPOINT: 'https://pve:8006/' }, new SecretRegistry(), 'read'),
+      (error: ConfigurationError) => error.problems.map((p) => p.input).join() === 'PROXMOX_VE_API_TOKEN,PROXMOX_VE_SSH_PRIVATE_KEY,PROXMOX_VE_SSH_HOST_KEY_FINGERPRINT,K3S_TOKEN',
+    );
   });
 });
