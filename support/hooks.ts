@@ -7,6 +7,7 @@ import { SuiteRun } from '../src/run/suite-run';
 import { storyStatements } from './feature-statements';
 import { settleOnInterruption } from './interruption';
 import { specValue, storyBackground } from './pickle-spec';
+import { startResultsAfresh } from '../src/report/last-run-results';
 import { checkReportsForSecretsAtExit } from './report-secret-check';
 import { heldRun, holdRun, releaseRun } from './run-holder';
 import { changesRunbook, phasePictures, recordRun, reportsDirOf } from './run-report';
@@ -19,9 +20,12 @@ setDefaultTimeout(30 * 60_000);
 const reportsDir = reportsDirOf(process.env);
 const READ_ONLY_TAG = '@read-only';
 
-// Once per invocation (in the coordinator of a parallel run): the change record is this invocation's only.
+// Once per invocation (in the coordinator of a parallel run): the change record and the report are this invocation's only.
 BeforeAll({ name: 'start the change record of this invocation afresh', on: HookTarget.COORDINATOR }, function () {
   rmSync(join(reportsDir, 'changes.jsonl'), { force: true });
+});
+BeforeAll({ name: 'start the report\'s results afresh, keeping an unreported run for the trend', on: HookTarget.COORDINATOR }, function () {
+  startResultsAfresh(reportsDir);
 });
 
 BeforeAll({ name: 'start the run' }, function () {
