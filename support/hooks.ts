@@ -52,7 +52,7 @@ Before({ name: 'enter the scenario: its target, its mode and the story it builds
   const refusal = this.run.refusal(this.story);
   if (!refusal) return undefined;
   const inputs = refusal.error.problems.map((problem) => problem.input).join(', ');
-  this.log(`Skipped: this story was refused in ${refusal.scenario} (${inputs}); the message there says what to fix.`);
+  this.evidence.note(`Skipped: this story was refused in ${refusal.scenario} (${inputs}); the message there says what to fix.`);
   return 'skipped';
 });
 

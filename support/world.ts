@@ -2,7 +2,7 @@ import { IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
 import type { ClusterSnapshot } from '../src/health/cluster-snapshot';
 import type { TestPodRef } from '../src/provisioning/test-pod';
 import type { WorkContext } from '../src/provisioning/work-context';
-import type { Evidence } from '../src/report/evidence';
+import { type Evidence, noteTitle } from '../src/report/evidence';
 import type { StoryKey, SuiteRun } from '../src/run/suite-run';
 import { parseWorkerSpec, WorkerSpec } from '../src/spec/worker-spec';
 import type { StoryMode } from '../src/story/story-mode';
@@ -47,10 +47,11 @@ export class StoryWorld extends World<StoryParameters> {
       this.reported.push({ title, text: masked });
       this.attach(masked, { mediaType: 'text/plain', fileName: title });
     },
+    // A note is named by what it says (not cucumber's unnamed log, which Allure offers only as a download).
     note: (message) => {
       const masked = this.run.secrets.mask(message);
       this.reported.push({ title: 'note', text: masked });
-      this.log(masked);
+      this.attach(masked, { mediaType: 'text/plain', fileName: noteTitle(masked) });
     },
   };
 

@@ -75,8 +75,8 @@ export async function installAgent(guest: SshSession, install: AgentInstall, wai
   }
 }
 
-/** `systemctl is-active k3s-agent`; the journal tail when it is not active. */
-export async function requireAgentActive(guest: SshSession, evidence: Evidence): Promise<void> {
+/** `systemctl is-active k3s-agent`; the journal tail when it is not active. Returns the state (`active`). */
+export async function requireAgentActive(guest: SshSession, evidence: Evidence): Promise<string> {
   const result = await guest.exec('systemctl is-active k3s-agent');
   const state = result.stdout.trim();
   if (state !== 'active') {
@@ -84,6 +84,7 @@ export async function requireAgentActive(guest: SshSession, evidence: Evidence):
     evidence.attach(`${guest.endpoint.label}: journalctl -u k3s-agent`, journal);
     throw new InfrastructureError('join', `k3s-agent on ${guest.endpoint.label} is ${state || 'unknown'}, not active. Its journal ends:\n${lastLines(journal, 8)}`, journal);
   }
+  return state;
 }
 
 export async function agentJournal(guest: SshSession): Promise<string> {
