@@ -22,7 +22,8 @@ const common = {
   require: ['support/**/*.ts', 'steps/**/*.ts'],
   format: [
     'progress',
-    ['allure-cucumberjs/reporter', `${reports}/allure-results/.reporter-output.log`],
+    // allure-cucumberjs's reporter, with data tables written as valid CSV (formatters/allure-formatter.ts)
+    ['./formatters/allure.js', `${reports}/allure-results/.reporter-output.log`],
     ['junit', `${reports}/cucumber-junit.xml`],
     ['html', `${reports}/cucumber-report.html`],
     ['message', `${reports}/cucumber-messages.ndjson`],

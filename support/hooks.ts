@@ -3,14 +3,14 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError } from '../src/errors';
 import { deletePodAndWait } from '../src/kube/pod-deletion';
+import { startResultsAfresh } from '../src/report/last-run-results';
 import { SuiteRun } from '../src/run/suite-run';
 import { storyStatements } from './feature-statements';
 import { settleOnInterruption } from './interruption';
 import { specValue, storyBackground } from './pickle-spec';
-import { startResultsAfresh } from '../src/report/last-run-results';
 import { checkReportsForSecretsAtExit } from './report-secret-check';
 import { heldRun, holdRun, releaseRun } from './run-holder';
-import { changesRunbook, phasePictures, recordRun, reportsDirOf } from './run-report';
+import { CHANGES_SUMMARY, changesRunbook, recordRun, reportsDirOf } from './run-report';
 import { targetSource } from './target-sources';
 import { StoryWorld } from './world';
 
@@ -62,7 +62,7 @@ Before({ name: 'enter the scenario: its target, its mode and the story it builds
  */
 const AFTER_EACH_SCENARIO: Array<[name: string, hook: (this: StoryWorld, parameter: ITestCaseHookParameter) => unknown]> = [
   // The test pod never outlives its scenario, pass or fail.
-  ['remove the test pod', async function () {
+  ['clean up the test pod', async function () {
     if (!this.testPod) return;
     const context = await this.context();
     await deletePodAndWait(context.target.cluster, this.testPod, context.waits.deadline('pod', `test pod ${this.testPod.name} deleted`));
@@ -80,20 +80,15 @@ const AFTER_EACH_SCENARIO: Array<[name: string, hook: (this: StoryWorld, paramet
   ['tell what the start of the run removed of crashed runs', function () {
     for (const line of this.run.takeSweptLeftovers()) this.evidence.note(`cleanup at start: ${line}`);
   }],
-  ['attach the changes made by this run', function () {
-    this.attach(changesRunbook(this.run, this.startedAt), { mediaType: 'text/plain', fileName: 'Changes made by this run' });
-  }],
-  // The last scenario's timeline shows the whole feature; the trend shows each phase over past runs.
-  ['picture the phases', function ({ gherkinDocument }) {
-    for (const picture of phasePictures(this.run, reportsDir, gherkinDocument.feature?.name ?? 'feature')) {
-      this.attach(picture.svg, { mediaType: 'image/svg+xml', fileName: picture.fileName });
-    }
+  // Cumulative, this scenario's own marked; the whole run's, and the pictures of its phases, are on the overview.
+  ['attach the changes made by this run so far', function () {
+    this.attach(this.run.secrets.mask(changesRunbook(this.run, this.startedAt)), { mediaType: 'text/plain', fileName: CHANGES_SUMMARY });
   }],
 ];
 for (const [name, hook] of [...AFTER_EACH_SCENARIO].reverse()) After({ name }, hook);
 
-// The run's record (phase history, environment) is written while its target, and the lab behind it, still answer.
-AfterAll({ name: 'record the run and close it' }, async function () {
+// The run's record (phases, environment, changes) is written while its target, and the lab behind it, still answer.
+AfterAll({ name: 'record the phases, the environment and the changes of the run for the report, and close it' }, async function () {
   const run = heldRun();
   if (!run) return;
   await recordRun(run, reportsDir);

@@ -73,6 +73,11 @@ export class SuiteRun implements AsyncDisposable, RunIdentity {
     return this.options.source.kind;
   }
 
+  /** What this run's durations were measured against (the trend keeps lab and real, and lab timings, apart). */
+  get conditions(): string {
+    return this.options.source.conditions;
+  }
+
   isLive(other: RunOwner): boolean {
     return isRunLive(other, this.ledgerDir, { runId: this.id });
   }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Progress, type ProgressMode } from '../../src/progress/progress';
-import { renderTimelineSvg } from '../../src/report/timeline-svg';
 
 function capture(mode: ProgressMode, isTTY: boolean) {
   let clock = 1_000_000;
@@ -49,21 +48,5 @@ describe('live progress of long waits', () => {
     loud.observe('a');
     loud.observe('a');
     assert.equal(verbose.chunks.filter((chunk) => /^\d\d:\d\d:\d\d {3}x: a/.test(chunk)).length, 2);
-  });
-});
-
-describe('the run timeline picture', () => {
-  it('draws one bar per phase on a shared axis, red for a failed one, with durations', () => {
-    const svg = renderTimelineSvg(
-      [
-        { name: 'CT 102 creation', startedAt: 0, endedAt: 20_000, outcome: 'done' },
-        { name: 'node k3s-worker-01 Ready <&>', startedAt: 20_000, endedAt: 45_000, outcome: 'failed' },
-      ],
-      'Add first worker node',
-    );
-    assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    assert.equal((svg.match(/<rect /g) ?? []).length, 2);
-    assert.match(svg, /fill="#d64545"><title>node k3s-worker-01 Ready &#60;&#38;&#62;: 25s<\/title>/);
-    assert.match(svg, /text-anchor="end">45s<\/text>/);
   });
 });
