@@ -18,12 +18,11 @@ case "${1:-generate}" in
       exit 1
     fi
     history=$(realpath -m "$reports/history.jsonl")
-    report_name=$(node --input-type=module -e 'console.log((await import("./allurerc.mjs")).default.name)')
     for unreported in "$reports"/allure-results-unreported/*/; do
       [ -d "$unreported" ] || continue
       # allure history writes a scratch allure-report/ into its working directory: give it one of its own.
       scratch=$(mktemp -d)
-      (cd "$scratch" && allure history "$(realpath "$unreported")" --history-path "$history" --report-name "$report_name" >/dev/null)
+      (cd "$scratch" && allure history "$(realpath "$unreported")" --history-path "$history" >/dev/null)
       rm -rf "$scratch" "$unreported"
     done
     rmdir "$reports/allure-results-unreported" 2>/dev/null || true
