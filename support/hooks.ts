@@ -1,4 +1,4 @@
-import { After, AfterAll, Before, BeforeAll, HookTarget, ITestCaseHookParameter, setDefaultTimeout, Status } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, BeforeStep, HookTarget, ITestCaseHookParameter, setDefaultTimeout, Status } from '@cucumber/cucumber';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError } from '../src/errors';
@@ -41,6 +41,10 @@ Before({ name: 'enter the scenario: its target, its mode and the story it builds
   const faults = tags.filter((tag) => tag.startsWith('@fault:')).map((tag) => tag.slice('@fault:'.length));
   // Faults can only be switched on in the embedded lab.
   if (faults.length && this.run.kind !== 'lab') return 'skipped';
+  // An interrupted run only cleans up before it exits: no further scenario begins.
+  if (this.run.interruptedBy) return this.run.untilExit();
+  this.run.scenarios.begin(pickle.name);
+  this.run.progress.scenario(`Scenario: ${pickle.name}`);
   this.featureUri = pickle.uri;
   this.background = storyBackground(pickle);
   this.scenarioName = `"${pickle.name}" (${pickle.uri})`;
@@ -54,6 +58,13 @@ Before({ name: 'enter the scenario: its target, its mode and the story it builds
   const inputs = refusal.error.problems.map((problem) => problem.input).join(', ');
   this.evidence.note(`Skipped: this story was refused in ${refusal.scenario} (${inputs}); the message there says what to fix.`);
   return 'skipped';
+});
+
+// Ctrl-C or SIGTERM: the step under way finishes, but no further step starts; the process exits once the cleanup is
+// done (support/interruption.ts). Step hooks take no name: they run inside each step, not as steps of their own.
+BeforeStep(function (this: StoryWorld) {
+  if (this.run.interruptedBy) return this.run.untilExit();
+  return undefined;
 });
 
 /**
@@ -83,6 +94,9 @@ const AFTER_EACH_SCENARIO: Array<[name: string, hook: (this: StoryWorld, paramet
   // Cumulative, this scenario's own marked; the whole run's, and the pictures of its phases, are on the overview.
   ['attach the changes made by this run so far', function () {
     this.attach(this.run.secrets.mask(changesRunbook(this.run, this.startedAt)), { mediaType: 'text/plain', fileName: CHANGES_SUMMARY });
+  }],
+  ['count how the scenario ended, for the summary of an interrupted run', function ({ pickle, result }) {
+    this.run.scenarios.end(pickle.name, (result?.status ?? 'unknown').toLowerCase());
   }],
 ];
 for (const [name, hook] of [...AFTER_EACH_SCENARIO].reverse()) After({ name }, hook);

@@ -1,4 +1,4 @@
-import { axisTicks, formatDuration, tickLabel } from './durations';
+import { axisTicks, formatDuration, tickLabel } from '../progress/durations';
 import { STORY_PHASES, type RunPhases } from './phase-history';
 import { escapeXml, textWidth } from './svg-text';
 

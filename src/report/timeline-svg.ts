@@ -1,5 +1,5 @@
 import type { PhaseRecord } from '../progress/progress';
-import { axisTicks, formatDuration, tickLabel } from './durations';
+import { axisTicks, formatDuration, tickLabel } from '../progress/durations';
 import { escapeXml, textWidth } from './svg-text';
 
 export { escapeXml } from './svg-text';

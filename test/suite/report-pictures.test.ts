@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { axisTicks, formatDuration } from '../../src/report/durations';
+import { axisTicks, formatDuration } from '../../src/progress/durations';
 import type { RunPhases } from '../../src/report/phase-history';
 import { renderPhaseTrendSvg } from '../../src/report/phase-trend-svg';
 import { textWidth } from '../../src/report/svg-text';
