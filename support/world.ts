@@ -17,8 +17,10 @@ export interface StoryParameters {
 
 /** Per-scenario state. What outlives a scenario (the target, the workers, the ledger) lives in the run. */
 export class StoryWorld extends World<StoryParameters> {
-  /** The run this scenario belongs to (support/hooks.ts starts it). */
-  readonly run: SuiteRun = currentRun();
+  /** The run this scenario belongs to (support/hooks.ts starts it; a --dry-run starts none and never asks). */
+  get run(): SuiteRun {
+    return currentRun();
+  }
   /** Cucumber builds a World per scenario: this is when the scenario began. */
   readonly startedAt = new Date();
   /** `verify` for the scenarios of a read-only Rule (the nightly): they only read and report what they find. */
