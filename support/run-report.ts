@@ -10,7 +10,7 @@ import { describeRunEnvironment } from '../src/run/run-environment';
 import type { SuiteRun } from '../src/run/suite-run';
 import { version as suiteVersion } from '../package.json';
 
-/** What the run adds to the report beyond cucumber's own results: its changes, its environment, pictures of its phases. */
+// What the run adds to the report beyond cucumber's own results: its changes, its environment, pictures of its phases.
 
 /** The label the overview shows the run's changes under, in one line. */
 export const CHANGES_SUMMARY = 'Changes made by this run';

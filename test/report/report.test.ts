@@ -62,6 +62,9 @@ describe('the Allure report of a run, opened in a browser', () => {
     assert.equal(readFileSync(join(reportsDir, 'history.jsonl'), 'utf8').trim().split('\n').length, 2, 'both runs are in the history');
 
     const results = readdirSync(join(reportDir, 'data', 'test-results')).map((file) => JSON.parse(readFileSync(join(reportDir, 'data', 'test-results', file), 'utf8')));
+    // allure-cucumberjs names each set-up and tear-down after its hook's name; Allure shows a nameless one as "Unknown test".
+    const hooks = results.flatMap((result) => [...result.setup, ...result.teardown].map((fixture: { name?: string }) => fixture.name));
+    assert.ok(hooks.length >= 3 * 7 && hooks.every((name) => name && name !== 'Unknown test'), `every hook is named: ${hooks.join(', ')}`);
     const attachments = JSON.stringify(results).match(/"link":\{[^}]*\}/g) ?? [];
     assert.ok(attachments.length > 20, `the results carry their evidence (${attachments.length} attachments)`);
     for (const link of attachments) {
