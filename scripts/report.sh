@@ -26,7 +26,9 @@ case "${1:-generate}" in
       rm -rf "$scratch" "$unreported"
     done
     rmdir "$reports/allure-results-unreported" 2>/dev/null || true
-    # allurerc.mjs appends this run to the history unless an earlier report of it already did (.in-history).
+    # allurerc.mjs appends this run to the history unless an earlier report of it already did (.in-history). The old
+    # report goes first: Allure 3 generating into a used folder nests a second copy (awesome/) beside the stale one.
+    rm -rf "$reports/allure-report"
     allure generate --config allurerc.mjs
     touch "$reports/allure-results/.in-history"
     # Allure 3's report pages always embed Google Analytics (gtag.js); the report is read offline and shares nothing.

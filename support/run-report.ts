@@ -35,10 +35,12 @@ export async function recordRun(run: SuiteRun, reportsDir: string): Promise<void
   const historyFile = join(reportsDir, 'phase-history.jsonl');
   appendPhaseHistory(historyFile, summarizeRun(phases, { target: run.kind, conditions: run.conditions }));
   const changes = readChangeFile(run.changes.file);
+  const summary = summarizeChanges(changes);
   const target = await run.openedTarget();
   const environment = target ? await describeRunEnvironment(target, run.conditions, suiteVersion) : {};
-  const masked = Object.fromEntries(Object.entries({ ...environment, [CHANGES_SUMMARY]: summarizeChanges(changes) }).map(([key, value]) => [key, run.secrets.mask(value)]));
-  const attachments: RunAttachment[] = [{ name: CHANGES_SUMMARY, content: renderRunbook(changes, run.id), contentType: 'text/plain', fileExtension: '.txt' }];
+  // The overview's metadata cuts long values short (the whole shows on a click); the attachment's name shows it whole.
+  const masked = Object.fromEntries(Object.entries({ ...environment, Changes: summary }).map(([key, value]) => [key, run.secrets.mask(value)]));
+  const attachments: RunAttachment[] = [{ name: `${CHANGES_SUMMARY}: ${summary}`, content: renderRunbook(changes, run.id), contentType: 'text/plain', fileExtension: '.txt' }];
   if (phases.length) {
     const worker = process.env.CUCUMBER_WORKER_ID ? ` (worker ${process.env.CUCUMBER_WORKER_ID})` : '';
     attachments.push(

@@ -60,6 +60,9 @@ describe('the Allure report of a run, opened in a browser', () => {
     assert.deepEqual({ total: summary.stats.total, passed: summary.stats.passed, retries: summary.stats.retries ?? 0 }, { total: 3, passed: 3, retries: 0 });
     assert.deepEqual([summary.retryTests, summary.flakyTests], [[], []], 'no retried or flaky tests: the first run is history, not a retry');
     assert.equal(readFileSync(join(reportsDir, 'history.jsonl'), 'utf8').trim().split('\n').length, 2, 'both runs are in the history');
+    await generateReport(reportsDir, t.signal);
+    assert.equal(readFileSync(join(reportsDir, 'history.jsonl'), 'utf8').trim().split('\n').length, 2, 'a run is in the history once, however often its report is made');
+    assert.ok(!readdirSync(reportDir).includes('awesome'), 'a report made again replaces the old one');
 
     const results = readdirSync(join(reportDir, 'data', 'test-results')).map((file) => JSON.parse(readFileSync(join(reportDir, 'data', 'test-results', file), 'utf8')));
     // allure-cucumberjs names each set-up and tear-down after its hook's name; Allure shows a nameless one as "Unknown test".
@@ -83,10 +86,12 @@ describe('the Allure report of a run, opened in a browser', () => {
       assert.match(metadata, /Proxmox VE\s+8\.4\.1 \(node pve\)/);
       assert.match(metadata, /k3s\s+v1\.34\.3\+k3s1/);
       assert.match(metadata, /k3s agent install\s+v1\.34\.3\+k3s1, pinned to the server's version v1\.34\.3\+k3s1 \(GET \/version\)/);
-      assert.match(metadata, /Changes made by this run\s+created, configured and started CT 102 on pve, installed k3s agent v1\.34\.3\+k3s1 on worker k3s-worker-01, created and deleted 1 pod/);
+      const summaryLine = 'created, configured and started CT 102 on pve, installed k3s agent v1.34.3+k3s1 on worker k3s-worker-01, created and deleted 1 pod';
+      assert.ok(metadata.includes(`Changes\n${summaryLine}`), `the changes in one line among the metadata: ${metadata}`);
       await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
 
       await page.getByText('Global Attachments').first().click();
+      await page.getByText(`Changes made by this run: ${summaryLine}`).waitFor();
       await page.getByText('Timeline of the run\'s phases').first().click();
       await page.locator('img').first().waitFor();
       await page.screenshot({ path: join(shots, 'overview-timeline.png'), fullPage: true });
