@@ -22,7 +22,8 @@ case "${1:-generate}" in
       [ -d "$unreported" ] || continue
       # allure history writes a scratch allure-report/ into its working directory: give it one of its own.
       scratch=$(mktemp -d)
-      (cd "$scratch" && allure history "$(realpath "$unreported")" --history-path "$history" >/dev/null)
+      results=$(realpath "$unreported")
+      (cd "$scratch" && allure history "$results" --history-path "$history" >/dev/null)
       rm -rf "$scratch" "$unreported"
     done
     rmdir "$reports/allure-results-unreported" 2>/dev/null || true

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { projectRoot, runCucumber } from '../features/run-cucumber';
@@ -49,18 +49,21 @@ async function openProof(page: Page, step: string, attachment: string | RegExp) 
 describe('the Allure report of a run, opened in a browser', () => {
   it('is the last of two runs: 3 passed, no retries, each criterion\'s named proof on its step, the specification as its table, the changes on the overview, offline', REPORT_TIMEOUT, async (t) => {
     const reportsDir = mkdtempSync(join(tmpdir(), 'k3s-suite-reports-'));
-    const first = await runCucumber(['features/add-worker.feature'], { REPORTS_DIR: reportsDir }, t.signal);
+    // Relative to the project, as the default reports/ is (outside it, so npm test leaves reports/ alone).
+    const REPORTS_DIR = relative(projectRoot, reportsDir);
+    const first = await runCucumber(['features/add-worker.feature'], { REPORTS_DIR }, t.signal);
     assert.equal(first.exitCode, 0, first.output);
-    const second = await runCucumber(['features/add-worker.feature'], { REPORTS_DIR: reportsDir, STORY_BASE_URL }, t.signal);
+    const second = await runCucumber(['features/add-worker.feature'], { REPORTS_DIR, STORY_BASE_URL }, t.signal);
     assert.equal(second.exitCode, 0, second.output);
-    const reportDir = await generateReport(reportsDir, t.signal);
+    await generateReport(REPORTS_DIR, t.signal);
+    const reportDir = join(reportsDir, 'allure-report');
     const shots = screenshotFolder(t);
 
     const summary = JSON.parse(readFileSync(join(reportDir, 'summary.json'), 'utf8'));
     assert.deepEqual({ total: summary.stats.total, passed: summary.stats.passed, retries: summary.stats.retries ?? 0 }, { total: 3, passed: 3, retries: 0 });
     assert.deepEqual([summary.retryTests, summary.flakyTests], [[], []], 'no retried or flaky tests: the first run is history, not a retry');
     assert.equal(readFileSync(join(reportsDir, 'history.jsonl'), 'utf8').trim().split('\n').length, 2, 'both runs are in the history');
-    await generateReport(reportsDir, t.signal);
+    await generateReport(REPORTS_DIR, t.signal);
     assert.equal(readFileSync(join(reportsDir, 'history.jsonl'), 'utf8').trim().split('\n').length, 2, 'a run is in the history once, however often its report is made');
     assert.ok(!readdirSync(reportDir).includes('awesome'), 'a report made again replaces the old one');
 
