@@ -2,7 +2,6 @@ import type { PhaseRecord } from '../progress/progress';
 import { axisTicks, formatDuration, tickLabel } from '../progress/durations';
 import { escapeXml, textWidth } from './svg-text';
 
-
 const ROW = 22;
 const CHART_WIDTH = 480;
 const MARGIN = 12;
