@@ -3,7 +3,7 @@ import { axisTicks, formatDuration, tickLabel } from '../progress/durations';
 import { escapeXml, textWidth } from './svg-text';
 
 const ROW = 22;
-const CHART_WIDTH = 480;
+const CHART_WIDTH = 400;
 const MARGIN = 12;
 const GAP = 10;
 const CAPTION = 'time since the first phase began; green ended well, red failed, orange was interrupted';

@@ -98,6 +98,10 @@ describe('the Allure report of a run, opened in a browser', () => {
       await page.getByText('Timeline of the run\'s phases').first().click();
       await page.locator('img').first().waitFor();
       await page.screenshot({ path: join(shots, 'overview-timeline.png'), fullPage: true });
+      await page.getByText('Timeline of the run\'s phases').first().click();
+      await page.getByText('Trend: story phase durations, run over run').first().click();
+      await page.locator('img').first().waitFor();
+      await page.screenshot({ path: join(shots, 'overview-trend.png'), fullPage: true });
 
       const ids = testResultIds(reportDir);
       for (const [name, expected] of Object.entries(CRITERIA)) {
@@ -110,19 +114,24 @@ describe('the Allure report of a run, opened in a browser', () => {
         assert.ok(text.includes(`${STORY_BASE_URL}1.2`), `${name} links its story`);
         assert.ok(!/Unknown test/.test(text), `${name}: every hook has a name`);
         assert.match(text, /Set up[\s\S]*enter the scenario[\s\S]*Tear down[\s\S]*clean up the test pod/);
-        for (const proof of expected.proofs) {
+        const code = name.split(' ')[0];
+        for (const [index, proof] of expected.proofs.entries()) {
           const item = await openProof(page, proof.step, proof.attachment);
           await item.getByText(proof.shows).first().waitFor();
           assert.match(await item.innerText(), proof.shows, `${name}: "${proof.step}" shows its proof in place`);
+          await item.scrollIntoViewIfNeeded();
+          await page.screenshot({ path: join(shots, `${code}-proof-${index + 1}.png`) });
         }
         if (name === 'AC1 Worker Container Creation') {
           const table = (await openProof(page, 'Given the worker specification:', 'Data table')).getByTestId('table-attachment-content');
+          await table.locator('tbody tr').first().waitFor();
           const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
           assert.equal(rows.length, 13, 'the specification table has its 13 rows');
           assert.deepEqual(rows[0], ['vmid', '102']);
           assert.deepEqual(rows.find((row) => row[0] === 'features'), ['features', 'nesting=1,keyctl=1,fuse=1']);
+          await table.scrollIntoViewIfNeeded();
+          await page.screenshot({ path: join(shots, 'AC1-specification.png') });
         }
-        await page.screenshot({ path: join(shots, `${name.split(' ')[0]}.png`), fullPage: true });
       }
 
       await page.goto(`${served.url}#${ids.get('AC3 Workload Scheduling')}`);
