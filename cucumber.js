@@ -21,8 +21,11 @@ const common = {
   requireModule: ['ts-node/register'],
   require: ['support/**/*.ts', 'steps/**/*.ts'],
   format: [
-    'progress',
-    ['allure-cucumberjs/reporter', `${reports}/allure-results/.reporter-output.log`],
+    // cucumber's progress, or on a terminal only its summary (the suite's live line owns the bottom row), counting
+    // the feature's steps rather than hooks (formatters/terminal-formatter.ts)
+    './formatters/terminal.js',
+    // allure-cucumberjs's reporter, with data tables written as valid CSV (formatters/allure-formatter.ts)
+    ['./formatters/allure.js', `${reports}/allure-results/.reporter-output.log`],
     ['junit', `${reports}/cucumber-junit.xml`],
     ['html', `${reports}/cucumber-report.html`],
     ['message', `${reports}/cucumber-messages.ndjson`],

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Allure 3 report of the last run, offline: $REPORTS_DIR/allure-results -> $REPORTS_DIR/allure-report,
 # carrying $REPORTS_DIR/history.jsonl forward so trends span runs (allurerc.mjs). REPORTS_DIR defaults to reports/.
+# Each run starts with an empty allure-results (support/hooks.ts); the results of earlier runs nobody made a report of
+# wait in allure-results-unreported/ and join the history first, oldest first, so the trend shows every run once.
 # `report.sh open [PORT]` serves the built report on 127.0.0.1 instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +17,21 @@ case "${1:-generate}" in
       echo "no test results in $reports/allure-results: run the features first (npx cucumber-js)" >&2
       exit 1
     fi
+    history=$(realpath -m "$reports/history.jsonl")
+    for unreported in "$reports"/allure-results-unreported/*/; do
+      [ -d "$unreported" ] || continue
+      # allure history writes a scratch allure-report/ into its working directory: give it one of its own.
+      scratch=$(mktemp -d)
+      results=$(realpath "$unreported")
+      (cd "$scratch" && allure history "$results" --history-path "$history" >/dev/null)
+      rm -rf "$scratch" "$unreported"
+    done
+    rmdir "$reports/allure-results-unreported" 2>/dev/null || true
+    # allurerc.mjs appends this run to the history unless an earlier report of it already did (.in-history). The old
+    # report goes first: Allure 3 generating into a used folder nests a second copy (awesome/) beside the stale one.
+    rm -rf "$reports/allure-report"
     allure generate --config allurerc.mjs
+    touch "$reports/allure-results/.in-history"
     # Allure 3's report pages always embed Google Analytics (gtag.js); the report is read offline and shares nothing.
     perl -0pi -e 's{\s*<script async src="https://www\.googletagmanager\.com/[^"]*"></script>\s*<script>.*?</script>}{}s' \
       "$reports/allure-report/index.html"

@@ -2,10 +2,9 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { ConfigurationError } from '../src/errors';
 import { renderNodeTable } from '../src/kube/node-table';
-import { requireAgentActive } from '../src/provisioning/join-agent';
-import { waitForNodeRegistered } from '../src/provisioning/node-ready';
 import { controlPlaneStatementProblems, NODE_READY_STEP, REACH_CONTROL_PLANE_STEP } from '../src/spec/criterion-statements';
 import { ensureWorkerReady, joinAgent } from '../src/story/join-criterion';
+import { proveJoined } from '../src/story/join-proof';
 import type { StoryWorld } from '../support/world';
 
 Given(REACH_CONTROL_PLANE_STEP, async function (this: StoryWorld, controlPlane: string) {
@@ -18,12 +17,9 @@ When('I run the K3s agent installation with the server URL and node token', asyn
   await joinAgent(await this.worker(), await this.context());
 });
 
+// Joined means the agent runs and its kubelet registered the Node with the server; Ready is the next criterion.
 Then('the agent joins the cluster successfully', async function (this: StoryWorld) {
-  const worker = await this.worker();
-  const context = await this.context();
-  await requireAgentActive(await worker.guestSession(context), this.evidence);
-  // Joined means the kubelet registered its Node with the server; Ready is the next criterion.
-  await waitForNodeRegistered(context.target.cluster, worker.spec.hostname, context.waits);
+  await proveJoined(await this.worker(), await this.context());
 });
 
 Then(NODE_READY_STEP, async function (this: StoryWorld, name: string) {

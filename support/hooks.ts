@@ -1,15 +1,16 @@
-import { After, AfterAll, Before, BeforeAll, HookTarget, ITestCaseHookParameter, setDefaultTimeout, Status } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, BeforeStep, HookTarget, ITestCaseHookParameter, setDefaultTimeout, Status } from '@cucumber/cucumber';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError } from '../src/errors';
 import { deletePodAndWait } from '../src/kube/pod-deletion';
+import { startResultsAfresh } from '../src/report/last-run-results';
 import { SuiteRun } from '../src/run/suite-run';
 import { storyStatements } from './feature-statements';
 import { settleOnInterruption } from './interruption';
 import { specValue, storyBackground } from './pickle-spec';
 import { checkReportsForSecretsAtExit } from './report-secret-check';
 import { heldRun, holdRun, releaseRun } from './run-holder';
-import { changesRunbook, phasePictures, recordRun, reportsDirOf } from './run-report';
+import { CHANGES_SUMMARY, changesRunbook, recordRun, reportsDirOf } from './run-report';
 import { targetSource } from './target-sources';
 import { StoryWorld } from './world';
 
@@ -19,9 +20,12 @@ setDefaultTimeout(30 * 60_000);
 const reportsDir = reportsDirOf(process.env);
 const READ_ONLY_TAG = '@read-only';
 
-// Once per invocation (in the coordinator of a parallel run): the change record is this invocation's only.
+// Once per invocation (in the coordinator of a parallel run): the change record and the report are this invocation's only.
 BeforeAll({ name: 'start the change record of this invocation afresh', on: HookTarget.COORDINATOR }, function () {
   rmSync(join(reportsDir, 'changes.jsonl'), { force: true });
+});
+BeforeAll({ name: 'start the report\'s results afresh, keeping an unreported run for the trend', on: HookTarget.COORDINATOR }, function () {
+  startResultsAfresh(reportsDir);
 });
 
 BeforeAll({ name: 'start the run' }, function () {
@@ -37,6 +41,10 @@ Before({ name: 'enter the scenario: its target, its mode and the story it builds
   const faults = tags.filter((tag) => tag.startsWith('@fault:')).map((tag) => tag.slice('@fault:'.length));
   // Faults can only be switched on in the embedded lab.
   if (faults.length && this.run.kind !== 'lab') return 'skipped';
+  // An interrupted run only cleans up before it exits: no further scenario begins.
+  if (this.run.interruptedBy) return this.run.untilExit();
+  this.run.scenarios.begin(pickle.name);
+  this.run.progress.scenario(`Scenario: ${pickle.name}`);
   this.featureUri = pickle.uri;
   this.background = storyBackground(pickle);
   this.scenarioName = `"${pickle.name}" (${pickle.uri})`;
@@ -48,8 +56,15 @@ Before({ name: 'enter the scenario: its target, its mode and the story it builds
   const refusal = this.run.refusal(this.story);
   if (!refusal) return undefined;
   const inputs = refusal.error.problems.map((problem) => problem.input).join(', ');
-  this.log(`Skipped: this story was refused in ${refusal.scenario} (${inputs}); the message there says what to fix.`);
+  this.evidence.note(`Skipped: this story was refused in ${refusal.scenario} (${inputs}); the message there says what to fix.`);
   return 'skipped';
+});
+
+// Ctrl-C or SIGTERM: the step under way finishes, but no further step starts; the process exits once the cleanup is
+// done (support/interruption.ts). Step hooks take no name: they run inside each step, not as steps of their own.
+BeforeStep(function (this: StoryWorld) {
+  if (this.run.interruptedBy) return this.run.untilExit();
+  return undefined;
 });
 
 /**
@@ -58,7 +73,7 @@ Before({ name: 'enter the scenario: its target, its mode and the story it builds
  */
 const AFTER_EACH_SCENARIO: Array<[name: string, hook: (this: StoryWorld, parameter: ITestCaseHookParameter) => unknown]> = [
   // The test pod never outlives its scenario, pass or fail.
-  ['remove the test pod', async function () {
+  ['clean up the test pod', async function () {
     if (!this.testPod) return;
     const context = await this.context();
     await deletePodAndWait(context.target.cluster, this.testPod, context.waits.deadline('pod', `test pod ${this.testPod.name} deleted`));
@@ -76,20 +91,18 @@ const AFTER_EACH_SCENARIO: Array<[name: string, hook: (this: StoryWorld, paramet
   ['tell what the start of the run removed of crashed runs', function () {
     for (const line of this.run.takeSweptLeftovers()) this.evidence.note(`cleanup at start: ${line}`);
   }],
-  ['attach the changes made by this run', function () {
-    this.attach(changesRunbook(this.run, this.startedAt), { mediaType: 'text/plain', fileName: 'Changes made by this run' });
+  // Cumulative, this scenario's own marked; the whole run's, and the pictures of its phases, are on the overview.
+  ['attach the changes made by this run so far', function () {
+    this.attach(this.run.secrets.mask(changesRunbook(this.run, this.startedAt)), { mediaType: 'text/plain', fileName: CHANGES_SUMMARY });
   }],
-  // The last scenario's timeline shows the whole feature; the trend shows each phase over past runs.
-  ['picture the phases', function ({ gherkinDocument }) {
-    for (const picture of phasePictures(this.run, reportsDir, gherkinDocument.feature?.name ?? 'feature')) {
-      this.attach(picture.svg, { mediaType: 'image/svg+xml', fileName: picture.fileName });
-    }
+  ['count how the scenario ended, for the summary of an interrupted run', function ({ pickle, result }) {
+    this.run.scenarios.end(pickle.name, (result?.status ?? 'unknown').toLowerCase());
   }],
 ];
 for (const [name, hook] of [...AFTER_EACH_SCENARIO].reverse()) After({ name }, hook);
 
-// The run's record (phase history, environment) is written while its target, and the lab behind it, still answer.
-AfterAll({ name: 'record the run and close it' }, async function () {
+// The run's record (phases, environment, changes) is written while its target, and the lab behind it, still answer.
+AfterAll({ name: 'record the phases, the environment and the changes of the run for the report, and close it' }, async function () {
   const run = heldRun();
   if (!run) return;
   await recordRun(run, reportsDir);

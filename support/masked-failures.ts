@@ -1,5 +1,5 @@
 import { setDefinitionFunctionWrapper } from '@cucumber/cucumber';
-import { InfrastructureError } from '../src/errors';
+import { ConfigurationError, DeadlineExceededError, InfrastructureError } from '../src/errors';
 import { heldRun } from './run-holder';
 import type { StoryWorld } from './world';
 
@@ -17,6 +17,8 @@ setDefinitionFunctionWrapper((definition: (...args: unknown[]) => unknown) => {
       if (error instanceof Error && secrets) {
         error.message = secrets.mask(error.message);
         if (error.stack) error.stack = secrets.mask(error.stack);
+        // The suite's own errors carry what to do in their message; their stack frames only help whoever debugs the suite.
+        if (isSuiteError(error) && process.env.SUITE_PROGRESS !== 'verbose') error.stack = `${error.name}: ${error.message}`;
         if (error instanceof InfrastructureError && error.evidence && typeof this?.attach === 'function') {
           this.attach(secrets.mask(error.evidence), { mediaType: 'text/plain', fileName: `diagnosis (${error.phase})` });
         }
@@ -28,3 +30,7 @@ setDefinitionFunctionWrapper((definition: (...args: unknown[]) => unknown) => {
   Object.defineProperty(wrapped, 'length', { value: definition.length });
   return wrapped;
 });
+
+function isSuiteError(error: Error): boolean {
+  return error instanceof ConfigurationError || error instanceof InfrastructureError || error instanceof DeadlineExceededError;
+}

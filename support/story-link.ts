@@ -8,9 +8,13 @@ import { link } from 'allure-js-commons';
  * here rather than as allure-cucumberjs's link template, because a template that strips `@story:` would be a function,
  * and cucumber's --parallel hands its configuration to worker threads, which cannot receive functions.
  */
-const storyBaseUrl = process.env.STORY_BASE_URL || 'https://stories.example.invalid/story/';
+const storyBaseUrl = process.env.STORY_BASE_URL?.trim();
 
-Before({ name: 'link the scenario to its story' }, async function ({ pickle }) {
-  const story = pickle.tags.map((tag) => tag.name).find((tag) => tag.startsWith('@story:'));
-  if (story) await link(`${storyBaseUrl}${story.slice('@story:'.length)}`, undefined, 'story');
-});
+// Without STORY_BASE_URL there is nowhere to link to: no link (and no hook in the report's set-up) rather than a
+// placeholder address.
+if (storyBaseUrl) {
+  Before({ name: 'link the scenario to its story (STORY_BASE_URL)' }, async function ({ pickle }) {
+    const story = pickle.tags.map((tag) => tag.name).find((tag) => tag.startsWith('@story:'));
+    if (story) await link(`${storyBaseUrl}${story.slice('@story:'.length)}`, undefined, 'story');
+  });
+}

@@ -15,6 +15,7 @@ export function targetSource(kind: 'lab' | 'real', env: Record<string, string | 
 function realSystems(env: Record<string, string | undefined>): TargetSource {
   return {
     kind: 'real',
+    conditions: 'real systems',
     open: async () => ({ env, close: async () => {} }),
     needsFresh: () => false,
   };
@@ -25,8 +26,11 @@ function realSystems(env: Record<string, string | undefined>): TargetSource {
  * fault (its @fault: tags, lab/fault-switches.ts), started with the lab settings of the environment (LAB_*).
  */
 function embeddedLabs(env: Record<string, string | undefined>): TargetSource {
+  const timing = Number(env.LAB_TIMING?.trim() || 0);
   return {
     kind: 'lab',
+    // Durations at LAB_TIMING=0 are the lab's own speed, at 1 those of real systems: the trend keeps them apart.
+    conditions: timing > 0 ? `embedded lab, LAB_TIMING=${timing}` : 'embedded lab',
     needsFresh: (current, next) => current.featureUri !== next.featureUri || next.faults.length > 0 || current.faults.length > 0,
     open: (request) => startLab(env, request),
   };

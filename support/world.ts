@@ -2,7 +2,7 @@ import { IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
 import type { ClusterSnapshot } from '../src/health/cluster-snapshot';
 import type { TestPodRef } from '../src/provisioning/test-pod';
 import type { WorkContext } from '../src/provisioning/work-context';
-import type { Evidence } from '../src/report/evidence';
+import { type Evidence, noteTitle } from '../src/report/evidence';
 import type { StoryKey, SuiteRun } from '../src/run/suite-run';
 import { hostExposureWarnings } from '../src/spec/host-exposure';
 import { parseWorkerSpec, WorkerSpec } from '../src/spec/worker-spec';
@@ -18,8 +18,10 @@ export interface StoryParameters {
 
 /** Per-scenario state. What outlives a scenario (the target, the workers, the ledger) lives in the run. */
 export class StoryWorld extends World<StoryParameters> {
-  /** The run this scenario belongs to (support/hooks.ts starts it). */
-  readonly run: SuiteRun = currentRun();
+  /** The run this scenario belongs to (support/hooks.ts starts it; a --dry-run starts none and never asks). */
+  get run(): SuiteRun {
+    return currentRun();
+  }
   /** Cucumber builds a World per scenario: this is when the scenario began. */
   readonly startedAt = new Date();
   /** `verify` for the scenarios of a read-only Rule (the nightly): they only read and report what they find. */
@@ -48,10 +50,11 @@ export class StoryWorld extends World<StoryParameters> {
       this.reported.push({ title, text: masked });
       this.attach(masked, { mediaType: 'text/plain', fileName: title });
     },
+    // A note is named by what it says (not cucumber's unnamed log, which Allure offers only as a download).
     note: (message) => {
       const masked = this.run.secrets.mask(message);
       this.reported.push({ title: 'note', text: masked });
-      this.log(masked);
+      this.attach(masked, { mediaType: 'text/plain', fileName: noteTitle(masked) });
     },
   };
 

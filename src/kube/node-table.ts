@@ -26,3 +26,21 @@ export function age(created: Date | string | undefined, now: Date): string {
   if (seconds < 86400 * 2) return `${Math.floor(seconds / 3600)}h`;
   return `${Math.floor(seconds / 86400)}d`;
 }
+
+/** One node as it registered, field by field (what `kubectl get node NAME -o wide` shows, one line each), for evidence. */
+export function describeNode(node: V1Node, now = new Date()): string {
+  const info = node.status?.nodeInfo;
+  const addresses = (node.status?.addresses ?? []).map((address) => `${address.type} ${address.address}`).join(', ');
+  const created = node.metadata?.creationTimestamp;
+  const readiness = nodeReadiness(node);
+  return renderColumns(['FIELD', 'VALUE'], [
+    ['name', node.metadata?.name ?? ''],
+    ['registered', created ? `${new Date(created).toISOString()} (${age(created, now)} ago)` : '<unknown>'],
+    ['roles', nodeRoles(node)],
+    ['kubelet', info?.kubeletVersion ?? '<unknown>'],
+    ['runtime', info?.containerRuntimeVersion ?? '<unknown>'],
+    ['addresses', addresses || '<none>'],
+    ['os', info?.osImage ?? '<unknown>'],
+    ['status', readiness.ready ? 'Ready' : `${readiness.status} (${readiness.reason})`],
+  ], 2);
+}

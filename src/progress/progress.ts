@@ -1,10 +1,18 @@
+import { formatDuration } from './durations';
+import { fitToWidth } from './terminal-width';
+
 /** quiet: nothing; normal: a live line on a terminal, a line per change elsewhere; verbose: every line, timestamped. */
 export type ProgressMode = 'quiet' | 'normal' | 'verbose';
 
 export interface ProgressOutput {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** A terminal's width in cells. */
+  columns?: number;
 }
+
+/** How a phase ended: an interrupted one (Ctrl-C, SIGTERM) is neither done nor failed. */
+export type PhaseOutcome = 'done' | 'failed' | 'interrupted';
 
 /** What a wait tells its phase: the state it last observed, and how it ended. */
 export interface PhaseObserver {
@@ -20,20 +28,27 @@ export interface PhaseRecord {
   name: string;
   startedAt: number;
   endedAt: number;
-  outcome: 'done' | 'failed';
+  outcome: PhaseOutcome;
 }
 
 const TICK_MS = 1000;
+const DEFAULT_COLUMNS = 80;
+const MARKS: Record<PhaseOutcome, string> = { done: '✔', failed: '✖', interrupted: '✖' };
 
 /**
  * Live progress of the long waits (Proxmox tasks, SSH, the install, Ready, Running): which phase, how long so far,
- * the deadline, and the last state observed. On a terminal one line is rewritten in place; without one (CI) a
- * plain line is printed when the phase starts, when the observed state changes and when it ends — never a flood.
- * It also keeps each phase's start and end for the run's timeline.
+ * the deadline, and the last state observed. On a terminal one line is rewritten in place, cut to the terminal's
+ * width in cells so it never wraps, and every other line is written above it; without one (CI) a plain line is
+ * printed when the phase starts, when the observed state changes and when it ends — never a flood. It also keeps
+ * each phase's start and end for the run's timeline.
  */
 export class Progress {
   private readonly records: PhaseRecord[] = [];
-  private live?: ActivePhase;
+  private readonly active: ActivePhase[] = [];
+  /** Whether a live line is on the screen now (the cursor is at its end). */
+  private shown = false;
+  /** After Ctrl-C the process may exit any moment: no live line, only how each phase (the cleanup's) ended. */
+  private interrupted = false;
 
   constructor(
     private readonly mode: ProgressMode,
@@ -45,10 +60,27 @@ export class Progress {
 
   begin(name: string, timeoutMs: number): ActivePhase {
     const phase = new ActivePhase(this, name, timeoutMs, this.now());
-    this.live = phase;
+    this.active.push(phase);
     if (this.rewrites) phase.startTicker();
-    else this.line(`▶ ${name} (deadline ${seconds(timeoutMs)})`);
+    else if (!this.interrupted) this.line(`▶ ${name} (deadline ${seconds(timeoutMs)})`);
     return phase;
+  }
+
+  /** A scenario begins: its name as a heading, so the phases below it read as its own. */
+  scenario(name: string): void {
+    this.line(`${name}`);
+  }
+
+  /** A message that must be read whatever the mode (an interruption, its cleanup), written above the live line. */
+  notice(text: string): void {
+    this.write(`${this.mask(text)}\n`);
+  }
+
+  /** Ctrl-C or SIGTERM: every phase still running ends as interrupted, never as done, and says so. */
+  interrupt(): PhaseRecord[] {
+    for (const phase of [...this.active]) phase.interrupt();
+    this.interrupted = true;
+    return this.records.filter((record) => record.outcome === 'interrupted');
   }
 
   /** Phases that ended since `since` (ms epoch), oldest first. */
@@ -59,37 +91,48 @@ export class Progress {
   /** @internal */
   observed(phase: ActivePhase, state: string, changed: boolean): void {
     if (this.rewrites) this.redraw(phase);
-    else if (changed || this.mode === 'verbose') this.line(`  ${phase.name}: ${this.mask(state)} (${seconds(this.now() - phase.startedAt)})`);
+    else if ((changed && !this.interrupted) || this.mode === 'verbose') this.line(`  ${phase.name}: ${this.mask(state)} (${seconds(this.now() - phase.startedAt)})`);
   }
 
   /** @internal */
-  ended(phase: ActivePhase, outcome: 'done' | 'failed'): void {
+  ended(phase: ActivePhase, outcome: PhaseOutcome): void {
     const endedAt = this.now();
     this.records.push({ name: phase.name, startedAt: phase.startedAt, endedAt, outcome });
-    if (this.rewrites) this.out.write('\r\x1b[2K');
-    const mark = outcome === 'done' ? '✔' : '✖';
+    this.active.splice(this.active.indexOf(phase), 1);
+    const took = formatDuration(endedAt - phase.startedAt);
+    const how = outcome === 'done' ? `in ${took}` : `${outcome} after ${took}`;
     const last = outcome === 'failed' && phase.lastState ? `: ${this.mask(phase.lastState)}` : '';
-    this.line(`${mark} ${phase.name} ${outcome === 'done' ? 'in' : 'failed after'} ${seconds(endedAt - phase.startedAt)}${last}`);
-    if (this.live === phase) this.live = undefined;
+    this.line(`${MARKS[outcome]} ${phase.name} ${how}${last}`);
   }
 
-  /** @internal */
+  /** @internal Draws the live line of the innermost running phase, if it is this one. */
   redraw(phase: ActivePhase): void {
-    if (this.live !== phase || !this.rewrites) return;
+    if (this.active.at(-1) !== phase || !this.rewrites) return;
     const state = phase.lastState ? `  ${this.mask(phase.lastState)}` : '';
     const text = `⏳ ${phase.name}  ${seconds(this.now() - phase.startedAt)} / ${seconds(phase.timeoutMs)}${state}`;
-    const width = Math.max(40, (this.out as { columns?: number }).columns ?? 120);
-    this.out.write(`\r\x1b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
+    // One cell short of the width: a line that fills the last column wraps on some terminals.
+    const columns = Math.max(20, this.out.columns ?? DEFAULT_COLUMNS) - 1;
+    this.out.write(`\r\x1b[2K${fitToWidth(text.replace(/\s*\n\s*/g, ' '), columns)}`);
+    this.shown = true;
   }
 
   private get rewrites(): boolean {
-    return this.mode === 'normal' && Boolean(this.out.isTTY);
+    return this.mode === 'normal' && Boolean(this.out.isTTY) && !this.interrupted;
   }
 
   private line(text: string): void {
     if (this.mode === 'quiet') return;
     const stamp = this.mode === 'verbose' ? `${new Date(this.now()).toISOString().slice(11, 19)} ` : '';
-    this.out.write(`${stamp}${text}\n`);
+    this.write(`${stamp}${text}\n`);
+  }
+
+  /** Writes above the live line: clears it, writes, and draws it again below. */
+  private write(text: string): void {
+    if (this.shown) this.out.write('\r\x1b[2K');
+    this.shown = false;
+    this.out.write(text);
+    const live = this.active.at(-1);
+    if (live) this.redraw(live);
   }
 }
 
@@ -112,11 +155,14 @@ export class ActivePhase implements PhaseObserver {
     this.progress.observed(this, state, changed);
   }
 
+  /** Ends the phase; once it ended (or was interrupted) later ends change nothing. */
   end(outcome: 'done' | 'failed'): void {
-    if (this.finished) return;
-    this.finished = true;
-    clearInterval(this.ticker);
-    this.progress.ended(this, outcome);
+    this.finish(outcome);
+  }
+
+  /** @internal */
+  interrupt(): void {
+    this.finish('interrupted');
   }
 
   /** @internal On a terminal the elapsed time keeps moving even while nothing changes. */
@@ -124,6 +170,13 @@ export class ActivePhase implements PhaseObserver {
     this.ticker = setInterval(() => this.progress.redraw(this), TICK_MS);
     this.ticker.unref();
     this.progress.redraw(this);
+  }
+
+  private finish(outcome: PhaseOutcome): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearInterval(this.ticker);
+    this.progress.ended(this, outcome);
   }
 }
 

@@ -91,8 +91,8 @@ async function runToEnd(guest: GuestConnection, install: AgentInstall, deadline:
   }
 }
 
-/** `systemctl is-active k3s-agent`; the journal tail when it is not active. */
-export async function requireAgentActive(guest: SshSession, evidence: Evidence): Promise<void> {
+/** `systemctl is-active k3s-agent`; the journal tail when it is not active. Returns the state (`active`). */
+export async function requireAgentActive(guest: SshSession, evidence: Evidence): Promise<string> {
   const result = await guest.exec('systemctl is-active k3s-agent');
   const state = result.stdout.trim();
   if (state !== 'active') {
@@ -100,6 +100,7 @@ export async function requireAgentActive(guest: SshSession, evidence: Evidence):
     evidence.attach(`${guest.endpoint.label}: journalctl -u k3s-agent`, journal);
     throw new InfrastructureError('join', `k3s-agent on ${guest.endpoint.label} is ${state || 'unknown'}, not active. Its journal ends:\n${lastLines(journal, 8)}`, journal);
   }
+  return state;
 }
 
 export async function agentJournal(guest: SshSession): Promise<string> {

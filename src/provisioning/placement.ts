@@ -1,6 +1,7 @@
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
 import { ClusterClient } from '../kube/cluster-client';
-import { isControlPlane } from '../kube/node-readiness';
+import { isControlPlane, nodeReadiness, nodeRoles } from '../kube/node-readiness';
+import { renderColumns } from '../kube/text-columns';
 
 /**
  * Where the scheduler put the test pod, and, when it is not the new worker, why that can happen and how to make the
@@ -36,4 +37,25 @@ function scoringReasons(chosen: V1Node, worker: V1Node | undefined, pod: V1Pod):
   const cached = image && chosen.status?.images?.some((entry) => entry.names?.some((name) => name === image || name.endsWith(`/${image}`)));
   const parts = [`${chosen.metadata?.name} has ${size(chosen)}`, ...(worker ? [`${worker.metadata?.name} ${size(worker)}`] : [])];
   return ` (${parts.join(', ')}${cached ? `; ${chosen.metadata?.name} already has ${image}` : ''})`;
+}
+
+/**
+ * The proof of where the pod went, for the report: the node the pod names, the scheduler's own event saying it put
+ * it there, and every node with its role, so "the worker, not the master" can be read off without the cluster.
+ */
+export function placementEvidence(pod: V1Pod, nodes: V1Node[], events: CoreV1Event[]): string {
+  const scheduled = events.filter((event) => event.reason === 'Scheduled' || event.reason === 'FailedScheduling');
+  const eventLines = scheduled.map((event) => `  ${event.type ?? ''} ${event.reason} from ${event.reportingComponent || event.source?.component || '?'}: ${event.message ?? ''}`);
+  const nodeRows = nodes.map((node) => {
+    const name = node.metadata?.name ?? '';
+    return [name, nodeRoles(node), isControlPlane(node) ? 'control plane (server)' : 'worker (agent)', nodeReadiness(node).status, name === pod.spec?.nodeName ? '<- the pod' : ''];
+  });
+  return [
+    `pod ${pod.metadata?.namespace}/${pod.metadata?.name}: spec.nodeName = ${pod.spec?.nodeName ?? '<unscheduled>'}`,
+    '',
+    'the scheduler\'s event:',
+    ...(eventLines.length ? eventLines : ['  (none recorded)']),
+    '',
+    renderColumns(['NODE', 'ROLES', 'KIND', 'STATUS', ''], nodeRows, 3),
+  ].join('\n');
 }

@@ -91,6 +91,20 @@ export async function podEvents(cluster: ClusterClient, ref: TestPodRef): Promis
   return renderEvents(events.items);
 }
 
+/**
+ * The pod's log as `kubectl logs` prints it, for the report; when the API server does not serve it (a pod that never
+ * started, or a server without pods/log), what it answered instead, so the evidence says why there is no log.
+ */
+export async function podLog(cluster: ClusterClient, ref: TestPodRef): Promise<string> {
+  const command = `$ kubectl -n ${ref.namespace} logs ${ref.name}`;
+  try {
+    const log = await cluster.core.readNamespacedPodLog({ name: ref.name, namespace: ref.namespace, tailLines: 50 });
+    return `${command}\n${log || '(the log is empty)'}`;
+  } catch (error) {
+    return `${command}\n(no log: the API server answered ${kubernetesErrorMessage(error)})`;
+  }
+}
+
 /** Oldest first, as `kubectl describe` lists them; the API's order is by name, not by time. */
 export function renderEvents(events: CoreV1Event[]): string {
   const time = (event: CoreV1Event) => new Date(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp ?? 0).getTime();

@@ -14,19 +14,22 @@ export const STORY_PHASES: Array<{ key: string; pattern: RegExp }> = [
 
 export interface RunPhases {
   at: string;
+  /** `lab` or `real`. */
   target: string;
+  /** What the durations were measured against (`embedded lab, LAB_TIMING=1`); older lines have only `target`. */
+  conditions?: string;
   /** Milliseconds per story phase that completed in this run. */
   phases: Record<string, number>;
 }
 
 /** One run's story phases: completed waits mapped onto the phase they belong to (retries add up). */
-export function summarizeRun(records: PhaseRecord[], target: string, at = new Date()): RunPhases {
+export function summarizeRun(records: PhaseRecord[], run: { target: string; conditions?: string }, at = new Date()): RunPhases {
   const phases: Record<string, number> = {};
   for (const record of records) {
     const phase = STORY_PHASES.find((candidate) => candidate.pattern.test(record.name));
     if (phase && record.outcome === 'done') phases[phase.key] = (phases[phase.key] ?? 0) + (record.endedAt - record.startedAt);
   }
-  return { at: at.toISOString(), target, phases };
+  return { at: at.toISOString(), ...run, phases };
 }
 
 /** Past runs, oldest first; a damaged line is skipped rather than failing the report. */

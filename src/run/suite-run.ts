@@ -5,6 +5,7 @@ import { ChangeRecord } from '../changes/change-record';
 import { CleanupLedger } from '../cleanup/cleanup-ledger';
 import { settleAfterFailure } from '../cleanup/failure-policy';
 import { isRunLive, liveRunCreating } from '../cleanup/run-liveness';
+import type { Removal } from '../cleanup/remove-tracked';
 import type { RunOwner } from '../cleanup/run-mark';
 import { ConfigurationError } from '../errors';
 import { accessNeeds, type AccessProfile } from '../kube/access-needs';
@@ -12,11 +13,12 @@ import { missingAccess } from '../preflight/kubernetes-access';
 import { preflight } from '../preflight/preflight';
 import { workerPreflight } from '../preflight/worker-preflight';
 import { Progress, progressMode } from '../progress/progress';
+import { ScenarioTally } from '../progress/scenario-tally';
 import type { WorkContext, RunIdentity } from '../provisioning/work-context';
 import type { Evidence } from '../report/evidence';
 import { SecretRegistry } from '../secrets/secret-registry';
 import type { WorkerSpec } from '../spec/worker-spec';
-import { chooseInstall } from '../provisioning/install-choice';
+import { chooseInstall, type InstallChoice } from '../provisioning/install-choice';
 import { placeWorker, type NodePlacement } from '../provisioning/node-placement';
 import { WorkerBuild } from '../story/worker-build';
 import type { Target } from '../target/target';
@@ -54,16 +56,20 @@ export class SuiteRun implements AsyncDisposable, RunIdentity {
   readonly progress: Progress;
   readonly waits: Waits;
   readonly changes: ChangeRecord;
+  /** How the run's scenarios ended so far, for the summary an interrupted run prints. */
+  readonly scenarios = new ScenarioTally();
   readonly ledgerDir: string;
   readonly startedAt = Date.now();
   private session?: TargetSession;
-  private settling?: Promise<void>;
+  private settling?: Promise<Removal[]>;
 
   constructor(private readonly options: SuiteRunOptions) {
     const runId = randomBytes(3).toString('hex');
     this.owner = { runId, pid: process.pid, host: hostname(), startedAt: new Date(this.startedAt).toISOString() };
     const mask = (text: string) => this.secrets.mask(text);
-    this.progress = new Progress(progressMode(options.env.SUITE_PROGRESS), process.stderr, Date.now, mask);
+    // A parallel run's workers share one terminal: each prints plain lines, none rewrites a live line.
+    const terminal = options.env.CUCUMBER_WORKER_ID ? { write: (text: string) => process.stderr.write(text) } : process.stderr;
+    this.progress = new Progress(progressMode(options.env.SUITE_PROGRESS), terminal, Date.now, mask);
     this.waits = new Waits(timeoutsFromEnv(options.env.SUITE_TIMEOUTS), this.progress);
     this.changes = new ChangeRecord(join(options.reportsDir, 'changes.jsonl'), runId, mask);
     this.ledgerDir = options.env.SUITE_LEDGER_DIR || join(options.reportsDir, 'cleanup-ledger');
@@ -75,6 +81,25 @@ export class SuiteRun implements AsyncDisposable, RunIdentity {
 
   get kind(): 'lab' | 'real' {
     return this.options.source.kind;
+  }
+
+  /** What this run's durations were measured against (the trend keeps lab and real, and lab timings, apart). */
+  get conditions(): string {
+    return this.options.source.conditions;
+  }
+
+  /** The signal that interrupted the run (Ctrl-C, SIGTERM), once one has. */
+  interruptedBy?: NodeJS.Signals;
+
+  /** Ctrl-C or SIGTERM: the phases it cut short end as interrupted, and no further step runs (support/hooks.ts). */
+  interrupt(signal: NodeJS.Signals): string[] {
+    this.interruptedBy = signal;
+    return this.progress.interrupt().map((phase) => phase.name);
+  }
+
+  /** What is left for an interrupted run's steps and scenarios: waiting, until its cleanup ends the process. */
+  untilExit(): Promise<never> {
+    return new Promise<never>(() => {});
   }
 
   isLive(other: RunOwner): boolean {
@@ -214,21 +239,27 @@ export class SuiteRun implements AsyncDisposable, RunIdentity {
    * The failure policy, for a failed scenario or an interrupted run: what the run created and did not keep is removed
    * (or kept when asked), and builds that had not finished start over if a later scenario needs them.
    */
-  settleFailure(evidence: Evidence): Promise<void> {
+  settleFailure(evidence: Evidence, after = 'the failure'): Promise<Removal[]> {
     // One settling at a time: an interruption and the failure it causes in the running step ask together.
     this.settling ??= (async () => {
       const session = this.session;
       const target = await session?.openedTarget();
-      if (!session || !target) return;
+      if (!session || !target) return [];
       const ledger = await this.ledger();
-      await settleAfterFailure(target, ledger, target.config.keepOnFailure, evidence);
+      const removals = await settleAfterFailure(target, ledger, target.config.keepOnFailure, evidence, after);
       for (const [name, build] of session.workers) {
         if (build.ready) continue;
         build.close();
         session.workers.delete(name);
       }
+      return removals;
     })().finally(() => (this.settling = undefined));
     return this.settling;
+  }
+
+  /** The agent's install choice if this run decided one, without deciding it (end-of-run reporting). */
+  installChoiceMade(): Promise<InstallChoice> | undefined {
+    return this.session?.installChoice;
   }
 
   /** The target if one is open now, without opening one (end-of-run reporting). */

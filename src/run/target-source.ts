@@ -18,6 +18,11 @@ export interface TargetRequest {
  */
 export interface TargetSource {
   kind: 'lab' | 'real';
+  /**
+   * What the runs were made against, for the report's environment and its trend, which keeps apart runs whose
+   * durations do not compare: `real systems`, `embedded lab` (as fast as it can), `embedded lab, LAB_TIMING=1`.
+   */
+  conditions: string;
   open(request: TargetRequest): Promise<TargetOpening>;
   /** Whether `next` needs another target than the one opened for `current` (each story rehearses on its own lab). */
   needsFresh(current: TargetRequest, next: TargetRequest): boolean;

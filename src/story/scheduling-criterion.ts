@@ -1,8 +1,8 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { InfrastructureError } from '../errors';
 import { probeWorkers } from '../health/probe-pods';
-import { explainPlacement } from '../provisioning/placement';
-import { deployTestPod, podEvents, TestPodRef, waitForRunning, waitForScheduling } from '../provisioning/test-pod';
+import { explainPlacement, placementEvidence } from '../provisioning/placement';
+import { deployTestPod, podEvents, podLog, TestPodRef, waitForRunning, waitForScheduling } from '../provisioning/test-pod';
 import type { WorkContext } from '../provisioning/work-context';
 
 /** AC3's When: a plain nginx pod with no node selector, announced before it is created. */
@@ -10,24 +10,28 @@ export function deployFreePod(ctx: WorkContext): Promise<TestPodRef> {
   return deployTestPod(ctx.target.cluster, ctx.run.owner.runId, ctx.tracker);
 }
 
-/** AC3's first Then: scheduled, and onto the worker; anywhere else fails with why the scheduler could choose it. */
+/**
+ * AC3's first Then: scheduled, and onto the worker; anywhere else fails with why the scheduler could choose it. The
+ * report gets the placement by name, with the scheduler's event and the nodes' roles, either way.
+ */
 export async function requirePlacedOnWorker(ctx: WorkContext, pod: TestPodRef, workerName: string): Promise<V1Pod> {
-  const scheduled = await waitForScheduling(ctx.target.cluster, pod, ctx.waits);
-  const placement = await explainPlacement(ctx.target.cluster, scheduled, workerName);
-  ctx.evidence.note(placement.summary);
+  const { cluster } = ctx.target;
+  const scheduled = await waitForScheduling(cluster, pod, ctx.waits);
+  const placement = await explainPlacement(cluster, scheduled, workerName);
+  const [nodes, events] = await Promise.all([cluster.core.listNode(), cluster.core.listNamespacedEvent({ namespace: pod.namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod.name}` })]);
+  const where = placement.onWorker ? `on the worker ${workerName}` : `on ${scheduled.spec?.nodeName}, NOT the worker ${workerName}`;
+  ctx.evidence.attach(`Placement: pod ${pod.name} ${where}`, `${placement.summary}\n\n${placementEvidence(scheduled, nodes.items, events.items)}`);
   if (!placement.onWorker) throw new InfrastructureError('scheduling', placement.summary);
   return scheduled;
 }
 
-/** AC3's second Then: Running; the pod's events go to the report either way, and once it runs, its log (nginx's start). */
+/** AC3's second Then: Running; the pod's events and its log go to the report either way. */
 export async function requireRunning(ctx: WorkContext, pod: TestPodRef): Promise<V1Pod> {
   try {
-    const running = await waitForRunning(ctx.target.cluster, pod, ctx.waits);
-    const log = await ctx.target.cluster.core.readNamespacedPodLog({ name: pod.name, namespace: pod.namespace }).catch((error: Error) => `(no log: ${error.message})`);
-    ctx.evidence.attach(`kubectl logs ${pod.name}`, log);
-    return running;
+    return await waitForRunning(ctx.target.cluster, pod, ctx.waits);
   } finally {
     ctx.evidence.attach(`events of pod ${pod.name}`, await podEvents(ctx.target.cluster, pod));
+    ctx.evidence.attach(`log of pod ${pod.name} (kubectl logs)`, await podLog(ctx.target.cluster, pod));
   }
 }
 

@@ -45,6 +45,7 @@ describe('the story on the embedded lab', () => {
     assert.notEqual(run.exitCode, 0);
     assert.match(run.output, /memory "8 GiB": "8 GiB" is not a size in the story's notation\. Fix: write a whole number directly followed by MB, GB or TB/);
     assert.equal(run.output.split('is not a size in the story\'s notation').length - 1, 1, 'the refusal is printed once');
+    assert.doesNotMatch(run.output, /^\s+at /m, 'with its fix, and no stack frames (SUITE_PROGRESS=verbose shows them)');
     assert.match(run.output, /3 scenarios \(2 skipped, 1 failed\)/);
     assert.doesNotMatch(run.output, /Proxmox task log/);
     const categories: Array<{ name: string; traceRegex: string }> = JSON.parse(readFileSync(join(run.reportsDir, 'allure-results', 'categories.json'), 'utf8'));

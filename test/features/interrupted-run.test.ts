@@ -51,7 +51,8 @@ describe('a run interrupted in the middle leaves nothing behind', () => {
   it('SIGTERM (a cancelled CI job): the run removes what it created, then exits 143', async (t) => {
     const run = await runCucumber(['--profile', 'real', 'features/add-worker.feature'], env, t.signal, interruptOnce('SIGTERM'));
     assert.equal(run.exitCode, 143, run.output);
-    assert.match(run.output, /SIGTERM: removing what this run created before exiting/);
+    assert.match(run.output, /interrupted \(SIGTERM\): removing what this run created before exiting/);
+    assert.match(run.output, /^interrupted \(SIGTERM\) after [\d.]+ (ms|s), in "AC1 Worker Container Creation"(?: during [^;]+)?; scenarios before it: none had ended; cleanup: \d+ removed/m);
     assert.match(run.output, /cleanup: CT 102 \(k3s-worker-01\): removed/);
     assert.deepEqual(workerLeft(), { container: false, node: false, ledgers: [] });
   });

@@ -12,7 +12,8 @@ export interface CucumberRun {
 }
 
 /**
- * Runs cucumber-js as a user would, with its outputs in a fresh reports folder. `signal` (a test's t.signal) kills
+ * Runs cucumber-js as a user would, with its outputs in a fresh reports folder (or `env.REPORTS_DIR`, for a test
+ * that runs twice into one, as a user does between reports). `signal` (a test's t.signal) kills
  * the run when the test times out; `onOutput` sees the output so far as it grows, with the process, so a test can act
  * at a given moment of the run (say, interrupt it once a container exists).
  */
@@ -22,7 +23,7 @@ export function runCucumber(
   signal?: AbortSignal,
   onOutput?: (output: string, child: ChildProcess) => void,
 ): Promise<CucumberRun> {
-  const reportsDir = mkdtempSync(join(tmpdir(), 'k3s-suite-reports-'));
+  const reportsDir = env.REPORTS_DIR ?? mkdtempSync(join(tmpdir(), 'k3s-suite-reports-'));
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(projectRoot, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), ...args], {
       cwd: projectRoot,

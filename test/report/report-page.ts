@@ -19,7 +19,8 @@ export async function openReport(browser: Browser, url: string): Promise<{ page:
   page.setDefaultTimeout(10_000);
   const remoteRequests: string[] = [];
   page.on('request', (request) => {
-    if (!request.url().startsWith(url) && !request.url().startsWith('data:')) remoteRequests.push(request.url());
+    // data: and blob: URLs are the page's own content (a previewed image attachment is shown from a blob).
+    if (!request.url().startsWith(url) && !/^(data|blob):/.test(request.url())) remoteRequests.push(request.url());
   });
   await page.goto(url);
   await page.getByTestId('report-title').waitFor();

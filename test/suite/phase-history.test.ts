@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { appendPhaseHistory, readPhaseHistory, summarizeRun } from '../../src/report/phase-history';
-import { renderPhaseTrendSvg } from '../../src/report/phase-trend-svg';
 
 const phase = (name: string, startedAt: number, endedAt: number, outcome: 'done' | 'failed' = 'done') => ({ name, startedAt, endedAt, outcome });
 
@@ -22,12 +21,13 @@ describe('story phase durations across runs', () => {
         phase('pod acceptance-nginx-abc123 scheduled', 80_000, 80_100),
         phase('pod acceptance-nginx-abc123 Running', 80_100, 85_000),
       ],
-      'lab',
+      { target: 'lab', conditions: 'embedded lab, LAB_TIMING=1' },
       new Date('2026-11-25T02:00:00Z'),
     );
     assert.deepEqual(run, {
       at: '2026-11-25T02:00:00.000Z',
       target: 'lab',
+      conditions: 'embedded lab, LAB_TIMING=1',
       phases: { create: 20_000, start: 3000, 'SSH ready': 6000, 'agent installed': 30_000, 'node Ready': 19_000, 'pod Running': 4900 },
     });
   });
@@ -39,18 +39,5 @@ describe('story phase durations across runs', () => {
     writeFileSync(file, '{"truncated\n', { flag: 'a' });
     appendPhaseHistory(file, { at: '2026-11-25T02:00:00.000Z', target: 'lab', phases: { create: 2 } });
     assert.deepEqual(readPhaseHistory(file).map((run) => run.phases.create), [1, 2]);
-  });
-
-  it('draws a line per phase over the runs, labelled with the latest duration', () => {
-    const svg = renderPhaseTrendSvg(
-      [
-        { at: '2026-11-23T02:00:00.000Z', target: 'real', phases: { create: 20_000, 'node Ready': 30_000 } },
-        { at: '2026-11-24T02:00:00.000Z', target: 'real', phases: { create: 22_000, 'node Ready': 45_000 } },
-      ],
-      'Nightly',
-    );
-    assert.equal((svg.match(/<polyline /g) ?? []).length, 2);
-    assert.match(svg, />node Ready 45\.0s</);
-    assert.match(svg, /\(2 runs\)/);
   });
 });

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import stringWidth from 'string-width';
 import { Progress, type ProgressMode } from '../../src/progress/progress';
-import { renderTimelineSvg } from '../../src/report/timeline-svg';
+import { fitToWidth } from '../../src/progress/terminal-width';
 
-function capture(mode: ProgressMode, isTTY: boolean) {
+function capture(mode: ProgressMode, isTTY: boolean, columns?: number) {
   let clock = 1_000_000;
   const chunks: string[] = [];
-  const progress = new Progress(mode, { isTTY, write: (text: string) => chunks.push(text) }, () => clock);
+  const progress = new Progress(mode, { isTTY, columns, write: (text: string) => chunks.push(text) }, () => clock);
   return { progress, chunks, advance: (ms: number) => (clock += ms) };
 }
 
@@ -22,7 +23,7 @@ describe('live progress of long waits', () => {
     assert.deepEqual(chunks.join('').split('\n').filter(Boolean), [
       '▶ node k3s-worker-01 Ready (deadline 180s)',
       '  node k3s-worker-01 Ready: NotReady: KubeletNotReady: cni plugin not initialized (0s)',
-      '✔ node k3s-worker-01 Ready in 12s',
+      '✔ node k3s-worker-01 Ready in 12 s',
     ]);
   });
 
@@ -34,7 +35,7 @@ describe('live progress of long waits', () => {
     advance(2000);
     phase.end('failed');
     assert.ok(chunks.includes('\r\x1b[2K⏳ CT 102 creation  3s / 600s  status running'), JSON.stringify(chunks));
-    assert.equal(chunks.at(-1), '✖ CT 102 creation failed after 5s: status running\n');
+    assert.equal(chunks.at(-1), '✖ CT 102 creation failed after 5.0 s: status running\n');
   });
 
   it('stays silent when quiet, and timestamps every observation when verbose', () => {
@@ -52,18 +53,47 @@ describe('live progress of long waits', () => {
   });
 });
 
-describe('the run timeline picture', () => {
-  it('draws one bar per phase on a shared axis, red for a failed one, with durations', () => {
-    const svg = renderTimelineSvg(
-      [
-        { name: 'CT 102 creation', startedAt: 0, endedAt: 20_000, outcome: 'done' },
-        { name: 'node k3s-worker-01 Ready <&>', startedAt: 20_000, endedAt: 45_000, outcome: 'failed' },
-      ],
-      'Add first worker node',
-    );
-    assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    assert.equal((svg.match(/<rect /g) ?? []).length, 2);
-    assert.match(svg, /fill="#d64545"><title>node k3s-worker-01 Ready &#60;&#38;&#62;: 25s<\/title>/);
-    assert.match(svg, /text-anchor="end">45s<\/text>/);
+describe('the live line on a terminal', () => {
+  it('is cut to the terminal\'s width in cells, counting ⏳ and wide characters as two, so it never wraps', () => {
+    const { progress, chunks } = capture('normal', true, 40);
+    const phase = progress.begin('node k3s-worker-01 Ready', 180_000);
+    phase.observe('NotReady: KubeletNotReady: 容器运行时网络未就绪 cni plugin not initialized');
+    const drawn = chunks.filter((chunk) => chunk.startsWith('\r\x1b[2K⏳')).map((chunk) => chunk.slice('\r\x1b[2K'.length));
+    assert.ok(drawn.length >= 2);
+    for (const line of drawn) assert.ok(stringWidth(line) <= 39, `"${line}" takes ${stringWidth(line)} cells of 40`);
+    assert.match(drawn.at(-1)!, /…$/);
+  });
+
+  it('writes every other line above it: clears it, prints, and draws it again', () => {
+    const { progress, chunks } = capture('normal', true, 80);
+    progress.begin('CT 102 creation', 600_000);
+    chunks.length = 0;
+    progress.scenario('Scenario: AC2 K3s Agent Installation');
+    assert.deepEqual(chunks, ['\r\x1b[2K', 'Scenario: AC2 K3s Agent Installation\n', '\r\x1b[2K⏳ CT 102 creation  0s / 600s']);
+  });
+
+  it('when interrupted, ends the running phase as interrupted, never done, and draws no live line again', () => {
+    const { progress, chunks, advance } = capture('normal', true, 80);
+    const install = progress.begin('k3s agent installation on worker k3s-worker-01', 300_000);
+    advance(4000);
+    assert.deepEqual(progress.interrupt().map((record) => record.outcome), ['interrupted']);
+    install.end('done');
+    const cleanup = progress.begin('CT 102 stop', 60_000);
+    advance(1000);
+    cleanup.end('done');
+    const written = chunks.join('');
+    assert.match(written, /✖ k3s agent installation on worker k3s-worker-01 interrupted after 4\.0 s\n/);
+    assert.doesNotMatch(written, /✔ k3s agent installation/);
+    assert.ok(written.endsWith('✔ CT 102 stop in 1.0 s\n'), JSON.stringify(written));
+    assert.ok(!written.includes('⏳ CT 102 stop'), 'the cleanup\'s waits draw no live line');
+    assert.deepEqual(progress.phases().map((record) => record.outcome), ['interrupted', 'done']);
+  });
+});
+
+describe('fitting text to a terminal\'s width', () => {
+  it('leaves text that fits alone and cuts the rest at a character boundary, with an ellipsis', () => {
+    assert.equal(fitToWidth('⏳ short', 20), '⏳ short');
+    assert.equal(fitToWidth('⏳ 漢字漢字漢字', 9), '⏳ 漢字…');
+    assert.equal(stringWidth(fitToWidth('👩‍👩‍👧 family '.repeat(5), 15)), 15);
   });
 });
