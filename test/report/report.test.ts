@@ -89,7 +89,7 @@ describe('the Allure report of a run, opened in a browser', () => {
       assert.match(metadata, /Proxmox VE\s+8\.4\.1 \(node pve\)/);
       assert.match(metadata, /k3s\s+v1\.34\.3\+k3s1/);
       assert.match(metadata, /k3s agent install\s+v1\.34\.3\+k3s1, pinned to the server's version v1\.34\.3\+k3s1 \(GET \/version\)/);
-      const summaryLine = 'created, configured and started CT 102 on pve, installed k3s agent v1.34.3+k3s1 on worker k3s-worker-01, created and deleted 1 pod';
+      const summaryLine = 'created, configured and started CT 102 on pve, downloaded the k3s installer to /root/k3s-install.sh on worker k3s-worker-01, installed k3s agent v1.34.3+k3s1 on worker k3s-worker-01, created and deleted 1 pod';
       assert.ok(metadata.includes(`Changes\n${summaryLine}`), `the changes in one line among the metadata: ${metadata}`);
       await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
 
