@@ -171,18 +171,25 @@ describe('the real kubectl v1.34 against the emulated k3s server', { skip: kubec
     let stderr = '';
     waiting.stdout.on('data', (chunk) => (stdout += chunk));
     const exited = new Promise<number | null>((done) => waiting.on('close', done));
-    // The wait's watch is open once kubectl logs it (-v=6 prints each request's URL with its status).
-    await new Promise<void>((watching, fail) => {
-      const timer = setTimeout(() => fail(new Error(`kubectl wait did not start its watch within 20s: ${stderr}`)), 20_000);
-      waiting.stderr.on('data', (chunk) => {
-        stderr += chunk;
-        if (/watch=true[^\n]*200 OK/.test(stderr)) {
+    waiting.stderr.on('data', (chunk) => (stderr += chunk));
+    // A watch is open once kubectl logs it (-v=6 prints each request's URL with its status).
+    const watchesOpened = (count: number, what: string) =>
+      new Promise<void>((watching, fail) => {
+        const opened = () => (stderr.match(/watch=true[^\n]*200 OK/g)?.length ?? 0) >= count;
+        const timer = setTimeout(() => fail(new Error(`kubectl wait did not open ${what} within 20s: ${stderr}`)), 20_000);
+        const check = () => {
+          if (!opened()) return;
           clearTimeout(timer);
+          waiting.stderr.off('data', check);
           watching();
-        }
+        };
+        waiting.stderr.on('data', check);
+        check();
       });
-    });
+    await watchesOpened(1, 'its watch');
     assert.equal(server.dropWatches(), 1);
+    // The pod stays unschedulable until kubectl watches again, so the condition can only be seen through that watch.
+    await watchesOpened(2, 'a second watch after the drop');
     await ok('uncordon', 'k3s-master');
     assert.equal(await exited, 0, stderr);
     assert.equal(stdout, 'pod/late condition met\n');
