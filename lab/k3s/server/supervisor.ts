@@ -58,7 +58,7 @@ export class Supervisor {
     const nodePassword = header(request, 'k3s-node-password');
     if (!nodeName) return sendJson(response, 400, failure(400, 'BadRequest', 'node name not set'));
     if (!nodePassword) return sendJson(response, 400, failure(400, 'BadRequest', 'node password not set'));
-    const rejection = checkNodePassword(this.store, nodeName, nodePassword);
+    const rejection = await checkNodePassword(this.store, nodeName, nodePassword);
     // The agent ignores this body and logs NODE_PASSWORD_REJECTED (lab/contracts/k3s-join.ts) for any 403.
     if (rejection) return sendJson(response, 403, failure(403, 'Forbidden', rejection));
     const issued = await issueCertificate(this.pki.clientCa, { commonName: `system:node:${nodeName}`, organization: 'system:nodes', usage: 'client' });
