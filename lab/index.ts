@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IFileSystem } from 'just-bash';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createGuestRuntime, curlCommand, k3sInternet } from './guest';
 import { startK3sServer, type MasterSize, type ServerCaKind } from './k3s';
@@ -31,6 +31,8 @@ export interface LabOptions {
   pveNodes?: number;
   /** Per node name: CPUs, free memory and free local-lvm space other than the defaults. */
   pveNodeCapacity?: Map<string, NodeCapacityRequest>;
+  /** A file the lab appends its emulated time to when it stops (one JSON line per lab). */
+  emulatedTimeFile?: string;
 }
 
 export interface RunningLab {
@@ -44,6 +46,8 @@ export interface RunningLab {
   k3s: Awaited<ReturnType<typeof startK3sServer>>;
   /** The LXC guests, for fault injection (e.g. replaceHostKeys). */
   guests: ReturnType<typeof createGuestRuntime>;
+  /** The time the lab spent emulating real operations (LabTiming.emulatedMs), since the lab started. */
+  emulatedMs(): number;
   stop(): Promise<void>;
 }
 
@@ -62,6 +66,7 @@ const CLUSTER_NAME = 'lab';
 export async function startLab(options: LabOptions): Promise<RunningLab> {
   const specs = proxmoxNodeSpecs(options);
   const network = new VirtualNetwork();
+  const startedAt = performance.now();
   const timing = new LabTiming(options.timingScale ?? 0);
   const operatorKey = generateEd25519KeyPair('operator@k3s-lab');
   const tokenSecret = randomUUID();
@@ -141,7 +146,10 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
     proxmoxNodes,
     k3s,
     guests,
+    emulatedMs: () => timing.emulatedMs(),
     async stop() {
+      // Asked for by bench/suite-overhead.ts: what the lab emulated in this process, written as it stops.
+      if (options.emulatedTimeFile) appendFileSync(options.emulatedTimeFile, `${JSON.stringify({ emulatedMs: timing.emulatedMs(), livedMs: performance.now() - startedAt, scale: timing.scale })}\n`);
       await guests.stopAll();
       await Promise.all(proxmoxNodes.map((node) => node.stop()));
       await k3s.stop();

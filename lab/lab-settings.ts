@@ -86,6 +86,14 @@ export const LAB_SETTINGS: LabSetting[] = [
       options.pveNodeCapacity = new Map([...(options.pveNodeCapacity ?? []), ...capacities]);
     },
   },
+  {
+    flag: 'emulated-time-file',
+    env: 'LAB_EMULATED_TIME_FILE',
+    help: 'a file the lab appends, when it stops, the time it spent emulating real operations ({"emulatedMs":…,"livedMs":…,"scale":…} per lab; bench/suite-overhead.ts)',
+    apply: ([value], options) => {
+      options.emulatedTimeFile = value;
+    },
+  },
 ];
 
 /** `cpus=16,memory=64GB` -> { cpus: 16, memoryMiB: 65536 }; unnamed parts keep the default size. */

@@ -19,9 +19,11 @@ export interface TaskSource {
   log(upid: string): Promise<string[]>;
 }
 
-// The task status endpoint is pull-only; poll quickly at first (the lab and small tasks finish fast), then back off.
+// The task status endpoint is pull-only; poll quickly at first (the lab and small tasks finish fast), then back off,
+// but only to 250 ms: every poll interval is time the run waits on a task that has already ended (a 1 s ceiling
+// added about half a second to each task; BENCHMARKS.md, benchmark 5), and a status read is cheap for pveproxy.
 const FIRST_POLL_MS = 50;
-const MAX_POLL_MS = 1000;
+const MAX_POLL_MS = 250;
 const LOG_TAIL_LINES = 15;
 
 /**
