@@ -1,3 +1,8 @@
+// Node's compile cache (Node >= 22.1; the project's Node 24): V8's compiled code for every module loaded from here on
+// (the suite, the lab, their dependencies) is kept in node_modules/.cache, so a run loads what the last one compiled
+// (issue 17, BENCHMARKS.md benchmark 1). NODE_COMPILE_CACHE, when set, says where instead.
+require('node:module').enableCompileCache?.(process.env.NODE_COMPILE_CACHE || require('node:path').join(__dirname, 'node_modules/.cache/node-compile-cache'));
+
 // Profiles: `default` runs the features on the embedded lab started in-process; `real` runs the same steps
 // against the Proxmox VE node and k3s cluster named by the environment (see README, "The real profile").
 // REPORTS_DIR moves every output (tests use it to keep runs apart); default: reports/.
