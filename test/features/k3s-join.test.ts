@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { V1Node } from '@kubernetes/client-node';
-import { startLab, type LabOptions, type RunningLab } from '../../lab';
+import type { RunningLab } from '../../lab';
 import { readChangeFile } from '../../src/changes/change-record';
 import { InfrastructureError } from '../../src/errors';
 import { installAgent } from '../../src/provisioning/join-agent';
@@ -12,24 +11,11 @@ import { openGuestSession, provisionContainer } from '../../src/provisioning/pro
 import { DEFAULT_TIMEOUTS } from '../../src/waiting/suite-timeouts';
 import { Waits } from '../../src/waiting/waits';
 import { openTarget, workContext } from '../support/open-target';
+import { storyOnLab as story, withLab } from '../support/lab-runs';
 import { storySpec } from '../support/story-spec';
-import { runCucumber } from './run-cucumber';
 
 const RUN_TIMEOUT = { timeout: 10 * 60_000 };
 
-async function withLab<T>(options: Omit<LabOptions, 'stateDir'>, work: (lab: RunningLab) => Promise<T>): Promise<T> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'k3s-join-'));
-  const lab = await startLab({ stateDir, ...options });
-  try {
-    return await work(lab);
-  } finally {
-    await lab.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
-}
-
-const story = (lab: RunningLab, env: Record<string, string> = {}, signal?: AbortSignal) =>
-  runCucumber(['--profile', 'real', 'features/add-worker.feature'], { ...lab.env, ...env }, signal);
 
 const workerNode = (lab: RunningLab) => lab.k3s.store.get('nodes', undefined, 'k3s-worker-01') as V1Node | undefined;
 const messagesOf = (run: { reportsDir: string }) => readFileSync(join(run.reportsDir, 'cucumber-messages.ndjson'), 'utf8');

@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { V1Lease, V1Node } from '@kubernetes/client-node';
+import type { V1Lease } from '@kubernetes/client-node';
 import { startLab } from '../../lab';
 import { takeClusterSnapshot } from '../../src/health/cluster-snapshot';
 import { nodeFindings } from '../../src/health/node-health';
 import { nodeReadiness } from '../../src/kube/node-readiness';
-import { runTask } from '../../src/proxmox/run-task';
 import { Deadline } from '../../src/waiting/deadline';
 import { watchUntil } from '../../src/waiting/watch-until';
+import { stopWorkerUntilNotReady } from '../support/lab-runs';
 import { openTarget } from '../support/open-target';
 import { runCucumber } from './run-cucumber';
 
@@ -50,15 +50,8 @@ describe('the nightly at real timing (LAB_TIMING=1)', () => {
       // The worker's container stops: its kubelet with it.
       const stoppedAt = Date.now();
       const node = target.node('pve');
-      await runTask(node.proxmox, () => node.proxmox.stopContainer(102), new Deadline('CT 102 stop', 60_000));
       // The node lifecycle controller turns the Node Unknown once the Lease is older than its grace: that is the event.
-      await watchUntil<V1Node, void>({
-        kubeconfig: target.cluster.kubeconfig,
-        path: '/api/v1/nodes',
-        query: { fieldSelector: 'metadata.name=k3s-worker-01' },
-        deadline: new Deadline('k3s-worker-01 no longer Ready', 60_000),
-        judge: (candidate) => (nodeReadiness(candidate).ready ? { done: false, observed: 'Ready' } : { done: true, value: undefined }),
-      });
+      await stopWorkerUntilNotReady(node.proxmox, target.cluster.kubeconfig, 60_000);
       const now = await takeClusterSnapshot(target.cluster);
       const named = nodeFindings(now.nodes, now.leases, GRACE_MS, now.takenAt).find((finding) => finding.node === 'k3s-worker-01')?.problem;
       assert.match(named ?? '', /k3s-worker-01 is Unknown: NodeStatusUnknown: Kubelet stopped posting node status\. .*; Lease renewed \d+s ago, status posted \d+s ago/);

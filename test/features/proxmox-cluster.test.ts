@@ -1,31 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { startLab, type LabOptions, type RunningLab } from '../../lab';
+import type { RunningLab } from '../../lab';
 import { openTarget, workContext } from '../support/open-target';
 import { removeWorkerTheK3sWay } from '../../src/provisioning/remove-worker';
+import { storyOnLab as story, withLab } from '../support/lab-runs';
 import { storySpec } from '../support/story-spec';
 import { runCucumber } from './run-cucumber';
 
 const RUN_TIMEOUT = { timeout: 10 * 60_000 };
 const GiB = 1024 ** 3;
 
-async function withLab<T>(options: Omit<LabOptions, 'stateDir'>, work: (lab: RunningLab) => Promise<T>): Promise<T> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'k3s-cluster-'));
-  const lab = await startLab({ stateDir, ...options });
-  try {
-    return await work(lab);
-  } finally {
-    await lab.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
-}
-
-function story(lab: RunningLab, env: Record<string, string> = {}, signal?: AbortSignal) {
-  return runCucumber(['--profile', 'real', 'features/add-worker.feature'], { ...lab.env, ...env }, signal);
-}
 
 /** The node /cluster/resources puts a guest on (the lab's vmlist, as pmxcfs shares it). */
 async function nodeOfGuest(lab: RunningLab, vmid: number): Promise<string | undefined> {

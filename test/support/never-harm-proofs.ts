@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Node } from '@kubernetes/client-node';
-import { startLab, type RunningLab } from '../../lab';
+import type { RunningLab } from '../../lab';
 import { type ChangeEntry, readChangeFile } from '../../src/changes/change-record';
 import { nodeReadiness } from '../../src/kube/node-readiness';
-import { runTask } from '../../src/proxmox/run-task';
-import { Deadline } from '../../src/waiting/deadline';
-import { watchUntil } from '../../src/waiting/watch-until';
 import { CucumberRun, runCucumber } from '../features/run-cucumber';
+import { stopWorkerUntilNotReady, storyOnLab, withLab } from './lab-runs';
 import { openTarget } from './open-target';
 
 /**
@@ -17,20 +15,8 @@ import { openTarget } from './open-target';
  * test/features/never-harm.test.ts and `npm run proof:safety`.
  */
 
-/** A lab in this process, as `npm run lab` would serve it, and the variables of its real profile. */
-export async function withLab<T>(work: (lab: RunningLab) => Promise<T>): Promise<T> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'k3s-never-harm-'));
-  const lab = await startLab({ stateDir });
-  try {
-    return await work(lab);
-  } finally {
-    await lab.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
-}
-
 export function story(lab: RunningLab, env: Record<string, string> = {}, signal?: AbortSignal): Promise<CucumberRun> {
-  return runCucumber(['--profile', 'real', 'features/add-worker.feature'], { ...lab.env, SUITE_PROGRESS: 'verbose', ...env }, signal);
+  return storyOnLab(lab, { SUITE_PROGRESS: 'verbose', ...env }, signal);
 }
 
 export function changesOf(run: CucumberRun): ChangeEntry[] {
@@ -53,19 +39,12 @@ export interface NightlyOnBrokenWorker {
 
 /** The worker's container stopped by its operator, then the nightly on the real profile: it must find, not repair. */
 export async function nightlyOnBrokenWorker(signal?: AbortSignal): Promise<NightlyOnBrokenWorker> {
-  return withLab(async (lab) => {
+  return withLab({}, async (lab) => {
     const built = await story(lab, {}, signal);
     if (built.exitCode !== 0) throw new Error(`the story did not pass first:\n${built.output}`);
     const target = await openTarget(lab.env, 'real');
     try {
-      await runTask(target.proxmox, () => target.proxmox.stopContainer(102), new Deadline('CT 102 stop', 30_000));
-      await watchUntil<V1Node, void>({
-        kubeconfig: target.cluster.kubeconfig,
-        path: '/api/v1/nodes',
-        query: { fieldSelector: 'metadata.name=k3s-worker-01' },
-        deadline: new Deadline('k3s-worker-01 no longer Ready', 60_000),
-        judge: (node) => (nodeReadiness(node).ready ? { done: false, observed: 'still Ready' } : { done: true, value: undefined }),
-      });
+      await stopWorkerUntilNotReady(target.proxmox, target.cluster.kubeconfig, 30_000);
       const nightly = await runCucumber(['--profile', 'nightly', '--profile', 'real'], { ...lab.env, SUITE_PROGRESS: 'verbose' }, signal);
       const changes = changesOf(nightly);
       const otherChanges = changes.filter((change) => !(change.system === 'kubernetes' && /^(create|delete)$/.test(change.action) && /^pod default\/acceptance-/.test(change.target)));
@@ -93,7 +72,7 @@ export interface RerunOnJoinedWorker {
 
 /** The story twice on one lab, then once more with a garbage token: the joined worker is verified, never reinstalled. */
 export async function rerunOnJoinedWorker(signal?: AbortSignal): Promise<RerunOnJoinedWorker> {
-  return withLab(async (lab) => {
+  return withLab({}, async (lab) => {
     const first = await story(lab, {}, signal);
     const startsAfterFirst = await agentStarts(lab);
     const second = await story(lab, {}, signal);
@@ -119,7 +98,7 @@ export interface TwoRunsAtOnce {
 
 /** Two operators start the story at the same moment against one lab. */
 export async function twoRunsAtOnce(signal?: AbortSignal): Promise<TwoRunsAtOnce> {
-  return withLab(async (lab) => {
+  return withLab({}, async (lab) => {
     // Two operators in one checkout share its ledger folder (reports/cleanup-ledger): that is how a run that is still
     // creating the container, before Proxmox has its description, is known.
     const ledger = { SUITE_LEDGER_DIR: mkdtempSync(join(tmpdir(), 'k3s-shared-ledger-')) };
